@@ -1,0 +1,258 @@
+//! `pattern`: text that must not (or must) appear in prose.
+
+use std::collections::BTreeMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
+use crate::document::Document;
+
+pub static KIND: KindInfo = KindInfo {
+    name: "pattern",
+    summary: "a regex or literal that must not (or must) appear in prose",
+    docs: DOCS,
+    build,
+};
+
+const DOCS: &str = r#"Flags prose that matches a regular expression or one of a list of literal strings
+(or, with `mode = "require"`, a document where nothing matches). Only prose is searched:
+code, HTML tags and attributes, URLs and front-matter keys never match.
+
+Keys:
+
+  patterns      = ["regex", ...]    regular expressions (Rust `regex` syntax)
+  literals      = ["text", ...]     literal strings, all matched in one pass
+  replacements  = { "wrong" = "right", ... }
+                                    literals with the text that should replace them;
+                                    each finding carries a fix and {replacement}
+  fix           = "template"        replacement for regex matches; $1 / ${name} are captures
+  exceptions    = ["regex", ...]    a match inside a match of one of these is not a finding
+  ignore_case   = false
+  mode          = "forbid"          or "require": report a document where nothing matches
+
+Message placeholders: {match}, {replacement}, {0}..{9}, and named captures {name}."#;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Spec {
+    #[serde(default)]
+    patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    literals: Vec<String>,
+    #[serde(default)]
+    replacements: BTreeMap<String, String>,
+    #[serde(default)]
+    fix: Option<String>,
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore_case: bool,
+    #[serde(default)]
+    mode: Mode,
+}
+
+#[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Mode {
+    #[default]
+    Forbid,
+    Require,
+}
+
+struct PatternCheck {
+    regexes: Vec<Regex>,
+    /// Literals and replacement keys, with the replacement (if any) per pattern index.
+    literals: Option<(AhoCorasick, Vec<Option<String>>)>,
+    fix: Option<String>,
+    exceptions: Vec<Regex>,
+    mode: Mode,
+}
+
+fn compile(pattern: &Spanned<String>, ignore_case: bool) -> Result<Regex, SpecError> {
+    RegexBuilder::new(pattern.get_ref())
+        .case_insensitive(ignore_case)
+        .size_limit(1 << 24)
+        .build()
+        .map_err(|e| SpecError::at(pattern.span(), format!("invalid regex: {}", first_line(&e.to_string()))))
+}
+
+fn first_line(s: &str) -> String {
+    // regex errors are multi-line with a caret diagram; the span already points at it.
+    s.lines().last().unwrap_or(s).trim().to_string()
+}
+
+fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
+    build_with(meta, input, |_, spec: Spec| {
+        if spec.patterns.is_empty() && spec.literals.is_empty() && spec.replacements.is_empty() {
+            return Err(SpecError {
+                message: "a pattern rule needs `patterns`, `literals` or `replacements`".into(),
+                span: None,
+            });
+        }
+        let regexes = spec.patterns.iter().map(|p| compile(p, spec.ignore_case)).collect::<Result<Vec<_>, _>>()?;
+        let exceptions = spec.exceptions.iter().map(|p| compile(p, spec.ignore_case)).collect::<Result<Vec<_>, _>>()?;
+        let mut words: Vec<String> = spec.literals.clone();
+        let mut fixes: Vec<Option<String>> = vec![None; words.len()];
+        for (from, to) in &spec.replacements {
+            words.push(from.clone());
+            fixes.push(Some(to.clone()));
+        }
+        let literals = if words.is_empty() {
+            None
+        } else {
+            let ac = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(spec.ignore_case)
+                .build(&words)
+                .map_err(|e| SpecError { message: format!("cannot build the literal matcher: {e}"), span: None })?;
+            Some((ac, fixes))
+        };
+        Ok(PatternCheck { regexes, literals, fix: spec.fix, exceptions, mode: spec.mode })
+    })
+}
+
+impl Check for PatternCheck {
+    fn check(&self, doc: &Document, out: &mut Output<'_>) {
+        let mut any = false;
+        for seg in &doc.segments {
+            let text = seg.text.as_str();
+            let excepted: Vec<(usize, usize)> =
+                self.exceptions.iter().flat_map(|re| re.find_iter(text).map(|m| (m.start(), m.end()))).collect();
+            let is_excepted = |s: usize, e: usize| excepted.iter().any(|&(a, b)| a <= s && e <= b);
+            for re in &self.regexes {
+                for caps in re.captures_iter(text) {
+                    let m = caps.get(0).expect("group 0");
+                    if m.is_empty() || is_excepted(m.start(), m.end()) {
+                        continue;
+                    }
+                    any = true;
+                    if self.mode == Mode::Require {
+                        continue;
+                    }
+                    let mut owned: Vec<(String, String)> = Vec::new();
+                    for (i, name) in re.capture_names().enumerate() {
+                        let value = caps.get(i).map_or("", |c| c.as_str()).to_string();
+                        if i < 10 {
+                            owned.push((i.to_string(), value.clone()));
+                        }
+                        if let Some(name) = name {
+                            owned.push((name.to_string(), value));
+                        }
+                    }
+                    let replacement = self.fix.as_ref().map(|t| {
+                        let mut s = String::new();
+                        caps.expand(t, &mut s);
+                        s
+                    });
+                    owned.push(("match".into(), m.as_str().to_string()));
+                    owned.push(("replacement".into(), replacement.clone().unwrap_or_default()));
+                    let vars: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    let range = seg.source_range(m.range());
+                    let d = out.report(doc.file, range.clone(), &vars);
+                    if let Some(r) = replacement
+                        && seg.is_verbatim(m.range())
+                    {
+                        d.replace(range, r);
+                    }
+                }
+            }
+            if let Some((ac, fixes)) = &self.literals {
+                for m in ac.find_iter(text) {
+                    if is_excepted(m.start(), m.end()) {
+                        continue;
+                    }
+                    any = true;
+                    if self.mode == Mode::Require {
+                        continue;
+                    }
+                    let replacement = fixes[m.pattern().as_usize()].clone();
+                    let matched = &text[m.range()];
+                    let vars =
+                        [("match", matched), ("0", matched), ("replacement", replacement.as_deref().unwrap_or(""))];
+                    let range = seg.source_range(m.range());
+                    let d = out.report(doc.file, range.clone(), &vars);
+                    if let Some(r) = replacement
+                        && seg.is_verbatim(m.range())
+                    {
+                        d.replace(range, r);
+                    }
+                }
+            }
+        }
+        if self.mode == Mode::Require
+            && !any
+            && let Some(first) = doc.segments.first()
+        {
+            let r = first.range();
+            out.report(doc.file, r.start..r.start, &[("match", ""), ("replacement", "")]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::lint_with_rule;
+
+    const RULE: &str = r#"
+[[rule]]
+id = "test/should-of"
+kind = "pattern"
+severity = "warning"
+message = "“{match}” should be “{replacement}”"
+description = "d"
+why = "w"
+patterns = ['(?i)\b(should|could|would) of\b']
+fix = "$1 have"
+exceptions = ['(?i)\b(should|could|would) of course\b']
+"#;
+
+    #[test]
+    fn regex_with_fix_and_exception() {
+        let src = "You should of known. You could of course go.";
+        let diags = lint_with_rule(RULE, "a.txt", src);
+        assert_eq!(diags.len(), 1);
+        let d = &diags[0];
+        assert_eq!(&src[d.primary.range()], "should of");
+        assert_eq!(d.message, "“should of” should be “should have”");
+        assert_eq!(d.fix.as_ref().unwrap().replacements[0].text, "should have");
+    }
+
+    #[test]
+    fn replacements_table_in_markdown_skips_code() {
+        let rule = r#"
+[[rule]]
+id = "test/typo"
+kind = "pattern"
+severity = "error"
+message = "{match} → {replacement}"
+description = "d"
+why = "w"
+replacements = { "再接再励" = "再接再厉" }
+"#;
+        let src = "我们要再接再励。`再接再励`\n";
+        let diags = lint_with_rule(rule, "a.md", src);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(&src[diags[0].primary.range()], "再接再励");
+        assert_eq!(diags[0].primary.start, "我们要".len());
+    }
+
+    #[test]
+    fn require_mode_reports_a_document_without_a_match() {
+        let rule = r#"
+[[rule]]
+id = "test/byline"
+kind = "pattern"
+severity = "info"
+message = "no byline"
+description = "d"
+why = "w"
+mode = "require"
+patterns = ['记者']
+"#;
+        assert_eq!(lint_with_rule(rule, "a.txt", "没有署名。").len(), 1);
+        assert_eq!(lint_with_rule(rule, "a.txt", "本报记者报道。").len(), 0);
+    }
+}

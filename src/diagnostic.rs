@@ -1,0 +1,206 @@
+//! The owned diagnostic model every check produces and every reporter consumes.
+//!
+//! Spans are byte offsets into the original file; line and column are computed only at the
+//! edges, by [`LineIndex`].
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+/// Index of a file within one run (into [`crate::Report::files`]).
+pub type FileId = usize;
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A byte range in one file of the run.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: Range<usize>) -> Span {
+        Span { file, start: range.start, end: range.end }
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// A secondary span with its explanation ("the rate used here", "contradicts this").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One text replacement of a mechanical fix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Replacement {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// A mechanical fix: replacements in the primary span's file, non-overlapping.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub replacements: Vec<Replacement>,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule's stable id, e.g. `conversion/currency-rate`.
+    pub rule: String,
+    /// The check kind that produced it, e.g. `conversion`.
+    pub check: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Span,
+    /// A short text under the primary span's carets (may be empty).
+    pub primary_label: String,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    /// The ordering every reporter relies on: path, then start, then rule (path order is
+    /// applied by the caller, which knows the paths).
+    pub fn sort_key(&self) -> (usize, usize, &str, usize) {
+        (self.primary.start, self.primary.end, &self.rule, self.labels.len())
+    }
+}
+
+/// Line starts of one file, for 1-based line and character-column positions.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+/// A 1-based line and 1-based column counted in Unicode scalar values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(source.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line number containing byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line]
+    }
+
+    pub fn line_starts(&self) -> &[usize] {
+        &self.starts
+    }
+
+    /// Position of byte `offset` (clamped to the source and to a char boundary).
+    pub fn position(&self, source: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let column = source[start..offset].chars().count() + 1;
+        Position { line: line + 1, column }
+    }
+
+    /// Column of byte `offset` counted in UTF-16 code units (for editors that want it).
+    pub fn utf16_column(&self, source: &str, offset: usize) -> usize {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let start = self.starts[self.line_of(offset)];
+        source[start..offset].encode_utf16().count() + 1
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes.iter().enumerate().filter_map(|(i, &b)| (b == b'\n').then_some(i))
+}
+
+/// The largest char boundary `<= offset`.
+pub fn floor_char_boundary(s: &str, mut offset: usize) -> usize {
+    if offset >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let src = "第一行\n由由abc\n";
+        let idx = LineIndex::new(src);
+        let off = src.find("abc").unwrap();
+        assert_eq!(idx.position(src, off), Position { line: 2, column: 3 });
+        assert_eq!(idx.position(src, 0), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(src, src.len()), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs() {
+        let src = "😀x";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.utf16_column(src, 4), 3);
+        assert_eq!(idx.position(src, 4).column, 2);
+    }
+
+    #[test]
+    fn severity_orders_info_warning_error() {
+        assert!(Severity::Info < Severity::Warning && Severity::Warning < Severity::Error);
+    }
+}

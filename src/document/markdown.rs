@@ -1,0 +1,183 @@
+//! Markdown (CommonMark + GFM tables) with pulldown-cmark's offset iterator. Text events are
+//! used one by one with their own ranges (never merged), so every byte of segment text maps
+//! back to the file. HTML blocks go to the HTML reader with their base offset.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::{Segment, SegmentBuilder, SegmentKind, html};
+
+/// The prose segments of `source[range]`.
+pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
+    let base = range.start;
+    let body = &source[range];
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS;
+    let mut out = Vec::new();
+    let mut current: Option<SegmentBuilder> = None;
+    // Depth of constructs whose text is not prose (code blocks, images, autolinks).
+    let mut skip_depth = 0usize;
+    let mut html_block: Option<Range<usize>> = None;
+    // One entry per open link: whether it is an autolink (whose text is a URL).
+    let mut links: Vec<bool> = Vec::new();
+
+    let flush = |current: &mut Option<SegmentBuilder>, out: &mut Vec<Segment>| {
+        if let Some(b) = current.take() {
+            out.extend(b.finish());
+        }
+    };
+
+    for (event, r) in Parser::new_ext(body, options).into_offset_iter() {
+        let r = base + r.start..base + r.end;
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell => {
+                    if skip_depth > 0 {
+                        continue;
+                    }
+                    flush(&mut current, &mut out);
+                    let kind = match tag {
+                        Tag::Heading { .. } => SegmentKind::Heading,
+                        Tag::Item => SegmentKind::ListItem,
+                        Tag::TableCell => SegmentKind::TableCell,
+                        _ => SegmentKind::Paragraph,
+                    };
+                    current = Some(SegmentBuilder::new(kind));
+                }
+                Tag::CodeBlock(_) | Tag::Image { .. } | Tag::MetadataBlock(_) => {
+                    skip_depth += 1;
+                }
+                Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. } => {
+                    if skip_depth == 0
+                        && let Some(b) = current.as_mut()
+                    {
+                        b.push_placeholder(r.clone());
+                    }
+                    skip_depth += 1;
+                    links.push(true);
+                }
+                Tag::Link { .. } => links.push(false),
+                Tag::HtmlBlock => {
+                    flush(&mut current, &mut out);
+                    html_block = Some(r.clone());
+                }
+                _ => {}
+            },
+            Event::End(end) => match end {
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell => {
+                    if skip_depth == 0 {
+                        flush(&mut current, &mut out);
+                    }
+                }
+                TagEnd::CodeBlock | TagEnd::Image | TagEnd::MetadataBlock(_) => {
+                    skip_depth = skip_depth.saturating_sub(1);
+                }
+                TagEnd::Link => {
+                    if links.pop() == Some(true) {
+                        skip_depth = skip_depth.saturating_sub(1);
+                    }
+                }
+                TagEnd::HtmlBlock => {
+                    if let Some(block) = html_block.take() {
+                        out.extend(html::segments(source, block));
+                    }
+                }
+                _ => {}
+            },
+            Event::Text(text) => {
+                if skip_depth > 0 {
+                    // Inside an autolink, the text is the URL: the placeholder stands for it.
+                    continue;
+                }
+                let b = current.get_or_insert_with(|| SegmentBuilder::new(SegmentKind::Paragraph));
+                if source.get(r.clone()) == Some(&*text) {
+                    b.push_verbatim(&text, r.start);
+                } else {
+                    b.push_mapped(&text, r);
+                }
+            }
+            Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
+                if skip_depth == 0
+                    && let Some(b) = current.as_mut()
+                {
+                    b.push_placeholder(r);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if skip_depth == 0
+                    && let Some(b) = current.as_mut()
+                {
+                    if source.get(r.clone()) == Some("\n") {
+                        b.push_verbatim("\n", r.start);
+                    } else {
+                        b.push_mapped("\n", r);
+                    }
+                }
+            }
+            Event::Html(_) => {
+                if let Some(block) = html_block.as_mut() {
+                    block.end = block.end.max(r.end);
+                }
+            }
+            Event::InlineHtml(_) | Event::FootnoteReference(_) | Event::Rule | Event::TaskListMarker(_) => {}
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(src: &str) -> Vec<(String, String)> {
+        segments(src, 0..src.len()).into_iter().map(|s| (s.text.clone(), src[s.range()].to_string())).collect()
+    }
+
+    #[test]
+    fn paragraphs_headings_items_cells() {
+        let src = "# 标题\n\n第一段，`code` 在此。\n\n- 项目一\n- 项目二\n\n| a | b |\n|---|---|\n| 甲 | 乙 |\n";
+        let t = texts(src);
+        let just: Vec<&str> = t.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(just, ["标题", "第一段，\u{FFFC} 在此。", "项目一", "项目二", "a", "b", "甲", "乙"]);
+        assert_eq!(t[1].1, "第一段，`code` 在此。");
+    }
+
+    #[test]
+    fn code_blocks_and_autolinks_are_not_prose() {
+        let src = "```\nthe the\n```\n\nSee <https://x.org> now.\n";
+        let segs = segments(src, 0..src.len());
+        assert_eq!(segs.len(), 1);
+        assert_eq!(segs[0].text, "See \u{FFFC} now.");
+    }
+
+    #[test]
+    fn entities_map_to_their_source() {
+        let src = "AT&amp;T and &quot;x&quot;\n";
+        let segs = segments(src, 0..src.len());
+        let s = &segs[0];
+        assert_eq!(s.text, "AT&T and \"x\"");
+        let amp = s.text.find('&').unwrap();
+        assert_eq!(&src[s.source_range(amp..amp + 1)], "&amp;");
+        let x = s.text.find('x').unwrap();
+        assert_eq!(&src[s.source_range(x..x + 1)], "x");
+    }
+
+    #[test]
+    fn html_blocks_inside_markdown() {
+        let src = "前言。\n\n<div>\n<p>\n第一段。\n</p>\n<p>第二&amp;段</p>\n</div>\n\n后记。\n";
+        let t = texts(src);
+        let just: Vec<&str> = t.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(just, ["前言。", "第一段。", "第二&段", "后记。"]);
+        assert_eq!(t[2].1, "第二&amp;段");
+    }
+
+    #[test]
+    fn soft_breaks_are_kept_as_newlines() {
+        let src = "the\nthe end\n";
+        let segs = segments(src, 0..src.len());
+        assert_eq!(segs[0].text, "the\nthe end");
+        assert!(segs[0].is_verbatim(0..segs[0].text.len()));
+    }
+}

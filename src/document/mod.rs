@@ -1,0 +1,386 @@
+//! Input → [`Document`]: the prose segments of a file, each with a map from its text back to
+//! byte offsets in the original source.
+//!
+//! Checks only ever see [`Segment::text`]; they map a range in it back to the file with
+//! [`Segment::source_range`]. Code, tags, attributes and URLs never reach segment text: inline
+//! code and URLs become one [`PLACEHOLDER`] character so that words on either side stay apart.
+
+mod front_matter;
+mod html;
+mod markdown;
+mod plain;
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+pub use front_matter::{FrontMatter, FrontMatterField, FrontMatterSyntax};
+
+use crate::diagnostic::FileId;
+
+/// Stands in segment text for something that is not prose (inline code, a URL).
+pub const PLACEHOLDER: char = '\u{FFFC}';
+
+/// How a file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Plain,
+    Markdown,
+    Html,
+}
+
+impl Format {
+    /// The format named by a file's extension, if the extension decides it.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" | "mdown" | "mkd" | "mdx" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            _ => None,
+        }
+    }
+
+    /// Chooses a format for `path` (extension first, then the content for `.txt`, stdin and
+    /// unknown extensions).
+    pub fn detect(path: &Path, source: &str) -> Format {
+        Format::from_extension(path).unwrap_or_else(|| Format::sniff(source))
+    }
+
+    /// A leading front-matter block or HTML block tags make text Markdown; a document that
+    /// starts with `<!doctype` or `<html` is HTML.
+    pub fn sniff(source: &str) -> Format {
+        let head = source.trim_start_matches('\u{feff}').trim_start();
+        let lower: String = head.chars().take(16).collect::<String>().to_ascii_lowercase();
+        if lower.starts_with("<!doctype") || lower.starts_with("<html") {
+            return Format::Html;
+        }
+        if front_matter::split(source).is_some() {
+            return Format::Markdown;
+        }
+        static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?im)^[ \t]{0,3}</?(?:p|div|h[1-6]|ul|ol|li|table|blockquote|section|article|br)\b[^>]*>")
+                .expect("valid regex")
+        });
+        if BLOCK_TAG.is_match(source) {
+            return Format::Markdown;
+        }
+        Format::Plain
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Plain => "plain",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// What a segment is, structurally.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SegmentKind {
+    Paragraph,
+    Heading,
+    ListItem,
+    TableCell,
+    /// A prose value of front matter (`title`, `description`, ...), with its key.
+    FrontMatter(String),
+}
+
+/// One run of the offset map: text bytes `text..text+text_len` come from source bytes
+/// `source..source+source_len`. A verbatim run has equal lengths and maps byte for byte; other
+/// runs (a decoded entity, a placeholder) map as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Run {
+    text: usize,
+    text_len: usize,
+    source: usize,
+    source_len: usize,
+    verbatim: bool,
+}
+
+/// A piece of prose with its map back to the source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub kind: SegmentKind,
+    pub text: String,
+    runs: Vec<Run>,
+}
+
+impl Segment {
+    /// A segment whose text is the source slice `range` itself.
+    pub fn verbatim(kind: SegmentKind, source: &str, range: Range<usize>) -> Segment {
+        let mut b = SegmentBuilder::new(kind);
+        b.push_verbatim(&source[range.clone()], range.start);
+        b.finish().expect("non-empty")
+    }
+
+    /// The byte range of the whole segment in the source.
+    pub fn range(&self) -> Range<usize> {
+        let first = self.runs.first().expect("segments are never empty");
+        let last = self.runs.last().expect("segments are never empty");
+        first.source..last.source + last.source_len
+    }
+
+    /// Maps a byte range of [`Segment::text`] to a byte range of the source. A range that
+    /// starts or ends inside a non-verbatim run widens to cover the whole run.
+    pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.map_offset(range.start, false);
+        let end = if range.end <= range.start { start } else { self.map_offset(range.end, true).max(start) };
+        start..end
+    }
+
+    /// Source offset of text offset `offset`; `is_end` picks the run ending there.
+    pub fn source_offset(&self, offset: usize) -> usize {
+        self.map_offset(offset, false)
+    }
+
+    fn map_offset(&self, offset: usize, is_end: bool) -> usize {
+        // The run holding the offset: for an end, the run holding the byte before it.
+        let probe = if is_end { offset.saturating_sub(1) } else { offset };
+        let idx = match self.runs.binary_search_by(|r| r.text.cmp(&probe)) {
+            Ok(i) => i,
+            Err(0) => 0,
+            Err(i) => i - 1,
+        };
+        let run = &self.runs[idx];
+        if offset >= run.text + run.text_len && !is_end {
+            // Past the last run: the end of the segment.
+            return run.source + run.source_len;
+        }
+        if run.verbatim {
+            let delta = offset.saturating_sub(run.text).min(run.source_len);
+            run.source + delta
+        } else if is_end {
+            run.source + run.source_len
+        } else {
+            run.source
+        }
+    }
+
+    /// Whether text bytes `range` map byte for byte onto the source (no entity or placeholder
+    /// inside), so a fix may replace the source slice with new text.
+    pub fn is_verbatim(&self, range: Range<usize>) -> bool {
+        self.runs.iter().filter(|r| r.text < range.end && range.start < r.text + r.text_len.max(1)).all(|r| r.verbatim)
+    }
+}
+
+/// Builds a segment from pieces in source order.
+#[derive(Debug)]
+pub struct SegmentBuilder {
+    kind: SegmentKind,
+    text: String,
+    runs: Vec<Run>,
+}
+
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>\x22'“”（）()，。、；]+").expect("valid regex")
+});
+
+impl SegmentBuilder {
+    pub fn new(kind: SegmentKind) -> SegmentBuilder {
+        SegmentBuilder { kind, text: String::new(), runs: Vec::new() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
+
+    fn push_run(&mut self, text: &str, source: usize, source_len: usize, verbatim: bool) {
+        if text.is_empty() && source_len == 0 {
+            return;
+        }
+        if text.is_empty() {
+            return;
+        }
+        // Merge with the previous verbatim run when contiguous in both text and source.
+        if verbatim
+            && let Some(last) = self.runs.last_mut()
+            && last.verbatim
+            && last.source + last.source_len == source
+            && last.text + last.text_len == self.text.len()
+        {
+            last.text_len += text.len();
+            last.source_len += source_len;
+            self.text.push_str(text);
+            return;
+        }
+        self.runs.push(Run { text: self.text.len(), text_len: text.len(), source, source_len, verbatim });
+        self.text.push_str(text);
+    }
+
+    /// Text that is exactly the source at `source..source+text.len()`; URLs in it become
+    /// placeholders.
+    pub fn push_verbatim(&mut self, text: &str, source: usize) {
+        let mut last = 0;
+        for m in URL.find_iter(text) {
+            self.push_run(&text[last..m.start()], source + last, m.start() - last, true);
+            self.push_placeholder(source + m.start()..source + m.end());
+            last = m.end();
+        }
+        self.push_run(&text[last..], source + last, text.len() - last, true);
+    }
+
+    /// Text that stands for the source range as a whole (a decoded entity, a line break).
+    pub fn push_mapped(&mut self, text: &str, source: Range<usize>) {
+        self.push_run(text, source.start, source.len(), false);
+    }
+
+    /// One placeholder character for a non-prose source range (inline code, a URL).
+    pub fn push_placeholder(&mut self, source: Range<usize>) {
+        let mut buf = [0u8; 4];
+        self.push_run(PLACEHOLDER.encode_utf8(&mut buf), source.start, source.len(), false);
+    }
+
+    /// The segment, with surrounding whitespace trimmed; `None` when nothing but whitespace
+    /// and placeholders is left.
+    pub fn finish(self) -> Option<Segment> {
+        let SegmentBuilder { kind, text, runs } = self;
+        let start = text.len() - text.trim_start().len();
+        let end = text.trim_end().len();
+        if start >= end || !text[start..end].chars().any(|c| c != PLACEHOLDER) {
+            return None;
+        }
+        if start == 0 && end == text.len() {
+            return Some(Segment { kind, text, runs });
+        }
+        // Rebuild runs for the trimmed text.
+        let mut out = Vec::with_capacity(runs.len());
+        for r in runs {
+            let (a, b) = (r.text.max(start), (r.text + r.text_len).min(end));
+            if a >= b {
+                continue;
+            }
+            if r.verbatim {
+                out.push(Run {
+                    text: a - start,
+                    text_len: b - a,
+                    source: r.source + (a - r.text),
+                    source_len: b - a,
+                    verbatim: true,
+                });
+            } else {
+                out.push(Run { text: a - start, text_len: b - a, ..r });
+            }
+        }
+        Some(Segment { kind, text: text[start..end].to_string(), runs: out })
+    }
+}
+
+/// A parsed input file.
+#[derive(Debug)]
+pub struct Document {
+    pub file: FileId,
+    /// The path as given or found while walking (`-` for standard input unless named).
+    pub path: String,
+    pub source: String,
+    pub format: Format,
+    pub front_matter: Option<FrontMatter>,
+    pub segments: Vec<Segment>,
+    /// Problems met while reading the structure (malformed front matter), reported as
+    /// findings by the engine rather than aborting.
+    pub problems: Vec<DocumentProblem>,
+}
+
+/// A structural problem of a document, with its byte range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentProblem {
+    pub message: String,
+    pub range: Range<usize>,
+}
+
+impl Document {
+    /// Parses `source` as `format`.
+    pub fn parse(file: FileId, path: &str, source: String, format: Format) -> Document {
+        let mut doc = Document {
+            file,
+            path: path.to_string(),
+            source,
+            format,
+            front_matter: None,
+            segments: Vec::new(),
+            problems: Vec::new(),
+        };
+        let source = doc.source.as_str();
+        match format {
+            Format::Plain => doc.segments = plain::segments(source, 0..source.len()),
+            Format::Html => doc.segments = html::segments(source, 0..source.len()),
+            Format::Markdown => {
+                let body = match front_matter::split(source) {
+                    Some(block) => {
+                        let (fm, problems) = front_matter::parse(source, &block);
+                        doc.segments.extend(fm.prose_segments(source));
+                        doc.front_matter = Some(fm);
+                        doc.problems = problems;
+                        block.body
+                    }
+                    None => 0..source.len(),
+                };
+                doc.segments.extend(markdown::segments(source, body));
+            }
+        }
+        doc
+    }
+
+    /// Reads format from the path and content.
+    pub fn from_source(file: FileId, path: &str, source: String) -> Document {
+        let format = Format::detect(Path::new(path), &source);
+        Document::parse(file, path, source, format)
+    }
+
+    /// A top-level front-matter scalar by key.
+    pub fn front_matter_value(&self, key: &str) -> Option<&FrontMatterField> {
+        self.front_matter.as_ref()?.get(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_range_maps_verbatim_and_whole_runs() {
+        let mut b = SegmentBuilder::new(SegmentKind::Paragraph);
+        b.push_verbatim("a ", 10);
+        b.push_mapped("&", 12..17); // &amp;
+        b.push_verbatim(" b", 17);
+        let seg = b.finish().unwrap();
+        assert_eq!(seg.text, "a & b");
+        assert_eq!(seg.source_range(0..1), 10..11);
+        assert_eq!(seg.source_range(2..3), 12..17);
+        assert_eq!(seg.source_range(2..5), 12..19);
+        assert_eq!(seg.source_range(4..5), 18..19);
+        assert!(seg.is_verbatim(0..2));
+        assert!(!seg.is_verbatim(0..3));
+    }
+
+    #[test]
+    fn urls_become_placeholders() {
+        let mut b = SegmentBuilder::new(SegmentKind::Paragraph);
+        let text = "see https://example.com/a the";
+        b.push_verbatim(text, 0);
+        let seg = b.finish().unwrap();
+        assert_eq!(seg.text, format!("see {PLACEHOLDER} the"));
+        let p = seg.text.find(PLACEHOLDER).unwrap();
+        assert_eq!(seg.source_range(p..p + PLACEHOLDER.len_utf8()), 4..25);
+    }
+
+    #[test]
+    fn trimming_keeps_the_map() {
+        let mut b = SegmentBuilder::new(SegmentKind::Paragraph);
+        b.push_verbatim("\n  你好 \n", 5);
+        let seg = b.finish().unwrap();
+        assert_eq!(seg.text, "你好");
+        assert_eq!(seg.range(), 8..14);
+    }
+
+    #[test]
+    fn sniffing_front_matter_and_html_blocks() {
+        assert_eq!(Format::sniff("\n---\ntitle: x\n---\nbody"), Format::Markdown);
+        assert_eq!(Format::sniff("<div>\n<p>\n文字\n</p>"), Format::Markdown);
+        assert_eq!(Format::sniff("<!DOCTYPE html><p>x</p>"), Format::Html);
+        assert_eq!(Format::sniff("只是文字。\n\n第二段。"), Format::Plain);
+    }
+}

@@ -1,0 +1,331 @@
+//! Files → documents → rules → diagnostics, in parallel across files, deterministic in output.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::checks::{Coverage, Gathered, Output};
+use crate::config::{Config, Level};
+use crate::diagnostic::{Diagnostic, FileId, LineIndex, Severity, Span};
+use crate::document::{Document, Format};
+use crate::error::InputError;
+
+/// Extensions linted when walking a folder (files named on the command line are always read).
+pub const DOCUMENT_EXTENSIONS: &[&str] =
+    &["md", "markdown", "mdown", "mkd", "mdx", "txt", "text", "html", "htm", "xhtml"];
+
+/// One file of the run, kept for reporters (snippets, line and column).
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub source: String,
+    pub line_index: LineIndex,
+    pub format: Format,
+}
+
+/// Everything a run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Indexed by [`FileId`].
+    pub files: Vec<SourceFile>,
+    /// Sorted by path, start, rule.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Inputs that could not be read or decoded.
+    pub errors: Vec<InputError>,
+    /// Per check kind: what was extracted and checked.
+    pub coverage: Coverage,
+}
+
+/// The fail level of `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Severity(Severity),
+    Never,
+}
+
+impl Report {
+    /// (errors, warnings, infos)
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for d in &self.diagnostics {
+            match d.severity {
+                Severity::Error => c.0 += 1,
+                Severity::Warning => c.1 += 1,
+                Severity::Info => c.2 += 1,
+            }
+        }
+        c
+    }
+
+    /// 2 when an input could not be read, else 1 when a finding is at or above the fail
+    /// level, else 0.
+    pub fn exit_code(&self, fail_on: FailOn) -> i32 {
+        if !self.errors.is_empty() {
+            return 2;
+        }
+        match fail_on {
+            FailOn::Never => 0,
+            FailOn::Severity(min) => i32::from(self.diagnostics.iter().any(|d| d.severity >= min)),
+        }
+    }
+
+    pub fn path(&self, file: FileId) -> &str {
+        &self.files[file].path
+    }
+}
+
+/// Where a document comes from.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file; `explicit` when named on the command line rather than found by walking.
+    File { path: PathBuf, explicit: bool },
+    /// Text already read (standard input, a CMS), with the name that decides its format.
+    Text { name: String, text: String },
+}
+
+fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy().into_owned();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// Expands command-line paths into inputs: folders are walked (honouring `.gitignore`, also
+/// outside git repositories), `-` reads standard input named `stdin_name`.
+pub fn collect_inputs(paths: &[String], stdin_name: Option<&str>, config: &Config) -> (Vec<Input>, Vec<InputError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p == "-" {
+            let mut text = Vec::new();
+            let name = stdin_name.unwrap_or("-").to_string();
+            match std::io::stdin().read_to_end(&mut text) {
+                Ok(_) => match String::from_utf8(text) {
+                    Ok(text) => inputs.push(Input::Text { name, text }),
+                    Err(e) => errors.push(InputError {
+                        path: name,
+                        reason: format!("not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                    }),
+                },
+                Err(e) => errors.push(InputError { path: name, reason: e.to_string() }),
+            }
+            continue;
+        }
+        let path = PathBuf::from(p);
+        match std::fs::metadata(&path) {
+            Err(e) => errors.push(InputError { path: p.clone(), reason: io_reason(&e) }),
+            Ok(m) if m.is_dir() => walk(&path, config, &mut inputs, &mut errors),
+            Ok(_) => inputs.push(Input::File { path, explicit: true }),
+        }
+    }
+    (inputs, errors)
+}
+
+fn walk(root: &Path, config: &Config, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                if !e.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                let path = e.into_path();
+                let ext_ok = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                if ext_ok && !config.is_excluded(&display_path(&path)) {
+                    inputs.push(Input::File { path, explicit: false });
+                }
+            }
+            Err(e) => {
+                let path = match &e {
+                    ignore::Error::WithPath { path, .. } => display_path(path),
+                    _ => display_path(root),
+                };
+                errors.push(InputError { path, reason: e.to_string() });
+            }
+        }
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// What reading one input gave.
+enum Loaded {
+    Text(String, String),
+    Skip,
+    Error(InputError),
+}
+
+fn load(input: Input) -> Loaded {
+    match input {
+        Input::Text { name, text } => Loaded::Text(name, text),
+        Input::File { path, explicit } => {
+            let name = display_path(&path);
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) => return Loaded::Error(InputError { path: name, reason: io_reason(&e) }),
+            };
+            let head = &bytes[..bytes.len().min(8192)];
+            if head.contains(&0) {
+                if explicit {
+                    return Loaded::Error(InputError {
+                        path: name,
+                        reason: "binary file (contains NUL bytes), not text".into(),
+                    });
+                }
+                return Loaded::Skip;
+            }
+            match String::from_utf8(bytes) {
+                Ok(text) => Loaded::Text(name, text),
+                Err(e) => Loaded::Error(InputError {
+                    path: name,
+                    reason: format!("not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                }),
+            }
+        }
+    }
+}
+
+/// One file's results before the run-scope phase.
+struct FileResult {
+    file: SourceFile,
+    diagnostics: Vec<Diagnostic>,
+    gathered: Vec<Option<Gathered>>,
+    counters: Vec<BTreeMap<&'static str, u64>>,
+    levels: Vec<Level>,
+}
+
+/// Lints inputs with a config.
+pub fn lint(config: &Config, inputs: Vec<Input>) -> Report {
+    let loaded: Vec<Loaded> = inputs.into_par_iter().map(load).collect();
+    let mut errors = Vec::new();
+    let mut texts = Vec::new();
+    for l in loaded {
+        match l {
+            Loaded::Text(name, text) => texts.push((name, text)),
+            Loaded::Skip => {}
+            Loaded::Error(e) => errors.push(e),
+        }
+    }
+    let results: Vec<FileResult> =
+        texts.into_par_iter().enumerate().map(|(id, (name, text))| lint_one(config, id, name, text)).collect();
+    finish(config, results, errors)
+}
+
+fn lint_one(config: &Config, id: FileId, name: String, text: String) -> FileResult {
+    let levels = config.levels_for(&name);
+    let doc = Document::from_source(id, &name, text);
+    let mut diagnostics = Vec::new();
+    let mut gathered = Vec::with_capacity(config.rules.len());
+    let mut counters = Vec::with_capacity(config.rules.len());
+    for p in &doc.problems {
+        diagnostics.push(Diagnostic {
+            rule: "document/invalid-front-matter".into(),
+            check: "document",
+            severity: Severity::Warning,
+            message: p.message.clone(),
+            primary: Span::new(id, p.range.clone()),
+            primary_label: String::new(),
+            labels: Vec::new(),
+            help: Some("fix the front matter; its values were not checked".into()),
+            fix: None,
+        });
+    }
+    for (rule, level) in config.rules.iter().zip(&levels) {
+        if level.is_none() {
+            gathered.push(None);
+            counters.push(BTreeMap::new());
+            continue;
+        }
+        let mut out = Output::new(&rule.meta);
+        rule.check.check(&doc, &mut out);
+        gathered.push(rule.check.gather(&doc));
+        diagnostics.extend(out.diagnostics);
+        counters.push(out.counters);
+    }
+    let Document { path, source, format, .. } = doc;
+    let line_index = LineIndex::new(&source);
+    FileResult { file: SourceFile { path, source, line_index, format }, diagnostics, gathered, counters, levels }
+}
+
+fn finish(config: &Config, results: Vec<FileResult>, errors: Vec<InputError>) -> Report {
+    let mut report = Report { errors, ..Report::default() };
+    let n_rules = config.rules.len();
+    let mut per_rule: Vec<Vec<(FileId, Gathered)>> = (0..n_rules).map(|_| Vec::new()).collect();
+    let mut levels: Vec<Vec<Level>> = Vec::with_capacity(results.len());
+    for (id, r) in results.into_iter().enumerate() {
+        report.diagnostics.extend(r.diagnostics);
+        for (i, g) in r.gathered.into_iter().enumerate() {
+            if let Some(g) = g {
+                per_rule[i].push((id, g));
+            }
+        }
+        for (i, counters) in r.counters.into_iter().enumerate() {
+            if counters.is_empty() {
+                continue;
+            }
+            let kind = config.rules[i].meta.kind.to_string();
+            let entry = report.coverage.entry(kind).or_default();
+            for (k, v) in counters {
+                *entry.entry(k.to_string()).or_insert(0) += v;
+            }
+        }
+        levels.push(r.levels);
+        report.files.push(r.file);
+    }
+    // Run-scope phase, rule by rule, in parallel over rules.
+    let run_scope: Vec<(usize, Vec<(FileId, Gathered)>)> = per_rule
+        .into_iter()
+        .enumerate()
+        .filter(|(i, g)| !g.is_empty() && config.rules[*i].check.is_run_scope())
+        .collect();
+    let finished: Vec<(usize, Vec<Diagnostic>, BTreeMap<&'static str, u64>)> = run_scope
+        .into_par_iter()
+        .map(|(i, gathered)| {
+            let rule = &config.rules[i];
+            let mut out = Output::new(&rule.meta);
+            rule.check.finish(gathered, &mut out);
+            (i, out.diagnostics, out.counters)
+        })
+        .collect();
+    for (i, diags, counters) in finished {
+        let kind = config.rules[i].meta.kind.to_string();
+        let entry = report.coverage.entry(kind).or_default();
+        for (k, v) in counters {
+            *entry.entry(k.to_string()).or_insert(0) += v;
+        }
+        // A run-scope finding is kept only where its rule is on for the primary's file.
+        report.diagnostics.extend(diags.into_iter().filter(|d| levels[d.primary.file][i].is_some()));
+    }
+    // Per-path severities (a rule may be an error in one folder and info in another).
+    let index: BTreeMap<&str, usize> = config.rules.iter().enumerate().map(|(i, r)| (r.meta.id.as_str(), i)).collect();
+    for d in &mut report.diagnostics {
+        if let Some(&i) = index.get(d.rule.as_str())
+            && let Some(level) = levels[d.primary.file][i]
+        {
+            d.severity = level;
+        }
+    }
+    let files = &report.files;
+    report.diagnostics.sort_by(|a, b| {
+        (files[a.primary.file].path.as_str(), a.sort_key(), &a.message).cmp(&(
+            files[b.primary.file].path.as_str(),
+            b.sort_key(),
+            &b.message,
+        ))
+    });
+    report.diagnostics.dedup();
+    report
+}
