@@ -59,7 +59,7 @@ fn check_example(config: &Config, ex: &Example) -> Result<(), String> {
         return Err(format!("expected findings on {want:?}, found {found:?}: {msgs:?}"));
     }
     for e in &ex.expect {
-        let candidates: Vec<_> = report.diagnostics.iter().filter(|d| &src[d.primary.range()] == e.text).collect();
+        let candidates: Vec<_> = report.diagnostics.iter().filter(|d| src[d.primary.range()] == e.text).collect();
         if let Some(fragment) = &e.message
             && !candidates.iter().any(|d| d.message.contains(fragment.as_str()))
         {

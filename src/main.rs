@@ -1,6 +1,16 @@
 //! The `factlint` binary: parse arguments, call the library, map the outcome to 0 / 1 / 2.
 
+// Config errors carry their source text for miette; they are rare and not on a hot path.
+#![allow(clippy::result_large_err)]
+
 use std::io::{IsTerminal, Write};
+
+/// Prints a line to stdout; a closed pipe (`factlint rules | head`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -76,12 +86,16 @@ fn run(cli: &Cli, color: bool) -> Result<u8, Error> {
         Command::Rules => {
             let config = load_config(cli)?;
             let width = config.rules.iter().map(|r| r.meta.id.len()).max().unwrap_or(10);
-            println!("{:width$}  {:10}  {:8}  {:7}  summary", "rule", "kind", "severity", "enabled");
+            say!("{:width$}  {:10}  {:8}  {:7}  summary", "rule", "kind", "severity", "enabled");
             for (i, r) in config.rules.iter().enumerate() {
                 let enabled = if config.level(i).is_some() { "yes" } else { "no" };
-                println!(
+                say!(
                     "{:width$}  {:10}  {:8}  {:7}  {}",
-                    r.meta.id, r.meta.kind, r.meta.severity, enabled, r.meta.description
+                    r.meta.id,
+                    r.meta.kind,
+                    r.meta.severity,
+                    enabled,
+                    r.meta.description
                 );
             }
             Ok(0)
@@ -89,15 +103,15 @@ fn run(cli: &Cli, color: bool) -> Result<u8, Error> {
         Command::Explain { rule } => {
             let config = load_config(cli)?;
             if let Some(r) = config.rule(rule) {
-                println!("{}", explain_rule(r));
+                say!("{}", explain_rule(r));
                 return Ok(0);
             }
             if let Some(k) = checks::kind(rule) {
-                println!("{}  (check kind)\n\n{}\n\n{}", k.name, k.summary, k.docs);
+                say!("{}  (check kind)\n\n{}\n\n{}", k.name, k.summary, k.docs);
                 let ids: Vec<&str> =
                     config.rules.iter().filter(|r| r.meta.kind == k.name).map(|r| r.meta.id.as_str()).collect();
                 if !ids.is_empty() {
-                    println!("\nBuilt-in and configured rules of this kind:\n  {}", ids.join("\n  "));
+                    say!("\nBuilt-in and configured rules of this kind:\n  {}", ids.join("\n  "));
                 }
                 return Ok(0);
             }
@@ -116,15 +130,15 @@ fn run(cli: &Cli, color: bool) -> Result<u8, Error> {
             }
             std::fs::write("factlint.toml", STARTER_CONFIG)
                 .map_err(|source| Error::Io { path: "factlint.toml".into(), source })?;
-            println!("wrote factlint.toml");
+            say!("wrote factlint.toml");
             Ok(0)
         }
         Command::Segments { file } => {
             let text = std::fs::read_to_string(file).map_err(|source| Error::Io { path: file.clone(), source })?;
             let doc = factlint::document::Document::from_source(0, &file.display().to_string(), text);
-            println!("format: {}", doc.format.as_str());
+            say!("format: {}", doc.format.as_str());
             for s in &doc.segments {
-                println!("{:?} {:?}: {}", s.range(), s.kind, s.text.replace('\n', "⏎"));
+                say!("{:?} {:?}: {}", s.range(), s.kind, s.text.replace('\n', "⏎"));
             }
             Ok(0)
         }
@@ -132,9 +146,9 @@ fn run(cli: &Cli, color: bool) -> Result<u8, Error> {
             let mut config = Config::from_rule_file(file)?;
             let run = examples::run_examples(&mut config);
             for f in &run.failures {
-                println!("FAIL {f}");
+                say!("FAIL {f}");
             }
-            println!("{} passed, {} failed", run.passed, run.failures.len());
+            say!("{} passed, {} failed", run.passed, run.failures.len());
             Ok(u8::from(!run.failures.is_empty()))
         }
     }

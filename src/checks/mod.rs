@@ -26,6 +26,9 @@ pub fn kind(name: &str) -> Option<&'static KindInfo> {
 /// Per-document data a run-scope check keeps for [`Check::finish`].
 pub type Gathered = Box<dyn Any + Send>;
 
+/// Turns a rule's kind-specific keys into a ready check.
+pub type BuildFn = fn(&RuleMeta, SpecInput<'_>) -> Result<Box<dyn Check>, SpecError>;
+
 /// What a kind's module declares about itself.
 pub struct KindInfo {
     pub name: &'static str,
@@ -34,7 +37,7 @@ pub struct KindInfo {
     /// Markdown for `factlint explain`: what it catches and its TOML keys.
     pub docs: &'static str,
     /// Builds a check from the rule's kind-specific keys.
-    pub build: fn(&RuleMeta, SpecInput<'_>) -> Result<Box<dyn Check>, SpecError>,
+    pub build: BuildFn,
 }
 
 /// The kind-specific keys of one rule table, still in TOML form, with spans into the file.
@@ -213,12 +216,12 @@ pub fn render_template(template: &str, vars: &[(&str, &str)]) -> String {
     while let Some(i) = rest.find(['{', '}']) {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        if tail.starts_with("{{") {
+        if let Some(after) = tail.strip_prefix("{{") {
             out.push('{');
-            rest = &tail[2..];
-        } else if tail.starts_with("}}") {
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix("}}") {
             out.push('}');
-            rest = &tail[2..];
+            rest = after;
         } else if tail.starts_with('{')
             && let Some(close) = tail.find('}')
             && let Some((_, v)) = vars.iter().find(|(k, _)| *k == &tail[1..close])

@@ -65,18 +65,14 @@ pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
                 _ => {}
             },
             Event::End(end) => match end {
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell => {
-                    if skip_depth == 0 {
-                        flush(&mut current, &mut out);
-                    }
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell if skip_depth == 0 => {
+                    flush(&mut current, &mut out);
                 }
                 TagEnd::CodeBlock | TagEnd::Image | TagEnd::MetadataBlock(_) => {
                     skip_depth = skip_depth.saturating_sub(1);
                 }
-                TagEnd::Link => {
-                    if links.pop() == Some(true) {
-                        skip_depth = skip_depth.saturating_sub(1);
-                    }
+                TagEnd::Link if links.pop() == Some(true) => {
+                    skip_depth = skip_depth.saturating_sub(1);
                 }
                 TagEnd::HtmlBlock => {
                     if let Some(block) = html_block.take() {
