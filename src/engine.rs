@@ -168,11 +168,21 @@ enum Loaded {
     Error(InputError),
 }
 
-fn load(input: Input) -> Loaded {
+fn load(input: Input, max_bytes: u64) -> Loaded {
     match input {
         Input::Text { name, text } => Loaded::Text(name, text),
         Input::File { path, explicit } => {
             let name = display_path(&path);
+            if let Ok(m) = std::fs::metadata(&path)
+                && m.len() > max_bytes
+            {
+                let reason = format!(
+                    "file too large to lint ({} MB; the limit is {} MB, set by `max_file_mb` in factlint.toml)",
+                    m.len() >> 20,
+                    max_bytes >> 20
+                );
+                return Loaded::Error(InputError { path: name, reason });
+            }
             let bytes = match std::fs::read(&path) {
                 Ok(b) => b,
                 Err(e) => return Loaded::Error(InputError { path: name, reason: io_reason(&e) }),
@@ -209,7 +219,7 @@ struct FileResult {
 
 /// Lints inputs with a config.
 pub fn lint(config: &Config, inputs: Vec<Input>) -> Report {
-    let loaded: Vec<Loaded> = inputs.into_par_iter().map(load).collect();
+    let loaded: Vec<Loaded> = inputs.into_par_iter().map(|i| load(i, config.max_file_bytes)).collect();
     let mut errors = Vec::new();
     let mut texts = Vec::new();
     for l in loaded {

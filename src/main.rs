@@ -200,6 +200,9 @@ rules = []
 # Files left out when walking folders (globs relative to this file).
 exclude = []
 
+# Files larger than this many megabytes are reported instead of read.
+max_file_mb = 64
+
 # Per-rule or per-kind severities: "error", "warning", "info" or "off".
 [severity]
 # "duplicate" = "warning"

@@ -48,6 +48,8 @@ struct ConfigFile {
     overrides: Vec<OverrideFile>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    max_file_mb: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,7 +86,12 @@ pub struct Config {
     base: Vec<Level>,
     overrides: Vec<Override>,
     exclude: GlobSet,
+    /// Larger files are reported as input errors instead of being read (memory stays bounded).
+    pub max_file_bytes: u64,
 }
+
+/// The default of `max_file_mb`.
+pub const DEFAULT_MAX_FILE_MB: u64 = 64;
 
 impl Config {
     /// The built-in packs, all of them, as when no config file exists.
@@ -120,7 +127,8 @@ impl Config {
             let mut fe = FileError::new(&name, text, span, format!("invalid config: {msg}"));
             if let Some(rest) = msg.strip_prefix("unknown field `") {
                 let field = &rest[..rest.find('`').unwrap_or(rest.len())];
-                let keys = ["extends", "rules", "severity", "override", "exclude", "paths", "ignore", "select"];
+                let keys =
+                    ["extends", "rules", "severity", "override", "exclude", "max_file_mb", "paths", "ignore", "select"];
                 fe = fe.label("unknown key");
                 if let Some(k) = nearest(field, keys) {
                     fe = fe.help(format!("did you mean `{k}`?"));
@@ -145,7 +153,15 @@ impl Config {
     /// A config of exactly these rules, each at its own severity when enabled.
     pub fn from_rules(rules: Vec<Rule>) -> Config {
         let base = rules.iter().map(|r| r.meta.enabled.then_some(r.meta.severity)).collect();
-        Config { path: None, root: PathBuf::from("."), rules, base, overrides: Vec::new(), exclude: GlobSet::empty() }
+        Config {
+            path: None,
+            root: PathBuf::from("."),
+            rules,
+            base,
+            overrides: Vec::new(),
+            exclude: GlobSet::empty(),
+            max_file_bytes: DEFAULT_MAX_FILE_MB << 20,
+        }
     }
 
     /// Turns every rule off but rule `index`, which runs at its own severity.
@@ -234,7 +250,15 @@ impl Config {
             overrides.push(Override { globs, levels });
         }
         let exclude = glob_set(&file.exclude, &err)?;
-        Ok(Config { path, root, rules, base, overrides, exclude })
+        Ok(Config {
+            path,
+            root,
+            rules,
+            base,
+            overrides,
+            exclude,
+            max_file_bytes: file.max_file_mb.unwrap_or(DEFAULT_MAX_FILE_MB) << 20,
+        })
     }
 
     /// Keeps only the rules named (by id or kind); an unknown name is a usage error.
