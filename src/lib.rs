@@ -16,6 +16,7 @@
 // Config errors carry their source text for miette; they are rare and not on a hot path.
 #![allow(clippy::result_large_err)]
 
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -24,7 +25,9 @@ pub mod document;
 pub mod engine;
 pub mod error;
 pub mod examples;
+pub mod fix;
 pub mod report;
+pub mod suppress;
 #[doc(hidden)]
 pub mod testing;
 pub mod text;
@@ -37,8 +40,18 @@ pub use error::Error;
 /// Lints files and folders (folders walked honouring `.gitignore`; `-` is standard input,
 /// named `stdin_name`).
 pub fn lint_paths(config: &Config, paths: &[String], stdin_name: Option<&str>) -> Report {
+    lint_paths_with_progress(config, paths, stdin_name, None)
+}
+
+/// [`lint_paths`], telling `progress` as documents are done.
+pub fn lint_paths_with_progress(
+    config: &Config,
+    paths: &[String],
+    stdin_name: Option<&str>,
+    progress: Option<&dyn engine::Progress>,
+) -> Report {
     let (inputs, mut errors) = engine::collect_inputs(paths, stdin_name, config);
-    let mut report = engine::lint(config, inputs);
+    let mut report = engine::lint_with_progress(config, inputs, progress);
     errors.append(&mut report.errors);
     report.errors = errors;
     report
