@@ -58,7 +58,9 @@ fn run(cli: &Cli, color: bool) -> Result<u8, Error> {
         Command::Check(args) => run_check(cli, args, color),
         Command::Rules => {
             let config = load_config(cli)?;
-            let width = config.rules.iter().map(|r| r.meta.id.len()).max().unwrap_or(10);
+            let engine = factlint::engine::engine_rules();
+            let width = config.rules.iter().map(|r| r.meta.id.len()).chain(engine.iter().map(|r| r.id.len())).max();
+            let width = width.unwrap_or(10);
             say!("{:width$}  {:10}  {:8}  {:7}  summary", "rule", "kind", "severity", "enabled");
             for (i, r) in config.rules.iter().enumerate() {
                 let enabled = if config.level(i).is_some() { "yes" } else { "no" };
@@ -71,12 +73,29 @@ fn run(cli: &Cli, color: bool) -> Result<u8, Error> {
                     r.meta.description
                 );
             }
+            for r in &engine {
+                say!("{:width$}  {:10}  {:8}  {:7}  {}", r.id, r.kind, r.severity, "yes", r.description);
+            }
             Ok(0)
         }
         Command::Explain { rule } => {
             let config = load_config(cli)?;
             if let Some(r) = config.rule(rule) {
                 say!("{}", explain_rule(r));
+                return Ok(0);
+            }
+            if let Some(r) = factlint::engine::engine_rules().into_iter().find(|r| &r.id == rule) {
+                say!(
+                    "{}  (kind: {}, severity: {}, built into the engine)\n\n{}\n\nWhy: {}\n\nHelp: {}\n\n\
+                     Select or ignore it with --select / --ignore (by id or by kind `{}`).",
+                    r.id,
+                    r.kind,
+                    r.severity,
+                    r.description,
+                    r.why,
+                    r.help.as_deref().unwrap_or(""),
+                    r.kind
+                );
                 return Ok(0);
             }
             if let Some(k) = checks::kind(rule) {

@@ -2,7 +2,7 @@
 
 pub mod github;
 mod human;
-mod json;
+pub mod json;
 pub mod sarif;
 
 use std::io::{self, Write};
