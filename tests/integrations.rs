@@ -226,6 +226,12 @@ fn baseline_hides_old_findings_even_when_lines_move_and_shows_new_ones() {
     );
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["diagnostics"].as_array().unwrap().len(), 0);
+    assert_eq!(v["summary"]["baselined"], 1);
+    let out = stdout_of(factlint(dir.path()).args(["check", "--baseline", "baseline.json", "."]), 0);
+    assert!(
+        out.ends_with("0 errors, 0 warnings, 0 info in 1 file (0 suppressed by comments, 1 known to the baseline)\n"),
+        "{out}"
+    );
 
     // A new finding shows, alone.
     write(dir.path(), "a.md", &format!("第一段。\n\n{BAD}\n大家一股作气。\n"));
