@@ -362,3 +362,35 @@ fn no_progress_bar_in_pipes() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn progress_is_told_every_document() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    #[derive(Default)]
+    struct Count {
+        total: AtomicUsize,
+        done: AtomicUsize,
+        finished: AtomicUsize,
+    }
+    impl factlint::engine::Progress for Count {
+        fn start(&self, total: usize) {
+            self.total.store(total, Ordering::SeqCst);
+        }
+        fn advance(&self) {
+            self.done.fetch_add(1, Ordering::SeqCst);
+        }
+        fn finish(&self) {
+            self.finished.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..5 {
+        write(dir.path(), &format!("{i}.md"), BAD);
+    }
+    let count = Count::default();
+    let config = factlint::Config::builtin().unwrap();
+    let root = dir.path().display().to_string();
+    let report = factlint::lint_paths_with_progress(&config, &[root], None, Some(&count));
+    assert_eq!(report.diagnostics.len(), 5);
+    assert_eq!((count.total.into_inner(), count.done.into_inner(), count.finished.into_inner()), (5, 5, 1));
+}
