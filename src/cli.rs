@@ -70,6 +70,27 @@ pub struct CheckArgs {
     /// The name (and so the format) of text read from standard input.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+
+    /// Apply the safe fixes findings carry, writing files in place (atomically); then report
+    /// what is left. Front matter is never rewritten.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when there is one.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Hide the findings recorded in this baseline file: only new findings are reported.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every finding of this run in a baseline file (and report nothing; exit 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Print per check kind what was extracted and checked, and what was found (on stderr).
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -23,6 +24,63 @@ pub struct SourceFile {
     pub source: String,
     pub line_index: LineIndex,
     pub format: Format,
+    /// The front-matter block (fences included), which fixes never rewrite.
+    pub front_matter: Option<Range<usize>>,
+    /// Read from a file at `path` (not standard input or a string), so `--fix` may write it.
+    pub on_disk: bool,
+}
+
+/// What reporters need to know about a rule (SARIF lists every rule of the run).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub id: String,
+    pub kind: &'static str,
+    pub severity: Severity,
+    /// On by default (before `--select` / `--ignore` and per-path settings).
+    pub enabled: bool,
+    pub description: String,
+    pub why: String,
+    pub help: Option<String>,
+}
+
+/// Findings the engine itself makes, outside any rule file: they can be selected, ignored and
+/// listed like rules.
+pub fn engine_rules() -> Vec<RuleInfo> {
+    vec![
+        RuleInfo {
+            id: INVALID_FRONT_MATTER.into(),
+            kind: "document",
+            severity: Severity::Warning,
+            enabled: true,
+            description: "Front matter that could not be parsed, so its values were not checked.".into(),
+            why: "A broken front-matter block usually breaks the site build too, and hides its title from the checks."
+                .into(),
+            help: Some("fix the front matter; its values were not checked".into()),
+        },
+        RuleInfo {
+            id: crate::suppress::UNUSED_SUPPRESSION.into(),
+            kind: crate::suppress::KIND,
+            severity: Severity::Info,
+            enabled: true,
+            description: "A factlint-disable comment that suppresses nothing.".into(),
+            why: "A stale suppression hides the next real finding at that place; remove it once the text is fixed."
+                .into(),
+            help: Some("remove the comment, or name the rule id or check kind it is meant for".into()),
+        },
+    ]
+}
+
+/// Rule id of malformed front matter.
+pub const INVALID_FRONT_MATTER: &str = "document/invalid-front-matter";
+
+/// Told about progress of a run (the binary draws a progress bar with it).
+pub trait Progress: Sync {
+    /// The number of documents about to be linted.
+    fn start(&self, total: usize);
+    /// One more document linted.
+    fn advance(&self);
+    /// The run is over.
+    fn finish(&self);
 }
 
 /// Everything a run found.
@@ -36,6 +94,12 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// Per check kind: what was extracted and checked.
     pub coverage: Coverage,
+    /// Every rule of the config (enabled or not) and the engine's own rules.
+    pub rules: Vec<RuleInfo>,
+    /// Findings silenced by `factlint-disable` comments.
+    pub suppressed: usize,
+    /// Findings hidden because the baseline knows them.
+    pub baselined: usize,
 }
 
 /// The fail level of `--fail-on`.
@@ -163,14 +227,15 @@ fn io_reason(e: &std::io::Error) -> String {
 
 /// What reading one input gave.
 enum Loaded {
-    Text(String, String),
+    /// Name, text, and whether it was read from a file.
+    Text(String, String, bool),
     Skip,
     Error(InputError),
 }
 
 fn load(input: Input, max_bytes: u64) -> Loaded {
     match input {
-        Input::Text { name, text } => Loaded::Text(name, text),
+        Input::Text { name, text } => Loaded::Text(name, text, false),
         Input::File { path, explicit } => {
             let name = display_path(&path);
             if let Ok(m) = std::fs::metadata(&path)
@@ -198,7 +263,7 @@ fn load(input: Input, max_bytes: u64) -> Loaded {
                 return Loaded::Skip;
             }
             match String::from_utf8(bytes) {
-                Ok(text) => Loaded::Text(name, text),
+                Ok(text) => Loaded::Text(name, text, true),
                 Err(e) => Loaded::Error(InputError {
                     path: name,
                     reason: format!("not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
@@ -215,26 +280,49 @@ struct FileResult {
     gathered: Vec<Option<Gathered>>,
     counters: Vec<BTreeMap<&'static str, u64>>,
     levels: Vec<Level>,
+    /// Prose segments of the document.
+    segments: usize,
 }
 
 /// Lints inputs with a config.
 pub fn lint(config: &Config, inputs: Vec<Input>) -> Report {
+    lint_with_progress(config, inputs, None)
+}
+
+/// Lints inputs with a config, telling `progress` as documents are done.
+pub fn lint_with_progress(config: &Config, inputs: Vec<Input>, progress: Option<&dyn Progress>) -> Report {
     let loaded: Vec<Loaded> = inputs.into_par_iter().map(|i| load(i, config.max_file_bytes)).collect();
     let mut errors = Vec::new();
     let mut texts = Vec::new();
     for l in loaded {
         match l {
-            Loaded::Text(name, text) => texts.push((name, text)),
+            Loaded::Text(name, text, on_disk) => texts.push((name, text, on_disk)),
             Loaded::Skip => {}
             Loaded::Error(e) => errors.push(e),
         }
     }
-    let results: Vec<FileResult> =
-        texts.into_par_iter().enumerate().map(|(id, (name, text))| lint_one(config, id, name, text)).collect();
-    finish(config, results, errors)
+    if let Some(p) = progress {
+        p.start(texts.len());
+    }
+    let results: Vec<FileResult> = texts
+        .into_par_iter()
+        .enumerate()
+        .map(|(id, (name, text, on_disk))| {
+            let r = lint_one(config, id, name, text, on_disk);
+            if let Some(p) = progress {
+                p.advance();
+            }
+            r
+        })
+        .collect();
+    let report = finish(config, results, errors);
+    if let Some(p) = progress {
+        p.finish();
+    }
+    report
 }
 
-fn lint_one(config: &Config, id: FileId, name: String, text: String) -> FileResult {
+fn lint_one(config: &Config, id: FileId, name: String, text: String, on_disk: bool) -> FileResult {
     let levels = config.levels_for(&name);
     let doc = Document::from_source(id, &name, text);
     let mut diagnostics = Vec::new();
@@ -242,7 +330,7 @@ fn lint_one(config: &Config, id: FileId, name: String, text: String) -> FileResu
     let mut counters = Vec::with_capacity(config.rules.len());
     for p in &doc.problems {
         diagnostics.push(Diagnostic {
-            rule: "document/invalid-front-matter".into(),
+            rule: INVALID_FRONT_MATTER.into(),
             check: "document",
             severity: Severity::Warning,
             message: p.message.clone(),
@@ -265,13 +353,44 @@ fn lint_one(config: &Config, id: FileId, name: String, text: String) -> FileResu
         diagnostics.extend(out.diagnostics);
         counters.push(out.counters);
     }
-    let Document { path, source, format, .. } = doc;
+    // Front matter is never rewritten: a fix touching it is dropped (the finding stays).
+    if let Some(fm) = doc.front_matter.as_ref().map(|f| f.range.clone()) {
+        for d in &mut diagnostics {
+            if d.fix.as_ref().is_some_and(|f| f.replacements.iter().any(|r| r.start < fm.end && fm.start <= r.end)) {
+                d.fix = None;
+            }
+        }
+    }
+    let segments = doc.segments.len();
+    let Document { path, source, format, front_matter, .. } = doc;
     let line_index = LineIndex::new(&source);
-    FileResult { file: SourceFile { path, source, line_index, format }, diagnostics, gathered, counters, levels }
+    let front_matter = front_matter.map(|f| f.range);
+    FileResult {
+        file: SourceFile { path, source, line_index, format, front_matter, on_disk },
+        diagnostics,
+        gathered,
+        counters,
+        levels,
+        segments,
+    }
 }
 
 fn finish(config: &Config, results: Vec<FileResult>, errors: Vec<InputError>) -> Report {
     let mut report = Report { errors, ..Report::default() };
+    report.rules = config
+        .rules
+        .iter()
+        .map(|r| RuleInfo {
+            id: r.meta.id.clone(),
+            kind: r.meta.kind,
+            severity: r.meta.severity,
+            enabled: r.meta.enabled,
+            description: r.meta.description.clone(),
+            why: r.meta.why.clone(),
+            help: r.meta.help.clone(),
+        })
+        .chain(engine_rules())
+        .collect();
     let n_rules = config.rules.len();
     let mut per_rule: Vec<Vec<(FileId, Gathered)>> = (0..n_rules).map(|_| Vec::new()).collect();
     let mut levels: Vec<Vec<Level>> = Vec::with_capacity(results.len());
@@ -291,6 +410,16 @@ fn finish(config: &Config, results: Vec<FileResult>, errors: Vec<InputError>) ->
             for (k, v) in counters {
                 *entry.entry(k.to_string()).or_insert(0) += v;
             }
+        }
+        // Per kind, the documents and segments it ran on.
+        let mut kinds: Vec<&'static str> =
+            config.rules.iter().zip(&r.levels).filter(|(_, l)| l.is_some()).map(|(rule, _)| rule.meta.kind).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        for kind in kinds {
+            let entry = report.coverage.entry(kind.to_string()).or_default();
+            *entry.entry("documents".into()).or_insert(0) += 1;
+            *entry.entry("segments".into()).or_insert(0) += r.segments as u64;
         }
         levels.push(r.levels);
         report.files.push(r.file);
@@ -328,6 +457,18 @@ fn finish(config: &Config, results: Vec<FileResult>, errors: Vec<InputError>) ->
             d.severity = level;
         }
     }
+    // Inline `factlint-disable` comments, after every finding (run-scope ones too) is known.
+    let enabled = |file: FileId, name: &str| {
+        config.rules.iter().zip(&levels[file]).any(|(r, l)| l.is_some() && (r.meta.id == name || r.meta.kind == name))
+            || name == INVALID_FRONT_MATTER
+            || name == "document"
+    };
+    let known = |name: &str| {
+        config.rules.iter().any(|r| r.meta.id == name || r.meta.kind == name)
+            || crate::checks::kind(name).is_some()
+            || engine_rules().iter().any(|r| r.id == name || r.kind == name)
+    };
+    crate::suppress::apply(&mut report, &enabled, &known);
     let files = &report.files;
     report.diagnostics.sort_by(|a, b| {
         (files[a.primary.file].path.as_str(), a.sort_key(), &a.message).cmp(&(

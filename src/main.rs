@@ -15,8 +15,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use factlint::cli::{Cli, Command, FailOnArg};
-use factlint::{Config, Error, FailOn, Severity, checks, config, examples, report};
+use factlint::baseline::Baseline;
+use factlint::cli::{CheckArgs, Cli, Command, FailOnArg};
+use factlint::engine::Progress;
+use factlint::{Config, Error, FailOn, Severity, checks, config, examples, fix, report};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 fn main() -> ExitCode {
@@ -53,39 +55,12 @@ fn load_config(cli: &Cli) -> Result<Config, Error> {
 
 fn run(cli: &Cli, color: bool) -> Result<u8, Error> {
     match &cli.command {
-        Command::Check(args) => {
-            let mut config = load_config(cli)?;
-            if !args.select.is_empty() {
-                config.select(&args.select)?;
-            }
-            config.ignore(&args.ignore)?;
-            let paths = if args.paths.is_empty() { vec![".".to_string()] } else { args.paths.clone() };
-            if args.stdin_filename.is_some() && !paths.iter().any(|p| p == "-") {
-                return Err(Error::Usage("--stdin-filename needs `-` among the paths".into()));
-            }
-            let report = factlint::lint_paths(&config, &paths, args.stdin_filename.as_deref());
-            for e in &report.errors {
-                eprintln!("error: {}: {}", e.path, e.reason);
-            }
-            let reporter = report::reporter(args.format, color);
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            if let Err(e) = reporter.write(&report, &mut lock).and_then(|_| lock.flush())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(Error::Io { path: "<stdout>".into(), source: e });
-            }
-            let fail_on = match args.fail_on {
-                FailOnArg::Error => FailOn::Severity(Severity::Error),
-                FailOnArg::Warning => FailOn::Severity(Severity::Warning),
-                FailOnArg::Info => FailOn::Severity(Severity::Info),
-                FailOnArg::Never => FailOn::Never,
-            };
-            Ok(report.exit_code(fail_on) as u8)
-        }
+        Command::Check(args) => run_check(cli, args, color),
         Command::Rules => {
             let config = load_config(cli)?;
-            let width = config.rules.iter().map(|r| r.meta.id.len()).max().unwrap_or(10);
+            let engine = factlint::engine::engine_rules();
+            let width = config.rules.iter().map(|r| r.meta.id.len()).chain(engine.iter().map(|r| r.id.len())).max();
+            let width = width.unwrap_or(10);
             say!("{:width$}  {:10}  {:8}  {:7}  summary", "rule", "kind", "severity", "enabled");
             for (i, r) in config.rules.iter().enumerate() {
                 let enabled = if config.level(i).is_some() { "yes" } else { "no" };
@@ -98,12 +73,29 @@ fn run(cli: &Cli, color: bool) -> Result<u8, Error> {
                     r.meta.description
                 );
             }
+            for r in &engine {
+                say!("{:width$}  {:10}  {:8}  {:7}  {}", r.id, r.kind, r.severity, "yes", r.description);
+            }
             Ok(0)
         }
         Command::Explain { rule } => {
             let config = load_config(cli)?;
             if let Some(r) = config.rule(rule) {
                 say!("{}", explain_rule(r));
+                return Ok(0);
+            }
+            if let Some(r) = factlint::engine::engine_rules().into_iter().find(|r| &r.id == rule) {
+                say!(
+                    "{}  (kind: {}, severity: {}, built into the engine)\n\n{}\n\nWhy: {}\n\nHelp: {}\n\n\
+                     Select or ignore it with --select / --ignore (by id or by kind `{}`).",
+                    r.id,
+                    r.kind,
+                    r.severity,
+                    r.description,
+                    r.why,
+                    r.help.as_deref().unwrap_or(""),
+                    r.kind
+                );
                 return Ok(0);
             }
             if let Some(k) = checks::kind(rule) {
@@ -151,6 +143,187 @@ fn run(cli: &Cli, color: bool) -> Result<u8, Error> {
             say!("{} passed, {} failed", run.passed, run.failures.len());
             Ok(u8::from(!run.failures.is_empty()))
         }
+    }
+}
+
+/// Splits `--select` / `--ignore` names into rule-file names (handled by the config) and the
+/// engine's own rules (handled here, on the findings).
+fn split_engine_names(names: &[String]) -> (Vec<String>, Vec<String>) {
+    let engine = factlint::engine::engine_rules();
+    names.iter().cloned().partition(|n| !engine.iter().any(|r| &r.id == n || r.kind == n))
+}
+
+fn run_check(cli: &Cli, args: &CheckArgs, color: bool) -> Result<u8, Error> {
+    let mut config = load_config(cli)?;
+    let (select, engine_select) = split_engine_names(&args.select);
+    let (ignore, engine_ignore) = split_engine_names(&args.ignore);
+    if !args.select.is_empty() {
+        config.select(&select)?;
+    }
+    config.ignore(&ignore)?;
+    let paths = if args.paths.is_empty() { vec![".".to_string()] } else { args.paths.clone() };
+    if args.stdin_filename.is_some() && !paths.iter().any(|p| p == "-") {
+        return Err(Error::Usage("--stdin-filename needs `-` among the paths".into()));
+    }
+    if args.fix && paths.iter().any(|p| p == "-") {
+        return Err(Error::Usage("--fix cannot write standard input back; use --diff to see the fixes".into()));
+    }
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let run = |config: &Config| {
+        let bar = ProgressBar::new();
+        let mut report = factlint::lint_paths_with_progress(
+            config,
+            &paths,
+            args.stdin_filename.as_deref(),
+            bar.as_ref().map(|b| b as &dyn Progress),
+        );
+        let wanted = |n: &str| engine_select.iter().any(|s| s == n);
+        let unwanted = |n: &str| engine_ignore.iter().any(|s| s == n);
+        let engine_ids: Vec<String> = factlint::engine::engine_rules().into_iter().map(|r| r.id).collect();
+        report.diagnostics.retain(|d| {
+            !engine_ids.contains(&d.rule)
+                || ((args.select.is_empty() || wanted(&d.rule) || wanted(d.check))
+                    && !unwanted(&d.rule)
+                    && !unwanted(d.check))
+        });
+        if let Some(b) = &baseline {
+            b.apply(&mut report);
+        }
+        report
+    };
+    let mut report = run(&config);
+    for e in &report.errors {
+        eprintln!("error: {}: {}", e.path, e.reason);
+    }
+    let input_errors = !report.errors.is_empty();
+
+    if let Some(path) = &args.write_baseline {
+        let b = Baseline::from_report(&report);
+        b.save(path)?;
+        eprintln!("wrote {} finding(s) to the baseline {}", b.findings.len(), path.display());
+        return Ok(if input_errors { 2 } else { 0 });
+    }
+
+    if args.diff {
+        let plan = fix::plan(&report);
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        for f in &plan {
+            let old = &report.files[f.file].source;
+            write_stdout(&mut lock, fix::unified_diff(&f.path, old, &f.fixed).as_bytes())?;
+        }
+        let n: usize = plan.iter().map(|f| f.applied).sum();
+        eprintln!("{n} fix(es) in {} file(s) would be applied with --fix", plan.len());
+        return Ok(if input_errors { 2 } else { u8::from(!plan.is_empty()) });
+    }
+
+    if args.fix {
+        let plan = fix::plan(&report);
+        let mut fixed = 0;
+        let mut files = 0;
+        for f in &plan {
+            let src = &report.files[f.file];
+            if !src.on_disk {
+                continue;
+            }
+            fix::write_atomic(Path::new(&src.path), &f.fixed)
+                .map_err(|source| Error::Io { path: src.path.clone().into(), source })?;
+            fixed += f.applied;
+            files += 1;
+        }
+        if files > 0 {
+            eprintln!("fixed {fixed} finding(s) in {files} file(s)");
+            // Report what is left, from the files as they are now.
+            report = run(&config);
+        }
+    }
+
+    let reporter = report::reporter(args.format, color);
+    let mut buf = Vec::new();
+    reporter.write(&report, &mut buf).map_err(|source| Error::Io { path: "<stdout>".into(), source })?;
+    write_stdout(&mut std::io::stdout().lock(), &buf)?;
+    if args.stats {
+        eprint!("{}", stats(&report));
+    }
+    let fail_on = match args.fail_on {
+        FailOnArg::Error => FailOn::Severity(Severity::Error),
+        FailOnArg::Warning => FailOn::Severity(Severity::Warning),
+        FailOnArg::Info => FailOn::Severity(Severity::Info),
+        FailOnArg::Never => FailOn::Never,
+    };
+    Ok(report.exit_code(fail_on) as u8)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(out: &mut dyn Write, bytes: &[u8]) -> Result<(), Error> {
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io { path: "<stdout>".into(), source: e }),
+        _ => Ok(()),
+    }
+}
+
+/// The `--stats` table: per check kind, what was extracted and checked, and what was found.
+fn stats(report: &factlint::Report) -> String {
+    let mut findings: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for d in &report.diagnostics {
+        *findings.entry(d.check).or_insert(0) += 1;
+    }
+    let mut kinds: Vec<&str> = report.coverage.keys().map(String::as_str).chain(findings.keys().copied()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let mut s = format!("coverage of {} file(s):\n", report.files.len());
+    for k in kinds {
+        let counters: Vec<String> = report
+            .coverage
+            .get(k)
+            .into_iter()
+            .flatten()
+            .map(|(name, n)| format!("{} {n}", name.replace('_', " ")))
+            .collect();
+        let found = findings.get(k).copied().unwrap_or(0);
+        let mut parts = counters;
+        parts.push(format!("findings {found}"));
+        s.push_str(&format!("  {k:<12} {}\n", parts.join(", ")));
+    }
+    if report.suppressed > 0 || report.baselined > 0 {
+        s.push_str(&format!(
+            "  hidden: {} by factlint-disable comments, {} by the baseline\n",
+            report.suppressed, report.baselined
+        ));
+    }
+    s
+}
+
+/// The progress bar of long runs: only when stderr is a terminal and not under CI.
+struct ProgressBar(indicatif::ProgressBar);
+
+/// Runs with fewer documents than this finish before a bar would be worth drawing.
+const PROGRESS_MIN_DOCUMENTS: usize = 200;
+
+impl ProgressBar {
+    fn new() -> Option<ProgressBar> {
+        let wanted = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        wanted.then(|| ProgressBar(indicatif::ProgressBar::hidden()))
+    }
+}
+
+impl Progress for ProgressBar {
+    fn start(&self, total: usize) {
+        if total >= PROGRESS_MIN_DOCUMENTS {
+            self.0.set_length(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents {elapsed}") {
+                self.0.set_style(style);
+            }
+            self.0.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn advance(&self) {
+        self.0.inc(1);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
     }
 }
 

@@ -58,9 +58,13 @@ impl Reporter for Human {
         }
         let (e, w, i) = report.counts();
         let files_word = if report.files.len() == 1 { "file" } else { "files" };
+        let hidden = match (report.suppressed, report.baselined) {
+            (0, 0) => String::new(),
+            (s, b) => format!(" ({s} suppressed by comments, {b} known to the baseline)"),
+        };
         writeln!(
             writer,
-            "{} {}, {} {}, {} {} in {} {}",
+            "{} {}, {} {}, {} {} in {} {}{}",
             e,
             plural(e, "error"),
             w,
@@ -68,7 +72,8 @@ impl Reporter for Human {
             i,
             plural(i, "info"),
             report.files.len(),
-            files_word
+            files_word,
+            hidden
         )
     }
 }

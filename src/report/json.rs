@@ -69,6 +69,8 @@ pub fn to_value(report: &Report) -> Value {
             "infos": infos,
             "input_errors": report.errors.iter().map(|e| json!({"path": e.path, "reason": e.reason})).collect::<Vec<_>>(),
             "coverage": report.coverage,
+            "suppressed": report.suppressed,
+            "baselined": report.baselined,
         }
     })
 }

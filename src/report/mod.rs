@@ -1,12 +1,16 @@
 //! Reporters: one per output format, all over the same [`Report`].
 
+pub mod github;
 mod human;
-mod json;
+pub mod json;
+pub mod sarif;
 
 use std::io::{self, Write};
 
+pub use github::Github;
 pub use human::Human;
 pub use json::Json;
+pub use sarif::Sarif;
 
 use crate::engine::Report;
 
@@ -20,6 +24,10 @@ pub trait Reporter {
 pub enum OutputFormat {
     Human,
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
 }
 
 /// The reporter for a format; `color` only matters for `human`.
@@ -27,5 +35,7 @@ pub fn reporter(format: OutputFormat, color: bool) -> Box<dyn Reporter> {
     match format {
         OutputFormat::Human => Box::new(Human { color }),
         OutputFormat::Json => Box::new(Json),
+        OutputFormat::Sarif => Box::new(Sarif),
+        OutputFormat::Github => Box::new(Github),
     }
 }
