@@ -61,20 +61,18 @@ fn run(cli: &Cli, color: bool) -> Result<u8, Error> {
             let engine = factlint::engine::engine_rules();
             let width = config.rules.iter().map(|r| r.meta.id.len()).chain(engine.iter().map(|r| r.id.len())).max();
             let width = width.unwrap_or(10);
-            say!("{:width$}  {:10}  {:8}  {:7}  summary", "rule", "kind", "severity", "enabled");
+            let kinds = config.rules.iter().map(|r| r.meta.kind.len()).chain(engine.iter().map(|r| r.kind.len()));
+            let kind_width = kinds.max().unwrap_or(4).max(4);
+            say!("{:width$}  {:kind_width$}  {:8}  {:7}  summary", "rule", "kind", "severity", "enabled");
             for (i, r) in config.rules.iter().enumerate() {
                 let enabled = if config.level(i).is_some() { "yes" } else { "no" };
-                say!(
-                    "{:width$}  {:10}  {:8}  {:7}  {}",
-                    r.meta.id,
-                    r.meta.kind,
-                    r.meta.severity,
-                    enabled,
-                    r.meta.description
-                );
+                let severity = r.meta.severity.as_str();
+                let (id, kind, summary) = (&r.meta.id, r.meta.kind, &r.meta.description);
+                say!("{id:width$}  {kind:kind_width$}  {severity:8}  {enabled:7}  {summary}");
             }
             for r in &engine {
-                say!("{:width$}  {:10}  {:8}  {:7}  {}", r.id, r.kind, r.severity, "yes", r.description);
+                let (id, kind, severity, summary) = (&r.id, r.kind, r.severity.as_str(), &r.description);
+                say!("{id:width$}  {kind:kind_width$}  {severity:8}  {:7}  {summary}", "yes");
             }
             Ok(0)
         }
