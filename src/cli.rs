@@ -91,6 +91,9 @@ pub struct CheckArgs {
     /// Print per check kind what was extracted and checked, and what was found (on stderr).
     #[arg(long)]
     pub stats: bool,
+    /// Worker threads (default: one per core). The output is the same for any number.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -152,6 +152,13 @@ fn split_engine_names(names: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 fn run_check(cli: &Cli, args: &CheckArgs, color: bool) -> Result<u8, Error> {
+    if let Some(n) = args.threads {
+        if n == 0 {
+            return Err(Error::Usage("--threads needs at least 1".into()));
+        }
+        // Only fails when a pool exists already, which the binary never builds before this.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
     let mut config = load_config(cli)?;
     let (select, engine_select) = split_engine_names(&args.select);
     let (ignore, engine_ignore) = split_engine_names(&args.ignore);

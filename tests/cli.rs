@@ -281,3 +281,25 @@ fn output_is_identical_with_one_and_many_threads() {
     assert_eq!(one, run("8"));
     assert_eq!(json(&one)["diagnostics"].as_array().unwrap().len(), 14);
 }
+
+#[test]
+fn fixtures_lint_identically_with_one_and_eight_threads() {
+    // Every check kind, run-scope ones included, over every fixture at once.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |threads: &str| {
+        let out =
+            factlint(root).args(["check", "--format", "json", "--threads", threads, "fixtures"]).output().unwrap();
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let one = run("1");
+    assert!(!json(&one)["diagnostics"].as_array().unwrap().is_empty());
+    assert_eq!(one, run("8"));
+}
+
+#[test]
+fn zero_threads_is_a_usage_error() {
+    let out = factlint(std::path::Path::new(".")).args(["check", "--threads", "0", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--threads"));
+}
