@@ -469,6 +469,15 @@ fn finish(config: &Config, results: Vec<FileResult>, errors: Vec<InputError>) ->
             || engine_rules().iter().any(|r| r.id == name || r.kind == name)
     };
     crate::suppress::apply(&mut report, &enabled, &known);
+    // The engine's own rules take their level from `[severity]` too.
+    report.diagnostics.retain_mut(|d| match config.engine_level(&d.rule, d.check) {
+        None => true,
+        Some(None) => false,
+        Some(Some(level)) => {
+            d.severity = level;
+            true
+        }
+    });
     let files = &report.files;
     report.diagnostics.sort_by(|a, b| {
         (files[a.primary.file].path.as_str(), a.sort_key(), &a.message).cmp(&(

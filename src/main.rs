@@ -71,8 +71,11 @@ fn run(cli: &Cli, color: bool) -> Result<u8, Error> {
                 say!("{id:width$}  {kind:kind_width$}  {severity:8}  {enabled:7}  {summary}");
             }
             for r in &engine {
-                let (id, kind, severity, summary) = (&r.id, r.kind, r.severity.as_str(), &r.description);
-                say!("{id:width$}  {kind:kind_width$}  {severity:8}  {:7}  {summary}", "yes");
+                let (id, kind, summary) = (&r.id, r.kind, &r.description);
+                let level = config.engine_level(id, kind).unwrap_or(Some(r.severity));
+                let severity = level.unwrap_or(r.severity).as_str();
+                let enabled = if level.is_some() { "yes" } else { "no" };
+                say!("{id:width$}  {kind:kind_width$}  {severity:8}  {enabled:7}  {summary}");
             }
             Ok(0)
         }

@@ -303,3 +303,32 @@ fn zero_threads_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--threads"));
 }
+
+#[test]
+fn engine_rules_take_their_level_from_the_config() {
+    let doc: &[u8] = "---\ntitle: [unclosed\n---\n正文一段。\n".as_bytes();
+    let rules_of = |config: &str| {
+        let dir = dir_with(&[("factlint.toml", config.as_bytes()), ("a.md", doc)]);
+        let out = factlint(dir.path()).args(["check", "--format", "json", "a.md"]).output().unwrap();
+        if out.stdout.is_empty() {
+            return (out.status.code(), Vec::new());
+        }
+        let v = json(&out.stdout);
+        let found: Vec<(String, String)> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["rule"].as_str().unwrap().to_string(), d["severity"].as_str().unwrap().to_string()))
+            .collect();
+        (out.status.code(), found)
+    };
+    let fm = "document/invalid-front-matter".to_string();
+    assert_eq!(rules_of(""), (Some(0), vec![(fm.clone(), "warning".into())]));
+    assert_eq!(
+        rules_of("[severity]\n\"document/invalid-front-matter\" = \"error\"\n"),
+        (Some(1), vec![(fm, "error".into())])
+    );
+    assert_eq!(rules_of("[severity]\ndocument = \"off\"\n"), (Some(0), vec![]));
+    let (code, _) = rules_of("[severity]\ndocument = \"loud\"\n");
+    assert_eq!(code, Some(2));
+}

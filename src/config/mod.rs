@@ -88,6 +88,8 @@ pub struct Config {
     exclude: GlobSet,
     /// Larger files are reported as input errors instead of being read (memory stays bounded).
     pub max_file_bytes: u64,
+    /// `[severity]` entries for the engine's own rules (by id or kind), which no rule file holds.
+    engine_levels: BTreeMap<String, Level>,
 }
 
 /// The default of `max_file_mb`.
@@ -161,6 +163,7 @@ impl Config {
             overrides: Vec::new(),
             exclude: GlobSet::empty(),
             max_file_bytes: DEFAULT_MAX_FILE_MB << 20,
+            engine_levels: BTreeMap::new(),
         }
     }
 
@@ -216,7 +219,13 @@ impl Config {
         }
 
         let mut base: Vec<Level> = rules.iter().map(|r| r.meta.enabled.then_some(r.meta.severity)).collect();
-        apply_levels(&rules, &mut base, &file.severity, &err)?;
+        let (engine_entries, rule_entries): (BTreeMap<_, _>, BTreeMap<_, _>) =
+            file.severity.into_iter().partition(|(k, _)| is_engine_rule(k.get_ref()));
+        apply_levels(&rules, &mut base, &rule_entries, &err)?;
+        let mut engine_levels = BTreeMap::new();
+        for (key, value) in &engine_entries {
+            engine_levels.insert(key.get_ref().clone(), parse_level(value, &err)?);
+        }
 
         let mut overrides = Vec::new();
         for o in &file.overrides {
@@ -258,6 +267,7 @@ impl Config {
             overrides,
             exclude,
             max_file_bytes: file.max_file_mb.unwrap_or(DEFAULT_MAX_FILE_MB) << 20,
+            engine_levels,
         })
     }
 
@@ -339,6 +349,12 @@ impl Config {
         s.trim_start_matches("./").to_string()
     }
 
+    /// The level `[severity]` gives an engine rule (by its id, else its kind); `None` when the
+    /// config says nothing about it.
+    pub fn engine_level(&self, id: &str, kind: &str) -> Option<Level> {
+        self.engine_levels.get(id).or_else(|| self.engine_levels.get(kind)).copied()
+    }
+
     /// The base level of rule `i` (for `factlint rules`).
     pub fn level(&self, i: usize) -> Level {
         self.base[i]
@@ -376,19 +392,28 @@ fn apply_levels(
     let mut entries: Vec<_> = table.iter().collect();
     entries.sort_by_key(|(k, _)| k.get_ref().contains('/'));
     for (key, value) in entries {
-        let level = match value.get_ref().as_str() {
-            "off" => None,
-            s => Some(Severity::parse(s).ok_or_else(|| {
-                err(value.span(), format!("invalid severity `{s}`"))
-                    .label("not a severity")
-                    .help("use \"error\", \"warning\", \"info\" or \"off\"")
-            })?),
-        };
+        let level = parse_level(value, err)?;
         for i in select_rules(rules, key, err)? {
             levels[i] = level;
         }
     }
     Ok(())
+}
+
+fn parse_level(value: &Spanned<String>, err: &ErrFn<'_>) -> Result<Level, FileError> {
+    Ok(match value.get_ref().as_str() {
+        "off" => None,
+        s => Some(Severity::parse(s).ok_or_else(|| {
+            err(value.span(), format!("invalid severity `{s}`"))
+                .label("not a severity")
+                .help("use \"error\", \"warning\", \"info\" or \"off\"")
+        })?),
+    })
+}
+
+/// Whether a name is one of the engine's own rules or kinds (not in any rule file).
+fn is_engine_rule(name: &str) -> bool {
+    crate::engine::engine_rules().iter().any(|r| r.id == name || r.kind == name)
 }
 
 fn glob_set(globs: &[Spanned<String>], err: &ErrFn<'_>) -> Result<GlobSet, FileError> {
