@@ -239,6 +239,37 @@ fn sig(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
+/// `value` with its unit as written: "$27.2", "1.76 元", "19,700 feet".
+fn with_unit(values: &[f64], unit: &str) -> String {
+    let v: Vec<String> = values.iter().map(|&x| group(sig(x))).collect();
+    let v = v.join("–");
+    if unit.ends_with('$') || unit.chars().all(|c| !c.is_alphabetic()) {
+        format!("{unit}{v}")
+    } else {
+        format!("{v} {unit}")
+    }
+}
+
+/// Thousands separators for a plain number string.
+fn group(s: String) -> String {
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(a, b)| (a, Some(b)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    if digits.len() <= 4 {
+        return s;
+    }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
 fn span_of(lo: f64, hi: f64) -> String {
     let (a, b) = (sig(lo), sig(hi));
     if a == b { a } else { format!("{a}–{b}") }
@@ -441,8 +472,8 @@ impl ConversionCheck {
                 let rate = if canonical { mid } else { 1.0 / mid };
                 let (s_lo, s_hi) = c.stated_rates();
                 let unit = format!("{}/{}", c.to.unit_text, c.from.unit_text);
-                let expected: Vec<String> = c.from.ends.iter().map(|e| sig(e.value * rate)).collect();
-                let expected = format!("{} {}", expected.join("–"), c.to.unit_text);
+                let values: Vec<f64> = c.from.ends.iter().map(|e| e.value * rate).collect();
+                let expected = with_unit(&values, &c.to.unit_text);
                 let others = best.len();
                 let stated = format!("{} → {}", c.from.text, c.to.text);
                 let implied = span_of(s_lo, s_hi);
@@ -483,11 +514,9 @@ impl ConversionCheck {
             }
             let ratio = |s: &Side| format!("×{:.2}", s.ends[1].value / s.ends[0].value);
             let (rf, rt) = (ratio(&c.from), ratio(&c.to));
-            let expected = format!(
-                "{}–{} {}",
-                sig(c.to.ends[0].value),
-                sig(c.to.ends[0].value * c.from.ends[1].value / c.from.ends[0].value),
-                c.to.unit_text
+            let expected = with_unit(
+                &[c.to.ends[0].value, c.to.ends[0].value * c.from.ends[1].value / c.from.ends[0].value],
+                &c.to.unit_text,
             );
             let vars = [
                 ("from", c.from.text.as_str()),
@@ -537,8 +566,8 @@ impl ConversionCheck {
             if !bad {
                 continue;
             }
-            let expected: Vec<String> = c.from.ends.iter().map(|e| sig(uf.convert(e.value, ut))).collect();
-            let expected = format!("{} {}", expected.join("–"), c.to.unit_text);
+            let values: Vec<f64> = c.from.ends.iter().map(|e| uf.convert(e.value, ut)).collect();
+            let expected = with_unit(&values, &c.to.unit_text);
             let vars = [("from", c.from.text.as_str()), ("to", c.to.text.as_str()), ("expected", expected.as_str())];
             out.report(c.file, c.to.span.clone(), &vars).primary_label(format!("{} is about {expected}", c.from.text));
         }
@@ -570,8 +599,8 @@ impl ConversionCheck {
                 let implied = span_of(s_lo, s_hi);
                 let unit = format!("{}/{}", c.to.unit_text, c.from.unit_text);
                 let refs = sig(reference);
-                let expected: Vec<String> = c.from.ends.iter().map(|e| sig(e.value * reference)).collect();
-                let expected = format!("{} {}", expected.join("–"), c.to.unit_text);
+                let values: Vec<f64> = c.from.ends.iter().map(|e| e.value * reference).collect();
+                let expected = with_unit(&values, &c.to.unit_text);
                 let date = if r.date_text.is_empty() { "the reference date".to_string() } else { r.date_text.clone() };
                 let vars = [
                     ("from", c.from.text.as_str()),
@@ -712,5 +741,7 @@ test = "{test}"
         assert_eq!(sig(0.014), "0.0140");
         assert_eq!(sig(1.764), "1.76");
         assert_eq!(sig(12345.0), "12300");
+        assert_eq!(with_unit(&[27.2], "$"), "$27.2");
+        assert_eq!(with_unit(&[320000000.0], "元"), "320,000,000 元");
     }
 }

@@ -173,7 +173,8 @@ pub fn scan_numbers(text: &str) -> Vec<Number> {
                 continue;
             }
             match parse_arabic(text, i) {
-                Some(n) => {
+                Some(mut n) => {
+                    negate_if_signed(text, &mut n);
                     i = n.span.end;
                     out.push(n);
                 }
@@ -196,6 +197,18 @@ pub fn scan_numbers(text: &str) -> Vec<Number> {
         i += c.len_utf8();
     }
     out
+}
+
+/// A minus sign right before a number that starts a word (-18°C), not a range dash (60-120).
+fn negate_if_signed(text: &str, n: &mut Number) {
+    let Some(sign @ ('-' | '−' | '－')) = char_before(text, n.span.start) else { return };
+    let at = n.span.start - sign.len_utf8();
+    if char_before(text, at).is_some_and(|c| !(c.is_whitespace() || "(（：:".contains(c))) {
+        return;
+    }
+    n.value = -n.value;
+    (n.lo, n.hi) = (-n.hi, -n.lo);
+    n.span.start = at;
 }
 
 fn skip_digits(text: &str, mut i: usize) -> usize {
@@ -653,6 +666,12 @@ mod tests {
         assert_eq!(scan_quantities("近100元")[0].approx, Approx::AtMost);
         assert_eq!(scan_quantities("100多元")[0].low.approx, Approx::AtLeast);
         assert_eq!(scan_quantities("逾5亿")[0].approx, Approx::AtLeast);
+    }
+
+    #[test]
+    fn signs() {
+        assert_eq!(one("kept at -18°C").value, -18.0);
+        assert_eq!(scan_quantities("60-120")[0].low.value, 60.0);
     }
 
     #[test]
