@@ -12,7 +12,7 @@ use super::{Check, DiagnosticExt, Gathered, KindInfo, Output, RuleMeta, SpecErro
 use crate::diagnostic::FileId;
 use crate::document::Document;
 use crate::text::numbers::{Approx, Number, Quantity};
-use crate::text::units::{Amount, find_conversions, table};
+use crate::text::units::{Amount, RawConversion, find_conversions, table};
 
 pub static KIND: KindInfo = KindInfo {
     name: "conversion",
@@ -116,7 +116,7 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                 ),
                 None => None,
             };
-            if !(r.rate > 0.0) {
+            if r.rate.is_nan() || r.rate <= 0.0 {
                 return Err(SpecError { message: "`rate` must be positive".into(), span: None });
             }
             rates.push(Rate {
@@ -161,6 +161,16 @@ struct Side {
     span: Range<usize>,
     text: String,
     unit_text: String,
+    /// The magnitude of the last figure and how it is written ("m", " million", "亿").
+    mag: f64,
+    mag_text: String,
+}
+
+impl Side {
+    /// Values written the way this side writes its figures: `£10.3m`, `1.76 元`.
+    fn write(&self, values: &[f64]) -> String {
+        with_unit(values, &self.unit_text, self.mag, &self.mag_text)
+    }
 }
 
 /// An amount and its conversion, as found in one document.
@@ -171,6 +181,8 @@ struct Conv {
     to: Side,
     /// The source side is a change (由60坚戈提高到120坚戈) rather than a written range.
     change: bool,
+    /// Made of two conversions at the ends of a change; only the range-ratio test reads it.
+    derived: bool,
 }
 
 impl Conv {
@@ -240,14 +252,17 @@ fn sig(x: f64) -> String {
 }
 
 /// `value` with its unit as written: "$27.2", "1.76 元", "19,700 feet".
-fn with_unit(values: &[f64], unit: &str) -> String {
-    let v: Vec<String> = values.iter().map(|&x| group(sig(x))).collect();
+fn with_unit(values: &[f64], unit: &str, mag: f64, mag_text: &str) -> String {
+    let prefix = unit.ends_with('$') || unit.chars().all(|c| !c.is_alphabetic());
+    let v: Vec<String> = values
+        .iter()
+        .map(|&x| {
+            let n = format!("{}{mag_text}", group(sig(x / mag)));
+            if prefix { format!("{unit}{n}") } else { n }
+        })
+        .collect();
     let v = v.join("–");
-    if unit.ends_with('$') || unit.chars().all(|c| !c.is_alphabetic()) {
-        format!("{unit}{v}")
-    } else {
-        format!("{v} {unit}")
-    }
+    if prefix { v } else { format!("{v} {unit}") }
 }
 
 /// Thousands separators for a plain number string.
@@ -325,13 +340,39 @@ fn ends_of(q: &Quantity, approx: Approx, target: bool) -> Vec<End> {
 }
 
 fn side(seg: &crate::document::Segment, a: &Amount, unit: usize, target: bool) -> Side {
+    let last = a.quantity.high.as_ref().unwrap_or(&a.quantity.low);
+    let written = seg.text.get(last.span.clone()).unwrap_or("");
+    let digits = written.find(|c: char| !(c.is_ascii_digit() || ",.-−－".contains(c) || ('０'..='９').contains(&c)));
+    let (mag, mag_text) = match digits {
+        Some(i) if last.magnitude > 1.0 && !last.chinese => {
+            (last.magnitude, written[i..].trim_end_matches(['余', '多']).to_string())
+        }
+        _ => (1.0, String::new()),
+    };
     Side {
+        mag,
+        mag_text,
         unit,
         ends: ends_of(&a.quantity, a.approx, target),
         span: seg.source_range(a.span.clone()),
         text: seg.text[a.span.clone()].to_string(),
         unit_text: seg.text[a.unit_text.clone()].to_string(),
     }
+}
+
+/// Text between the two ends of a change: "提高到", "涨至", "to", with no figure in it.
+fn is_change_gap(gap: &str) -> bool {
+    let g = gap.trim();
+    gap.len() <= 30
+        && !gap.contains(|c: char| c.is_ascii_digit() || "，,。；;（()".contains(c))
+        && (g.ends_with('到') || g.ends_with('至') || g.ends_with(" to") || g == "to")
+}
+
+/// Whether a change starts right before `pos` (由每升, 从, from).
+fn starts_change(text: &str, pos: usize) -> bool {
+    let Some(before) = text.get(..pos) else { return false };
+    let tail: String = before.chars().rev().take(6).collect();
+    tail.contains('由') || tail.contains('从') || tail.contains("morf")
 }
 
 /// A point amount `a` written as the end of a change from an earlier amount of the same unit
@@ -344,16 +385,41 @@ fn change_start(text: &str, amounts: &[Amount], idx: usize, unit: usize, sources
         return None;
     }
     let gap = text.get(p.span.end..a.span.start)?;
-    if gap.len() > 30 || gap.contains(|c: char| c.is_ascii_digit() || "，,。；;（）()".contains(c)) {
+    (is_change_gap(gap) && starts_change(text, p.quantity.hedge_start.min(p.span.start))).then_some(p_idx)
+}
+
+/// Two conversions at the two ends of a change (由60坚戈（约合0.88元）涨到120坚戈（约合1.47元）):
+/// together they convert a range, whose ratio the range-ratio test can check.
+fn change_pair(
+    text: &str,
+    amounts: &[Amount],
+    first: (&RawConversion, &Conv),
+    second: (&RawConversion, &Conv),
+) -> Option<Conv> {
+    let ((r1, c1), (r2, c2)) = (first, second);
+    if r2.from != r1.to + 1
+        || (c1.from.unit, c1.to.unit) != (c2.from.unit, c2.to.unit)
+        || c1.from.ends.len() != 1
+        || c2.from.ends.len() != 1
+        || c1.to.ends.len() != 1
+        || c2.to.ends.len() != 1
+    {
         return None;
     }
-    let g = gap.trim();
-    if !(g.ends_with('到') || g.ends_with('至') || g.ends_with(" to") || g == "to") {
+    let gap = text.get(amounts[r1.to].span.end..amounts[r2.from].span.start)?;
+    let gap = gap.trim_start().trim_start_matches([')', '）']);
+    let a = &amounts[r1.from];
+    if !is_change_gap(gap) || !starts_change(text, a.quantity.hedge_start.min(a.span.start)) {
         return None;
     }
-    let before = text.get(..p.quantity.hedge_start.min(p.span.start))?;
-    let tail: String = before.chars().rev().take(6).collect();
-    (tail.contains('由') || tail.contains('从') || tail.contains("morf")).then_some(p_idx)
+    let mut from = c1.from.clone();
+    from.ends.push(c2.from.ends[0].clone());
+    from.span = c1.from.span.start..c2.from.span.end;
+    from.text = format!("{}→{}", c1.from.text, c2.from.text);
+    let mut to = c2.to.clone();
+    to.ends.insert(0, c1.to.ends[0].clone());
+    to.text = format!("{}→{}", c1.to.text, c2.to.text);
+    Some(Conv { file: c1.file, from, to, change: true, derived: true })
 }
 
 fn extract(doc: &Document) -> Vec<Conv> {
@@ -369,6 +435,7 @@ fn extract(doc: &Document) -> Vec<Conv> {
         for r in &raws {
             sources[r.from] = true;
         }
+        let mut prev: Option<(&RawConversion, Conv)> = None;
         for r in &raws {
             let (a, b) = (&amounts[r.from], &amounts[r.to]);
             let Some((ua, ub)) = a.units.iter().find_map(|&ua| {
@@ -389,7 +456,14 @@ fn extract(doc: &Document) -> Vec<Conv> {
                 from.text = format!("{}→{}", first.text, from.text);
                 change = true;
             }
-            out.push(Conv { file: doc.file, from, to, change });
+            let conv = Conv { file: doc.file, from, to, change, derived: false };
+            if let Some((r1, c1)) = &prev
+                && let Some(pair) = change_pair(text, &amounts, (r1, c1), (r, &conv))
+            {
+                out.push(pair);
+            }
+            out.push(conv.clone());
+            prev = Some((r, conv));
         }
     }
     out
@@ -399,7 +473,7 @@ impl Check for ConversionCheck {
     fn check(&self, doc: &Document, out: &mut Output<'_>) {
         let (convs, fresh) = conversions(doc);
         if fresh {
-            out.count("conversions parsed", convs.len() as u64);
+            out.count("conversions parsed", convs.iter().filter(|c| !c.derived).count() as u64);
         }
         if self.scope == Scope::Run && self.test == Test::CurrencyRate {
             return;
@@ -433,12 +507,15 @@ impl Check for ConversionCheck {
     }
 }
 
+/// A conversion with its rate interval in the pair's orientation.
+type Member<'c> = (&'c Conv, (f64, f64));
+
 impl ConversionCheck {
     fn consensus(&self, convs: &[&Conv], out: &mut Output<'_>, place: &str) {
         let tol = self.tolerance;
         // Currency pair (lower unit index first) → (conversion, rate in that orientation).
-        let mut groups: BTreeMap<(usize, usize), Vec<(&Conv, (f64, f64))>> = BTreeMap::new();
-        for c in convs.iter().copied().filter(|c| c.is_money()) {
+        let mut groups: BTreeMap<(usize, usize), Vec<Member<'_>>> = BTreeMap::new();
+        for c in convs.iter().copied().filter(|c| c.is_money() && !c.derived) {
             let Some((lo, hi)) = c.rate(tol) else { continue };
             let (key, r) = if c.from.unit < c.to.unit {
                 ((c.from.unit, c.to.unit), (lo, hi))
@@ -473,7 +550,17 @@ impl ConversionCheck {
                 let (s_lo, s_hi) = c.stated_rates();
                 let unit = format!("{}/{}", c.to.unit_text, c.from.unit_text);
                 let values: Vec<f64> = c.from.ends.iter().map(|e| e.value * rate).collect();
-                let expected = with_unit(&values, &c.to.unit_text);
+                let expected = c.to.write(&values);
+                let off = ((s_lo * s_hi).sqrt() / rate).log10();
+                let steps = (off / 3.0).round();
+                let note = if steps != 0.0 && (off - steps * 3.0).abs() < 0.05 {
+                    format!(
+                        " (a factor of {}: is a magnitude such as m, bn or 万 missing or extra?)",
+                        group(sig(10f64.powf(steps * 3.0)))
+                    )
+                } else {
+                    String::new()
+                };
                 let others = best.len();
                 let stated = format!("{} → {}", c.from.text, c.to.text);
                 let implied = span_of(s_lo, s_hi);
@@ -488,6 +575,7 @@ impl ConversionCheck {
                     ("place", place),
                     ("consensus", consensus.as_str()),
                     ("expected", expected.as_str()),
+                    ("note", note.as_str()),
                 ];
                 let d = out.report(c.file, c.to.span.clone(), &vars);
                 d.primary_label(format!("implies {implied} {unit}"));
@@ -514,10 +602,8 @@ impl ConversionCheck {
             }
             let ratio = |s: &Side| format!("×{:.2}", s.ends[1].value / s.ends[0].value);
             let (rf, rt) = (ratio(&c.from), ratio(&c.to));
-            let expected = with_unit(
-                &[c.to.ends[0].value, c.to.ends[0].value * c.from.ends[1].value / c.from.ends[0].value],
-                &c.to.unit_text,
-            );
+            let expected =
+                c.to.write(&[c.to.ends[0].value, c.to.ends[0].value * c.from.ends[1].value / c.from.ends[0].value]);
             let vars = [
                 ("from", c.from.text.as_str()),
                 ("to", c.to.text.as_str()),
@@ -534,7 +620,7 @@ impl ConversionCheck {
     }
 
     fn shape(&self, convs: &[Conv], out: &mut Output<'_>) {
-        for c in convs {
+        for c in convs.iter().filter(|c| !c.derived) {
             let (f, t) = (c.from.ends.len(), c.to.ends.len());
             out.count("conversion shapes checked", 1);
             let problem = match (f, t) {
@@ -551,7 +637,7 @@ impl ConversionCheck {
 
     fn unit_factor(&self, convs: &[Conv], out: &mut Output<'_>) {
         let t = table();
-        for c in convs.iter().filter(|c| !c.is_money()) {
+        for c in convs.iter().filter(|c| !c.is_money() && !c.derived) {
             out.count("unit conversions checked", 1);
             let (uf, ut) = (t.unit(c.from.unit), t.unit(c.to.unit));
             let mut bad = false;
@@ -567,7 +653,7 @@ impl ConversionCheck {
                 continue;
             }
             let values: Vec<f64> = c.from.ends.iter().map(|e| uf.convert(e.value, ut)).collect();
-            let expected = with_unit(&values, &c.to.unit_text);
+            let expected = c.to.write(&values);
             let vars = [("from", c.from.text.as_str()), ("to", c.to.text.as_str()), ("expected", expected.as_str())];
             out.report(c.file, c.to.span.clone(), &vars).primary_label(format!("{} is about {expected}", c.from.text));
         }
@@ -577,7 +663,7 @@ impl ConversionCheck {
         let doc_date = doc
             .front_matter_value("date")
             .and_then(|f| f.value.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok()));
-        for c in convs.iter().filter(|c| c.is_money()) {
+        for c in convs.iter().filter(|c| c.is_money() && !c.derived) {
             for r in &self.rates {
                 let forward = (c.from.unit, c.to.unit) == (r.from, r.to);
                 if !forward && (c.from.unit, c.to.unit) != (r.to, r.from) {
@@ -600,7 +686,7 @@ impl ConversionCheck {
                 let unit = format!("{}/{}", c.to.unit_text, c.from.unit_text);
                 let refs = sig(reference);
                 let values: Vec<f64> = c.from.ends.iter().map(|e| e.value * reference).collect();
-                let expected = with_unit(&values, &c.to.unit_text);
+                let expected = c.to.write(&values);
                 let date = if r.date_text.is_empty() { "the reference date".to_string() } else { r.date_text.clone() };
                 let vars = [
                     ("from", c.from.text.as_str()),
@@ -691,6 +777,17 @@ test = "{test}"
     }
 
     #[test]
+    fn ratio_of_two_converted_ends() {
+        let r = rule("range-ratio", "");
+        let src = "票价由60坚戈（约合0.88元）涨到120坚戈（约合1.47元）。";
+        let d = lint_with_rule(&r, "a.md", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&src[d[0].primary.range()], "1.47元");
+        assert!(lint_with_rule(&r, "a.md", "票价由60坚戈（约合0.88元）涨到120坚戈（约合1.76元）。").is_empty());
+        assert!(lint_with_rule(&r, "a.md", "票价60坚戈（约合0.88元），另一种120坚戈（约合1.47元）。").is_empty());
+    }
+
+    #[test]
     fn shape_and_ratio_on_the_change() {
         let d = lint_with_rule(&rule("range-ratio", ""), "a.md", SEED_000);
         assert_eq!(d.len(), 1, "{d:?}");
@@ -741,7 +838,8 @@ test = "{test}"
         assert_eq!(sig(0.014), "0.0140");
         assert_eq!(sig(1.764), "1.76");
         assert_eq!(sig(12345.0), "12300");
-        assert_eq!(with_unit(&[27.2], "$"), "$27.2");
-        assert_eq!(with_unit(&[320000000.0], "元"), "320,000,000 元");
+        assert_eq!(with_unit(&[27.2], "$", 1.0, ""), "$27.2");
+        assert_eq!(with_unit(&[320000000.0], "元", 1.0, ""), "320,000,000 元");
+        assert_eq!(with_unit(&[10.3e6], "£", 1e6, "m"), "£10.3m");
     }
 }

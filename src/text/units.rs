@@ -73,12 +73,15 @@ struct RawTable {
     connectors: RawConnectors,
 }
 
+/// A name: its text, whether it must match case-sensitively, and the (unit, place)s it names.
+type Name = (String, bool, Vec<(usize, Place)>);
+
 /// The parsed table with its name matcher.
 pub struct Table {
     pub units: Vec<Unit>,
     matcher: AhoCorasick,
     /// Per pattern: its text, whether it must match case-sensitively, and the (unit, place)s it names.
-    names: Vec<(String, bool, Vec<(usize, Place)>)>,
+    names: Vec<Name>,
     paren: Vec<String>,
     comma: Vec<String>,
 }
@@ -93,7 +96,7 @@ impl Table {
     fn parse(data: &str) -> Result<Table, String> {
         let raw: RawTable = toml::from_str(data).map_err(|e| e.to_string())?;
         let mut units = Vec::new();
-        let mut names: Vec<(String, bool, Vec<(usize, Place)>)> = Vec::new();
+        let mut names: Vec<Name> = Vec::new();
         for (i, u) in raw.unit.into_iter().enumerate() {
             let lists = [(u.suffix, Place::Suffix), (u.prefix, Place::Prefix), (u.both, Place::Both)];
             for (list, place) in lists {
@@ -222,15 +225,41 @@ pub fn find_conversions(text: &str) -> (Vec<Amount>, Vec<RawConversion>) {
     }
     let amounts = attach(t, text, &mentions);
     let mut conversions = Vec::new();
-    for i in 1..amounts.len() {
+    let mut i = 1;
+    while i < amounts.len() {
         let (a, b) = (&amounts[i - 1], &amounts[i]);
         if a.span.end > b.span.start {
+            i += 1;
             continue;
         }
-        let Some(connector) = connector_between(t, text, a.span.end, b.span.start, b.span.end) else { continue };
-        conversions.push(RawConversion { from: i - 1, to: i, connector });
+        // (£722m; $1.3bn) and ($2.3bn or £1.2bn): one amount converted into several.
+        let mut last = i;
+        while let Some(c) = amounts.get(last + 1)
+            && is_separator(text.get(amounts[last].span.end..c.span.start).unwrap_or("x"))
+        {
+            last += 1;
+        }
+        match connector_between(t, text, a.span.end, b.span.start, amounts[last].span.end) {
+            Some(Connector::Paren) => {
+                for to in i..=last {
+                    conversions.push(RawConversion { from: i - 1, to, connector: Connector::Paren });
+                }
+                i = last + 1;
+            }
+            Some(connector) => {
+                conversions.push(RawConversion { from: i - 1, to: i, connector });
+                i += 1;
+            }
+            None => i += 1,
+        }
     }
     (amounts, conversions)
+}
+
+/// Between two converted amounts inside one parenthesis: `; `, `, `, ` or `, `/`.
+fn is_separator(gap: &str) -> bool {
+    let g = gap.trim();
+    matches!(g, ";" | "；" | "," | "，" | "/" | "or" | "; or" | "、")
 }
 
 fn attach(t: &Table, text: &str, mentions: &[Mention]) -> Vec<Amount> {
@@ -345,6 +374,18 @@ mod tests {
         assert_eq!(conv("It cost £5m, or about $6.5m, last year."), vec![("£5m".into(), "$6.5m".into())]);
         assert_eq!(conv("投资1.2万美元，折合人民币8万元。").len(), 1);
         assert_eq!(conv("气温30℃（86°F）").len(), 1);
+        assert_eq!(
+            conv("was 9.5bn kronor (£722m; $1.3bn) and 6.5 billion reais ($2.3bn or £1.2bn)."),
+            vec![
+                ("9.5bn kronor".into(), "£722m".into()),
+                ("9.5bn kronor".into(), "$1.3bn".into()),
+                ("6.5 billion reais".into(), "$2.3bn".into()),
+                ("6.5 billion reais".into(), "£1.2bn".into())
+            ]
+        );
+        assert_eq!(conv("逆差为641亿日元，约合32.7亿元人民币").len(), 1);
+        assert_eq!(conv("约1.37万亿日元、约合693亿元人民币").len(), 1);
+        assert_eq!(conv("达到约28.5万亿美元，约合180万亿人民币").len(), 1);
     }
 
     #[test]
