@@ -168,8 +168,14 @@ struct Side {
 
 impl Side {
     /// Values written the way this side writes its figures: `£10.3m`, `1.76 元`.
-    fn write(&self, values: &[f64]) -> String {
-        with_unit(values, &self.unit_text, self.mag, &self.mag_text)
+    fn write(&self, values: &[f64], other: &Side) -> String {
+        // The magnitude of this side, else of the other side, whichever reads naturally.
+        let fits = |m: f64| values.iter().all(|&v| (0.1..10_000.0).contains(&(v.abs() / m)));
+        let (mag, text) = [(self.mag, &self.mag_text), (other.mag, &other.mag_text)]
+            .into_iter()
+            .find(|(m, _)| *m > 1.0 && fits(*m))
+            .unwrap_or((1.0, &self.mag_text));
+        with_unit(values, &self.unit_text, mag, if mag > 1.0 { text } else { "" })
     }
 }
 
@@ -550,13 +556,13 @@ impl ConversionCheck {
                 let (s_lo, s_hi) = c.stated_rates();
                 let unit = format!("{}/{}", c.to.unit_text, c.from.unit_text);
                 let values: Vec<f64> = c.from.ends.iter().map(|e| e.value * rate).collect();
-                let expected = c.to.write(&values);
+                let expected = c.to.write(&values, &c.from);
                 let off = ((s_lo * s_hi).sqrt() / rate).log10();
                 let steps = (off / 3.0).round();
                 let note = if steps != 0.0 && (off - steps * 3.0).abs() < 0.05 {
                     format!(
                         " (a factor of {}: is a magnitude such as m, bn or 万 missing or extra?)",
-                        group(sig(10f64.powf(steps * 3.0)))
+                        group(sig(10f64.powf(steps.abs() * 3.0)))
                     )
                 } else {
                     String::new()
@@ -602,8 +608,10 @@ impl ConversionCheck {
             }
             let ratio = |s: &Side| format!("×{:.2}", s.ends[1].value / s.ends[0].value);
             let (rf, rt) = (ratio(&c.from), ratio(&c.to));
-            let expected =
-                c.to.write(&[c.to.ends[0].value, c.to.ends[0].value * c.from.ends[1].value / c.from.ends[0].value]);
+            let expected = c.to.write(
+                &[c.to.ends[0].value, c.to.ends[0].value * c.from.ends[1].value / c.from.ends[0].value],
+                &c.from,
+            );
             let vars = [
                 ("from", c.from.text.as_str()),
                 ("to", c.to.text.as_str()),
@@ -653,7 +661,7 @@ impl ConversionCheck {
                 continue;
             }
             let values: Vec<f64> = c.from.ends.iter().map(|e| uf.convert(e.value, ut)).collect();
-            let expected = c.to.write(&values);
+            let expected = c.to.write(&values, &c.from);
             let vars = [("from", c.from.text.as_str()), ("to", c.to.text.as_str()), ("expected", expected.as_str())];
             out.report(c.file, c.to.span.clone(), &vars).primary_label(format!("{} is about {expected}", c.from.text));
         }
@@ -686,7 +694,7 @@ impl ConversionCheck {
                 let unit = format!("{}/{}", c.to.unit_text, c.from.unit_text);
                 let refs = sig(reference);
                 let values: Vec<f64> = c.from.ends.iter().map(|e| e.value * reference).collect();
-                let expected = c.to.write(&values);
+                let expected = c.to.write(&values, &c.from);
                 let date = if r.date_text.is_empty() { "the reference date".to_string() } else { r.date_text.clone() };
                 let vars = [
                     ("from", c.from.text.as_str()),
