@@ -341,6 +341,28 @@ fn connector_between(t: &Table, text: &str, a_end: usize, b_start: usize, b_end:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn never_panics_and_spans_are_sound(s in "[0-9.,（）() 约合折元坚戈美英镑$£€kmiles公里英里到至or about-]{0,50}") {
+            let (amounts, convs) = find_conversions(&s);
+            for a in &amounts {
+                prop_assert!(s.is_char_boundary(a.span.start) && s.is_char_boundary(a.span.end));
+                prop_assert!(a.span.start <= a.quantity.span.start && a.quantity.span.end <= a.span.end);
+                prop_assert!(s.is_char_boundary(a.unit_text.start) && s.is_char_boundary(a.unit_text.end));
+            }
+            for c in &convs {
+                prop_assert!(c.from < c.to && c.to < amounts.len());
+            }
+        }
+
+        #[test]
+        fn any_text_is_safe(s in "\\PC{0,60}") {
+            let _ = find_conversions(&s);
+        }
+    }
 
     fn conv(text: &str) -> Vec<(String, String)> {
         let (amounts, convs) = find_conversions(text);
