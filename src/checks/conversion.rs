@@ -561,7 +561,7 @@ impl ConversionCheck {
                 let steps = (off / 3.0).round();
                 let note = if steps != 0.0 && (off - steps * 3.0).abs() < 0.05 {
                     format!(
-                        " (a factor of {}: is a magnitude such as m, bn or 万 missing or extra?)",
+                        " (off by a factor of {}: is a magnitude such as m, bn or 万 missing or extra?)",
                         group(sig(10f64.powf(steps.abs() * 3.0)))
                     )
                 } else {
