@@ -60,7 +60,8 @@ struct RateSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Spec {
-    test: Test,
+    #[serde(default)]
+    test: Option<Test>,
     #[serde(default)]
     scope: Scope,
     #[serde(default = "default_tolerance")]
@@ -97,7 +98,14 @@ struct ConversionCheck {
 }
 
 fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
-    build_with(meta, input, |_, spec: Spec| {
+    build_with(meta, input, |meta, spec: Spec| {
+        // Without `test`, the rule id's last part names it (conversion/range-ratio), else the
+        // rate consensus.
+        let test = spec.test.unwrap_or_else(|| {
+            let last = meta.id.rsplit('/').next().unwrap_or("");
+            Test::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(last))
+                .unwrap_or(Test::CurrencyRate)
+        });
         if !(0.0..1.0).contains(&spec.tolerance) {
             return Err(SpecError { message: "`tolerance` must be at least 0 and below 1".into(), span: None });
         }
@@ -128,19 +136,13 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                 tolerance: r.tolerance.unwrap_or(spec.tolerance),
             });
         }
-        if spec.test == Test::ReferenceRate && rates.is_empty() {
+        if test == Test::ReferenceRate && rates.is_empty() {
             return Err(SpecError {
                 message: "a `reference-rate` rule needs `[[rule.rate]]` tables".into(),
                 span: None,
             });
         }
-        Ok(ConversionCheck {
-            test: spec.test,
-            scope: spec.scope,
-            tolerance: spec.tolerance,
-            rates,
-            window_days: spec.window_days,
-        })
+        Ok(ConversionCheck { test, scope: spec.scope, tolerance: spec.tolerance, rates, window_days: spec.window_days })
     })
 }
 
@@ -187,8 +189,8 @@ struct Conv {
     to: Side,
     /// The source side is a change (由60坚戈提高到120坚戈) rather than a written range.
     change: bool,
-    /// Made of two conversions at the ends of a change; only the range-ratio test reads it.
-    derived: bool,
+    /// The second of two conversions at the ends of a change (由60坚戈（…）涨到120坚戈（…）).
+    change_end: bool,
 }
 
 impl Conv {
@@ -395,13 +397,13 @@ fn change_start(text: &str, amounts: &[Amount], idx: usize, unit: usize, sources
 }
 
 /// Two conversions at the two ends of a change (由60坚戈（约合0.88元）涨到120坚戈（约合1.47元）):
-/// together they convert a range, whose ratio the range-ratio test can check.
+/// whether `second` is the later end of such a change begun by `first`.
 fn change_pair(
     text: &str,
     amounts: &[Amount],
     first: (&RawConversion, &Conv),
     second: (&RawConversion, &Conv),
-) -> Option<Conv> {
+) -> bool {
     let ((r1, c1), (r2, c2)) = (first, second);
     if r2.from != r1.to + 1
         || (c1.from.unit, c1.to.unit) != (c2.from.unit, c2.to.unit)
@@ -410,22 +412,12 @@ fn change_pair(
         || c1.to.ends.len() != 1
         || c2.to.ends.len() != 1
     {
-        return None;
+        return false;
     }
-    let gap = text.get(amounts[r1.to].span.end..amounts[r2.from].span.start)?;
+    let Some(gap) = text.get(amounts[r1.to].span.end..amounts[r2.from].span.start) else { return false };
     let gap = gap.trim_start().trim_start_matches([')', '）']);
     let a = &amounts[r1.from];
-    if !is_change_gap(gap) || !starts_change(text, a.quantity.hedge_start.min(a.span.start)) {
-        return None;
-    }
-    let mut from = c1.from.clone();
-    from.ends.push(c2.from.ends[0].clone());
-    from.span = c1.from.span.start..c2.from.span.end;
-    from.text = format!("{}→{}", c1.from.text, c2.from.text);
-    let mut to = c2.to.clone();
-    to.ends.insert(0, c1.to.ends[0].clone());
-    to.text = format!("{}→{}", c1.to.text, c2.to.text);
-    Some(Conv { file: c1.file, from, to, change: true, derived: true })
+    is_change_gap(gap) && starts_change(text, a.quantity.hedge_start.min(a.span.start))
 }
 
 fn extract(doc: &Document) -> Vec<Conv> {
@@ -462,11 +454,11 @@ fn extract(doc: &Document) -> Vec<Conv> {
                 from.text = format!("{}→{}", first.text, from.text);
                 change = true;
             }
-            let conv = Conv { file: doc.file, from, to, change, derived: false };
+            let mut conv = Conv { file: doc.file, from, to, change, change_end: false };
             if let Some((r1, c1)) = &prev
-                && let Some(pair) = change_pair(text, &amounts, (r1, c1), (r, &conv))
+                && change_pair(text, &amounts, (r1, c1), (r, &conv))
             {
-                out.push(pair);
+                conv.change_end = true;
             }
             out.push(conv.clone());
             prev = Some((r, conv));
@@ -479,7 +471,7 @@ impl Check for ConversionCheck {
     fn check(&self, doc: &Document, out: &mut Output<'_>) {
         let (convs, fresh) = conversions(doc);
         if fresh {
-            out.count("conversions parsed", convs.iter().filter(|c| !c.derived).count() as u64);
+            out.count("conversions parsed", convs.len() as u64);
         }
         if self.scope == Scope::Run && self.test == Test::CurrencyRate {
             return;
@@ -521,7 +513,7 @@ impl ConversionCheck {
         let tol = self.tolerance;
         // Currency pair (lower unit index first) → (conversion, rate in that orientation).
         let mut groups: BTreeMap<(usize, usize), Vec<Member<'_>>> = BTreeMap::new();
-        for c in convs.iter().copied().filter(|c| c.is_money() && !c.derived) {
+        for c in convs.iter().copied().filter(|c| c.is_money()) {
             let Some((lo, hi)) = c.rate(tol) else { continue };
             let (key, r) = if c.from.unit < c.to.unit {
                 ((c.from.unit, c.to.unit), (lo, hi))
@@ -534,16 +526,18 @@ impl ConversionCheck {
         }
         for members in groups.values() {
             out.count("currency conversions compared", members.len() as u64);
-            if members.len() < 3 {
-                // Two that disagree cannot say which one is wrong.
-                if members.len() < 2 {
-                    continue;
-                }
-            }
-            let Some(best) = largest_consistent(members.iter().map(|m| m.1), tol) else { continue };
-            if best.len() < 2 {
+            if members.len() < 2 {
                 continue;
             }
+            // Two that disagree cannot say which one is wrong, except the two ends of one
+            // change: the first conversion sets the rate the reader carries to the second.
+            let pair_of_change =
+                members.len() == 2 && members[1].0.change_end && members[0].0.file == members[1].0.file;
+            let best = match largest_consistent(members.iter().map(|m| m.1), tol) {
+                Some(best) if best.len() >= 2 => best,
+                None if pair_of_change => vec![0],
+                _ => continue,
+            };
             let lo = best.iter().map(|&i| members[i].1.0).fold(f64::NEG_INFINITY, f64::max);
             let hi = best.iter().map(|&i| members[i].1.1).fold(f64::INFINITY, f64::min);
             let mid = if lo <= hi { (lo + hi) / 2.0 } else { (lo * hi).sqrt() };
@@ -567,7 +561,12 @@ impl ConversionCheck {
                 } else {
                     String::new()
                 };
-                let others = best.len();
+                let others = if best.len() == 1 {
+                    "the other conversion".to_string()
+                } else {
+                    format!("{} other conversions", best.len())
+                };
+                let imply = if best.len() == 1 { "implies" } else { "imply" };
                 let stated = format!("{} → {}", c.from.text, c.to.text);
                 let implied = span_of(s_lo, s_hi);
                 let consensus = sig(rate);
@@ -577,7 +576,8 @@ impl ConversionCheck {
                     ("to", c.to.text.as_str()),
                     ("rate", implied.as_str()),
                     ("unit", unit.as_str()),
-                    ("others", &others.to_string()),
+                    ("others", others.as_str()),
+                    ("imply", imply),
                     ("place", place),
                     ("consensus", consensus.as_str()),
                     ("expected", expected.as_str()),
@@ -628,7 +628,7 @@ impl ConversionCheck {
     }
 
     fn shape(&self, convs: &[Conv], out: &mut Output<'_>) {
-        for c in convs.iter().filter(|c| !c.derived) {
+        for c in convs {
             let (f, t) = (c.from.ends.len(), c.to.ends.len());
             out.count("conversion shapes checked", 1);
             let problem = match (f, t) {
@@ -645,7 +645,7 @@ impl ConversionCheck {
 
     fn unit_factor(&self, convs: &[Conv], out: &mut Output<'_>) {
         let t = table();
-        for c in convs.iter().filter(|c| !c.is_money() && !c.derived) {
+        for c in convs.iter().filter(|c| !c.is_money()) {
             out.count("unit conversions checked", 1);
             let (uf, ut) = (t.unit(c.from.unit), t.unit(c.to.unit));
             let mut bad = false;
@@ -671,7 +671,7 @@ impl ConversionCheck {
         let doc_date = doc
             .front_matter_value("date")
             .and_then(|f| f.value.get(..10).and_then(|d| d.parse::<jiff::civil::Date>().ok()));
-        for c in convs.iter().filter(|c| c.is_money() && !c.derived) {
+        for c in convs.iter().filter(|c| c.is_money()) {
             for r in &self.rates {
                 let forward = (c.from.unit, c.to.unit) == (r.from, r.to);
                 if !forward && (c.from.unit, c.to.unit) != (r.to, r.from) {
@@ -786,7 +786,7 @@ test = "{test}"
 
     #[test]
     fn ratio_of_two_converted_ends() {
-        let r = rule("range-ratio", "");
+        let r = rule("currency-rate", "");
         let src = "票价由60坚戈（约合0.88元）涨到120坚戈（约合1.47元）。";
         let d = lint_with_rule(&r, "a.md", src);
         assert_eq!(d.len(), 1, "{d:?}");
@@ -832,6 +832,26 @@ test = "{test}"
             ],
         );
         assert_eq!(rep.diagnostics.len(), 1, "{:?}", rep.diagnostics);
+    }
+
+    #[test]
+    fn contract_example_rule_without_test_key() {
+        let r = r#"
+[[rule]]
+id = "conversion/currency-rate"
+kind = "conversion"
+severity = "error"
+message = "{stated} implies {rate}; other conversions here imply {consensus}"
+description = "d"
+why = "w"
+scope = "document"
+tolerance = 0.02
+"#;
+        let src = "票价由60坚戈（约合0.88元）涨到120坚戈（约合1.47元）。";
+        let d = lint_with_rule(r, "a.txt", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&src[d[0].primary.range()], "1.47元");
+        assert!(lint_with_rule(r, "a.txt", "票价由60坚戈（约合0.88元）涨到120坚戈（约合1.76元）。").is_empty());
     }
 
     #[test]
