@@ -4,6 +4,7 @@
 //! A rule file parameterises a kind; [`KindInfo::build`] turns the rule's kind-specific keys
 //! into a ready [`Check`] (regexes compiled once per run, here).
 
+pub mod conversion;
 pub mod pattern;
 
 use std::any::Any;
@@ -16,7 +17,7 @@ use crate::diagnostic::{Diagnostic, FileId, Fix, Label, Replacement, Severity, S
 use crate::document::Document;
 
 /// The registry, in the order `factlint rules` lists kinds.
-pub static KINDS: &[&KindInfo] = &[&pattern::KIND];
+pub static KINDS: &[&KindInfo] = &[&conversion::KIND, &pattern::KIND];
 
 /// Looks a kind up by name.
 pub fn kind(name: &str) -> Option<&'static KindInfo> {

@@ -1,0 +1,421 @@
+//! Currencies and units next to amounts, and the connectors that mark one amount as the
+//! conversion of another ("60坚戈（约合人民币0.88元）", "100 km (62 miles)", "£5m, or about $6m").
+//!
+//! The names, factors and connectors are data (`rules/data/units.toml`), parsed once.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+
+use super::numbers::{Approx, Quantity, hedge_before, scan_quantities};
+
+const DATA: &str = include_str!("../../rules/data/units.toml");
+
+/// A currency or a unit of measure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unit {
+    pub id: String,
+    pub dimension: String,
+    /// Base units per one of this unit (physical units; 1 for money).
+    pub factor: f64,
+    /// Affine offset (temperature): base = value × factor + offset.
+    pub offset: f64,
+}
+
+impl Unit {
+    pub fn is_money(&self) -> bool {
+        self.dimension == "money"
+    }
+
+    /// `value` of this unit expressed in `other` (same dimension).
+    pub fn convert(&self, value: f64, other: &Unit) -> f64 {
+        (value * self.factor + self.offset - other.offset) / other.factor
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    Suffix,
+    Prefix,
+    Both,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUnit {
+    id: String,
+    dimension: String,
+    #[serde(default)]
+    factor: Option<f64>,
+    #[serde(default)]
+    offset: f64,
+    #[serde(default)]
+    suffix: Vec<String>,
+    #[serde(default)]
+    prefix: Vec<String>,
+    #[serde(default)]
+    both: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConnectors {
+    paren: Vec<String>,
+    comma: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    unit: Vec<RawUnit>,
+    connectors: RawConnectors,
+}
+
+/// A name: its text, whether it must match case-sensitively, and the (unit, place)s it names.
+type Name = (String, bool, Vec<(usize, Place)>);
+
+/// The parsed table with its name matcher.
+pub struct Table {
+    pub units: Vec<Unit>,
+    matcher: AhoCorasick,
+    /// Per pattern: its text, whether it must match case-sensitively, and the (unit, place)s it names.
+    names: Vec<Name>,
+    paren: Vec<String>,
+    comma: Vec<String>,
+}
+
+/// The built-in table.
+pub fn table() -> &'static Table {
+    static TABLE: LazyLock<Table> = LazyLock::new(|| Table::parse(DATA).expect("rules/data/units.toml is valid"));
+    &TABLE
+}
+
+impl Table {
+    fn parse(data: &str) -> Result<Table, String> {
+        let raw: RawTable = toml::from_str(data).map_err(|e| e.to_string())?;
+        let mut units = Vec::new();
+        let mut names: Vec<Name> = Vec::new();
+        for (i, u) in raw.unit.into_iter().enumerate() {
+            let lists = [(u.suffix, Place::Suffix), (u.prefix, Place::Prefix), (u.both, Place::Both)];
+            for (list, place) in lists {
+                for name in list {
+                    let exact = name.is_ascii() && name.len() <= 3;
+                    match names.iter_mut().find(|(n, _, _)| *n == name) {
+                        Some(entry) => entry.2.push((i, place)),
+                        None => names.push((name, exact, vec![(i, place)])),
+                    }
+                }
+            }
+            units.push(Unit { id: u.id, dimension: u.dimension, factor: u.factor.unwrap_or(1.0), offset: u.offset });
+        }
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(names.iter().map(|n| n.0.as_str()))
+            .map_err(|e| e.to_string())?;
+        Ok(Table { units, matcher, names, paren: raw.connectors.paren, comma: raw.connectors.comma })
+    }
+
+    pub fn unit(&self, i: usize) -> &Unit {
+        &self.units[i]
+    }
+
+    /// Index of the unit with this id.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.units.iter().position(|u| u.id.eq_ignore_ascii_case(id))
+    }
+
+    fn mentions(&self, text: &str) -> Vec<Mention> {
+        let mut out = Vec::new();
+        for m in self.matcher.find_iter(text) {
+            let (name, exact, _) = &self.names[m.pattern().as_usize()];
+            let found = &text[m.range()];
+            if *exact && found != name {
+                continue;
+            }
+            let first = name.chars().next().unwrap_or(' ');
+            let last = name.chars().next_back().unwrap_or(' ');
+            if first.is_ascii_alphabetic()
+                && text[..m.start()].chars().next_back().is_some_and(|c| c.is_ascii_alphabetic())
+            {
+                continue;
+            }
+            if last.is_ascii_alphanumeric() && text[m.end()..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            {
+                continue;
+            }
+            out.push(Mention { span: m.range(), name: m.pattern().as_usize() });
+        }
+        out
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Mention {
+    span: Range<usize>,
+    name: usize,
+}
+
+/// A quantity with the currency or unit written next to it.
+#[derive(Clone, Debug)]
+pub struct Amount {
+    pub quantity: Quantity,
+    /// The units its name may stand for (usually one).
+    pub units: Vec<usize>,
+    /// From the prefix symbol (or first digit) to the end of the suffix name.
+    pub span: Range<usize>,
+    /// The unit's name as written.
+    pub unit_text: Range<usize>,
+    /// The hedge in force (from the quantity, or written before a prefix symbol).
+    pub approx: Approx,
+}
+
+/// How the second amount of a conversion is introduced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connector {
+    /// In parentheses after the amount, with or without a word (（约合…）, (about …), (…)).
+    Paren,
+    /// After a word (约合, 折合, 相当于, or about), with or without a comma.
+    Word,
+}
+
+/// Two amounts written as one and its conversion: `from` then `to`, indexes into the amounts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawConversion {
+    pub from: usize,
+    pub to: usize,
+    pub connector: Connector,
+}
+
+fn skip_space_fwd(text: &str, i: usize) -> usize {
+    match text[i..].chars().next() {
+        Some(c @ (' ' | '\u{a0}' | '\u{2009}' | '\u{202f}')) => i + c.len_utf8(),
+        _ => i,
+    }
+}
+
+fn skip_space_back(text: &str, i: usize) -> usize {
+    match text[..i].chars().next_back() {
+        Some(c @ (' ' | '\u{a0}' | '\u{2009}' | '\u{202f}')) => i - c.len_utf8(),
+        _ => i,
+    }
+}
+
+/// Cheap test: could `text` hold a conversion at all? (Every connector has one of these.)
+pub fn may_hold_conversion(text: &str) -> bool {
+    text.as_bytes().contains(&b'(')
+        || text.contains('（')
+        || text.contains('合')
+        || text.contains("相当于")
+        || text.contains("or ")
+        || text.contains("equivalent")
+}
+
+/// The amounts of `text` and the conversions between them, in text order.
+pub fn find_conversions(text: &str) -> (Vec<Amount>, Vec<RawConversion>) {
+    let t = table();
+    if !may_hold_conversion(text) {
+        return (Vec::new(), Vec::new());
+    }
+    let mentions = t.mentions(text);
+    if mentions.len() < 2 {
+        return (Vec::new(), Vec::new());
+    }
+    let amounts = attach(t, text, &mentions);
+    let mut conversions = Vec::new();
+    let mut i = 1;
+    while i < amounts.len() {
+        let (a, b) = (&amounts[i - 1], &amounts[i]);
+        if a.span.end > b.span.start {
+            i += 1;
+            continue;
+        }
+        // (£722m; $1.3bn) and ($2.3bn or £1.2bn): one amount converted into several.
+        let mut last = i;
+        while let Some(c) = amounts.get(last + 1)
+            && is_separator(text.get(amounts[last].span.end..c.span.start).unwrap_or("x"))
+        {
+            last += 1;
+        }
+        match connector_between(t, text, a.span.end, b.span.start, amounts[last].span.end) {
+            Some(Connector::Paren) => {
+                for to in i..=last {
+                    conversions.push(RawConversion { from: i - 1, to, connector: Connector::Paren });
+                }
+                i = last + 1;
+            }
+            Some(connector) => {
+                conversions.push(RawConversion { from: i - 1, to: i, connector });
+                i += 1;
+            }
+            None => i += 1,
+        }
+    }
+    (amounts, conversions)
+}
+
+/// Between two converted amounts inside one parenthesis: `; `, `, `, ` or `, `/`.
+fn is_separator(gap: &str) -> bool {
+    let g = gap.trim();
+    matches!(g, ";" | "；" | "," | "，" | "/" | "or" | "; or" | "、")
+}
+
+fn attach(t: &Table, text: &str, mentions: &[Mention]) -> Vec<Amount> {
+    let mut out = Vec::new();
+    for q in scan_quantities(text) {
+        let after = skip_space_fwd(text, q.span.end);
+        let before = skip_space_back(text, q.hedge_start.min(q.span.start));
+        let before_digits = skip_space_back(text, q.span.start);
+        let suffix = mentions
+            .binary_search_by(|m| m.span.start.cmp(&after))
+            .ok()
+            .map(|i| &mentions[i])
+            .filter(|m| t.names[m.name].2.iter().any(|(_, p)| *p != Place::Prefix));
+        let prefix = [before_digits, before]
+            .into_iter()
+            .find_map(|pos| mentions.binary_search_by(|m| m.span.end.cmp(&pos)).ok())
+            .map(|i| &mentions[i])
+            .filter(|m| t.names[m.name].2.iter().any(|(_, p)| *p != Place::Suffix));
+        let Some(m) = suffix.or(prefix) else { continue };
+        let units: Vec<usize> = t.names[m.name].2.iter().map(|(u, _)| *u).collect();
+        let start = prefix.map_or(q.span.start, |p| p.span.start.min(q.span.start));
+        let end = suffix.map_or(q.span.end, |s| s.span.end);
+        let mut approx = q.approx;
+        if approx == Approx::Exact
+            && let Some(p) = prefix
+            && let Some((a, _)) = hedge_before(text, p.span.start)
+        {
+            approx = a;
+        }
+        out.push(Amount { quantity: q, units, span: start..end, unit_text: m.span.clone(), approx });
+    }
+    out
+}
+
+fn eq_word(found: &str, list: &[String]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(found))
+}
+
+fn connector_between(t: &Table, text: &str, a_end: usize, b_start: usize, b_end: usize) -> Option<Connector> {
+    let gap = text.get(a_end..b_start)?;
+    if gap.len() > 40 {
+        return None;
+    }
+    let trimmed = gap.trim_start_matches([' ', '\u{a0}', '\u{3000}']);
+    let paren_at = trimmed.find(['(', '（']);
+    if let Some(p) = paren_at {
+        let before = trimmed[..p].trim();
+        let per_unit = before.is_empty()
+            || (before.starts_with('每') && before.chars().count() <= 3)
+            || ((before.starts_with("per ") || before.starts_with("a ") || before.starts_with("an "))
+                && before.len() <= 14
+                && before.chars().all(|c| c.is_ascii_alphabetic() || c == ' '));
+        if !per_unit {
+            return None;
+        }
+        let open = trimmed[p..].chars().next()?.len_utf8();
+        let inner = trimmed[p + open..].trim();
+        if !(inner.is_empty() || eq_word(inner, &t.paren)) {
+            return None;
+        }
+        // The parenthesis closes after the converted amount, with no other number inside.
+        for c in text.get(b_end..)?.chars().take(24) {
+            match c {
+                ')' | '）' => return Some(Connector::Paren),
+                '(' | '（' | '。' | '=' | '＝' => return None,
+                c if c.is_ascii_digit() => return None,
+                _ => {}
+            }
+        }
+        return None;
+    }
+    let inner = trimmed.trim_start_matches([',', '，']).trim();
+    if !inner.is_empty() && eq_word(inner, &t.comma) {
+        return Some(Connector::Word);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn never_panics_and_spans_are_sound(s in "[0-9.,（）() 约合折元坚戈美英镑$£€kmiles公里英里到至or about-]{0,50}") {
+            let (amounts, convs) = find_conversions(&s);
+            for a in &amounts {
+                prop_assert!(s.is_char_boundary(a.span.start) && s.is_char_boundary(a.span.end));
+                prop_assert!(a.span.start <= a.quantity.span.start && a.quantity.span.end <= a.span.end);
+                prop_assert!(s.is_char_boundary(a.unit_text.start) && s.is_char_boundary(a.unit_text.end));
+            }
+            for c in &convs {
+                prop_assert!(c.from < c.to && c.to < amounts.len());
+            }
+        }
+
+        #[test]
+        fn any_text_is_safe(s in "\\PC{0,60}") {
+            let _ = find_conversions(&s);
+        }
+    }
+
+    fn conv(text: &str) -> Vec<(String, String)> {
+        let (amounts, convs) = find_conversions(text);
+        convs
+            .iter()
+            .map(|c| (text[amounts[c.from].span.clone()].to_string(), text[amounts[c.to].span.clone()].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn table_loads() {
+        let t = table();
+        assert!(t.find("KZT").is_some() && t.find("mile").is_some());
+        let c = &t.units[t.find("C").unwrap()];
+        let f = &t.units[t.find("F").unwrap()];
+        assert!((c.convert(100.0, f) - 212.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn finds_conversions() {
+        assert_eq!(
+            conv("价格由每升60坚戈(约合人民币0.88元)提高到120坚戈(约合人民币1.47元到1.68元)。"),
+            vec![("60坚戈".into(), "人民币0.88元".into()), ("120坚戈".into(), "人民币1.47元到1.68元".into())]
+        );
+        assert_eq!(conv("降至50坚戈(0.735元)每升。"), vec![("50坚戈".into(), "0.735元".into())]);
+        assert_eq!(
+            conv("a fine of 5 million tenge (about $12,000)."),
+            vec![("5 million tenge".into(), "$12,000".into())]
+        );
+        assert_eq!(conv("The route is 100 km (62 miles) long."), vec![("100 km".into(), "62 miles".into())]);
+        assert_eq!(conv("It cost £5m, or about $6.5m, last year."), vec![("£5m".into(), "$6.5m".into())]);
+        assert_eq!(conv("投资1.2万美元，折合人民币8万元。").len(), 1);
+        assert_eq!(conv("气温30℃（86°F）").len(), 1);
+        assert_eq!(
+            conv("was 9.5bn kronor (£722m; $1.3bn) and 6.5 billion reais ($2.3bn or £1.2bn)."),
+            vec![
+                ("9.5bn kronor".into(), "£722m".into()),
+                ("9.5bn kronor".into(), "$1.3bn".into()),
+                ("6.5 billion reais".into(), "$2.3bn".into()),
+                ("6.5 billion reais".into(), "£1.2bn".into())
+            ]
+        );
+        assert_eq!(conv("逆差为641亿日元，约合32.7亿元人民币").len(), 1);
+        assert_eq!(conv("约1.37万亿日元、约合693亿元人民币").len(), 1);
+        assert_eq!(conv("达到约28.5万亿美元，约合180万亿人民币").len(), 1);
+    }
+
+    #[test]
+    fn leaves_non_conversions() {
+        assert!(conv("收入100亿元，约15亿美元来自海外。").is_empty());
+        assert!(conv("He paid $5 (and £4 later) for it.").is_empty());
+        assert!(conv("售价100元（2022年）").is_empty());
+        assert!(conv("票价60坚戈（上涨5%）").is_empty());
+        assert!(conv("($1 = 7 yuan)").is_empty());
+    }
+}
