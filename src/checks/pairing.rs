@@ -1,0 +1,575 @@
+//! `pairing`: brackets and quotes that do not pair up within a paragraph: an opener with no
+//! closer, a closer with no opener, a curly quote closed by a straight one (“…"), a full-width
+//! bracket closed by a half-width one (（…)), and documents that mix curly and straight double
+//! quotes in Chinese prose.
+//!
+//! One linear pass per paragraph keeps a stack of open marks. Apostrophes (don’t, students’,
+//! ’90s), inch marks (6"), emoticons (:-) and list labels (1), a), iv)) never take part, and a
+//! quotation left open at the end of a paragraph is fine when the next paragraph opens with the
+//! same quote (the convention for quotations that run over several paragraphs).
+
+use std::ops::Range;
+
+use serde::Deserialize;
+
+use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecInput, build_with};
+use crate::document::{Document, Segment};
+use crate::text::chars::{is_han, mostly_han};
+
+pub static KIND: KindInfo = KindInfo {
+    name: "pairing",
+    summary: "unbalanced or mismatched brackets and quotes (“…\", （…), mixed quote styles in one document",
+    docs: include_str!("../../docs/checks/pairing.md"),
+    build,
+};
+
+/// The keys of a `pairing` rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Spec {
+    /// Which paragraphs the rule reads: `"zh"` those mostly in Han characters, `"en"` the rest.
+    language: Language,
+    /// What the rule reports: `"unbalanced-bracket"`, `"unbalanced-quote"`,
+    /// `"mismatched-quote"` or `"mixed-quote-style"`.
+    problem: Problem,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Language {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+enum Problem {
+    UnbalancedBracket,
+    UnbalancedQuote,
+    MismatchedQuote,
+    MixedQuoteStyle,
+}
+
+struct PairingCheck {
+    language: Language,
+    problem: Problem,
+}
+
+fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, super::SpecError> {
+    build_with(meta, input, |_, spec: Spec| Ok(PairingCheck { language: spec.language, problem: spec.problem }))
+}
+
+/// Families of marks: an opener closed by a different member of its own family is a mismatch
+/// rather than two unrelated unbalanced marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Family {
+    Round,
+    Square,
+    Angle,
+    Corner,
+    Double,
+    Single,
+}
+
+impl Family {
+    fn is_quote(self) -> bool {
+        matches!(self, Family::Double | Family::Single)
+    }
+}
+
+/// An opener's closer and family.
+fn opener(c: char) -> Option<(char, Family)> {
+    Some(match c {
+        '（' => ('）', Family::Round),
+        '(' => (')', Family::Round),
+        '[' => (']', Family::Square),
+        '［' => ('］', Family::Square),
+        '【' => ('】', Family::Square),
+        '〔' => ('〕', Family::Square),
+        '〖' => ('〗', Family::Square),
+        '《' => ('》', Family::Angle),
+        '〈' => ('〉', Family::Angle),
+        '「' => ('」', Family::Corner),
+        '『' => ('』', Family::Corner),
+        '“' => ('”', Family::Double),
+        '‘' => ('’', Family::Single),
+        '"' => ('"', Family::Double),
+        _ => return None,
+    })
+}
+
+/// A closer's opener and family.
+fn closer(c: char) -> Option<(char, Family)> {
+    Some(match c {
+        '）' => ('（', Family::Round),
+        ')' => ('(', Family::Round),
+        ']' => ('[', Family::Square),
+        '］' => ('［', Family::Square),
+        '】' => ('【', Family::Square),
+        '〕' => ('〔', Family::Square),
+        '〗' => ('〖', Family::Square),
+        '》' => ('《', Family::Angle),
+        '〉' => ('〈', Family::Angle),
+        '」' => ('「', Family::Corner),
+        '』' => ('『', Family::Corner),
+        '”' => ('“', Family::Double),
+        '’' => ('‘', Family::Single),
+        _ => return None,
+    })
+}
+
+/// What one paragraph's scan found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Finding {
+    pub problem: FindingKind,
+    /// The mark that found no partner (or the opener of a mismatched pair), in segment text.
+    pub at: Range<usize>,
+    pub mark: char,
+    /// The partner it needed.
+    pub partner: char,
+    /// A mismatched closer: its range and character.
+    pub found: Option<(Range<usize>, char)>,
+    /// Whether `mark` is a closer with no opener.
+    pub stray_closer: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FindingKind {
+    UnbalancedBracket,
+    UnbalancedQuote,
+    MismatchedQuote,
+}
+
+/// The scan of one paragraph.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    pub findings: Vec<Finding>,
+    /// Straight double quotes used as quotes (not inch marks), and the first one.
+    pub straight: usize,
+    pub first_straight: Option<Range<usize>>,
+    /// Curly double quotes, and the first one.
+    pub curly: usize,
+    pub first_curly: Option<Range<usize>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Open {
+    ch: char,
+    at: usize,
+    partner: char,
+    family: Family,
+}
+
+fn is_latin_letter(c: char) -> bool {
+    c.is_alphabetic() && !is_han(c) && !matches!(c as u32, 0x3040..=0x30FF | 0xAC00..=0xD7AF)
+}
+
+/// Whether byte `b` can start a mark (ASCII marks, or the lead byte of a three-byte one).
+#[inline]
+fn may_start_mark(b: u8) -> bool {
+    matches!(b, b'"' | b'(' | b')' | b'[' | b']' | 0xE2 | 0xE3 | 0xEF)
+}
+
+/// Whether the `)` or `）` at `i` closes a list label: `1)`, `a)`, `iv)`, `二）` at the start of
+/// the paragraph or after white space or punctuation.
+fn is_list_label(text: &str, i: usize) -> bool {
+    let before = &text[..i];
+    let mut label_chars = 0;
+    let mut start = i;
+    for (j, c) in before.char_indices().rev() {
+        if c.is_ascii_alphanumeric() || "一二三四五六七八九十".contains(c) {
+            label_chars += 1;
+            start = j;
+            if label_chars > 3 {
+                return false;
+            }
+        } else {
+            break;
+        }
+    }
+    if label_chars == 0 {
+        return false;
+    }
+    let label = &text[start..i];
+    let ok_label = label.bytes().all(|b| b.is_ascii_digit())
+        || (label.chars().count() == 1)
+        || label.bytes().all(|b| matches!(b.to_ascii_lowercase(), b'i' | b'v' | b'x'));
+    ok_label && text[..start].chars().next_back().is_none_or(|c| c.is_whitespace() || !c.is_alphanumeric())
+}
+
+/// Whether the round bracket at `i` is part of an emoticon: `:)`, `;-)`, `=(`, `):`.
+fn is_emoticon(text: &str, i: usize, c: char) -> bool {
+    let mut back = text[..i].chars().rev();
+    let p = back.next();
+    let face = |c: Option<char>| matches!(c, Some(':' | ';' | '='));
+    if face(p) || (p == Some('-') && face(back.next())) {
+        return true;
+    }
+    let next = text[i + c.len_utf8()..].chars().next();
+    face(next) && p.is_none_or(char::is_whitespace)
+}
+
+/// Scans one paragraph. `next` is the text of the following paragraph, if any.
+pub(crate) fn scan(text: &str, next: Option<&str>) -> Scan {
+    let bytes = text.as_bytes();
+    let mut out = Scan::default();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !may_start_mark(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else { break };
+        let len = c.len_utf8();
+        let at = i;
+        i += len;
+        let prev = text[..at].chars().next_back();
+        let next_c = text[i..].chars().next();
+        if c == '"' {
+            // 6" and 5'10" are inch marks.
+            if prev.is_some_and(|p| p.is_ascii_digit() || p == '\'') {
+                continue;
+            }
+            out.straight += 1;
+            out.first_straight.get_or_insert(at..i);
+            match stack.last().map(|o| o.ch) {
+                Some('"') => {
+                    stack.pop();
+                }
+                Some('“') => {
+                    // Nested straight quotes inside curly ones, or a curly quote closed by a
+                    // straight one: nested only if enough closing curly quotes follow.
+                    let open_curly = stack.iter().filter(|o| o.ch == '“').count();
+                    let closing = text[i..].matches('”').count();
+                    if closing >= open_curly {
+                        stack.push(Open { ch: '"', at, partner: '"', family: Family::Double });
+                    } else if let Some(o) = stack.pop() {
+                        out.findings.push(Finding {
+                            problem: FindingKind::MismatchedQuote,
+                            at: o.at..o.at + o.ch.len_utf8(),
+                            mark: o.ch,
+                            partner: o.partner,
+                            found: Some((at..i, c)),
+                            stray_closer: false,
+                        });
+                    }
+                }
+                _ => {
+                    if let Some(k) = stack.iter().rposition(|o| o.ch == '"')
+                        && stack.len() - k <= 8
+                    {
+                        close_down_to(&mut stack, k, &mut out.findings);
+                    } else {
+                        stack.push(Open { ch: '"', at, partner: '"', family: Family::Double });
+                    }
+                }
+            }
+            continue;
+        }
+        if let Some((partner, family)) = opener(c) {
+            if family == Family::Double {
+                out.curly += 1;
+                out.first_curly.get_or_insert(at..i);
+            }
+            match c {
+                // ‘90s, rock‘n’roll: apostrophes, not quotes.
+                '‘' if next_c.is_some_and(|n| n.is_ascii_digit()) || prev.is_some_and(is_latin_letter) => continue,
+                '(' if is_emoticon(text, at, c) => continue,
+                '“' | '‘' => {
+                    // An opening quote used again where the closing one belongs: “…“.
+                    if stack.last().is_some_and(|o| o.ch == c) {
+                        let open_same = stack.iter().filter(|o| o.ch == c).count();
+                        let closing = text[i..].matches(partner).count();
+                        if closing < open_same + 1
+                            && let Some(o) = stack.pop()
+                        {
+                            out.findings.push(Finding {
+                                problem: FindingKind::MismatchedQuote,
+                                at: o.at..o.at + o.ch.len_utf8(),
+                                mark: o.ch,
+                                partner: o.partner,
+                                found: Some((at..i, c)),
+                                stray_closer: false,
+                            });
+                            continue;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            stack.push(Open { ch: c, at, partner, family });
+            continue;
+        }
+        let Some((open, family)) = closer(c) else { continue };
+        if family == Family::Double {
+            out.curly += 1;
+            out.first_curly.get_or_insert(at..i);
+        }
+        if c == '’' {
+            let letter_before = prev.is_some_and(|p| is_latin_letter(p) || p.is_ascii_digit());
+            let word_after = next_c.is_some_and(|n| is_latin_letter(n) || n.is_ascii_digit());
+            let top_single = stack.last().is_some_and(|o| o.ch == '‘');
+            // don’t, students’ (unless closing an open ‘), ’em, ’90s.
+            if (letter_before && word_after)
+                || (letter_before && !top_single)
+                || (prev.is_none_or(char::is_whitespace) && word_after)
+            {
+                continue;
+            }
+        }
+        if c == ')' && is_emoticon(text, at, c) {
+            continue;
+        }
+        if stack.last().is_some_and(|o| o.partner == c) {
+            stack.pop();
+            continue;
+        }
+        if let Some(k) = stack.iter().rposition(|o| o.partner == c)
+            && stack.len() - k <= 8
+        {
+            close_down_to(&mut stack, k, &mut out.findings);
+            continue;
+        }
+        if let Some(top) = stack.last().copied()
+            && top.family == family
+        {
+            stack.pop();
+            let problem = if family.is_quote() { FindingKind::MismatchedQuote } else { FindingKind::UnbalancedBracket };
+            out.findings.push(Finding {
+                problem,
+                at: top.at..top.at + top.ch.len_utf8(),
+                mark: top.ch,
+                partner: top.partner,
+                found: Some((at..i, c)),
+                stray_closer: false,
+            });
+            continue;
+        }
+        if matches!(c, ')' | '）') && is_list_label(text, at) {
+            continue;
+        }
+        if c == '’' && prev.is_some_and(|p| is_latin_letter(p) || p.is_ascii_digit()) {
+            continue;
+        }
+        out.findings.push(Finding {
+            problem: if family.is_quote() { FindingKind::UnbalancedQuote } else { FindingKind::UnbalancedBracket },
+            at: at..i,
+            mark: c,
+            partner: open,
+            found: None,
+            stray_closer: true,
+        });
+    }
+    // Openers left at the end of the paragraph. A double quote is fine when the next paragraph
+    // opens with the same mark: the quotation continues there.
+    let continues = |ch: char| next.and_then(|n| n.trim_start().chars().next()) == Some(ch);
+    for o in stack {
+        if o.family == Family::Double && continues(o.ch) {
+            continue;
+        }
+        out.findings.push(unclosed(&o));
+    }
+    out.findings.sort_by_key(|f| f.at.start);
+    out
+}
+
+fn unclosed(o: &Open) -> Finding {
+    Finding {
+        problem: if o.family.is_quote() { FindingKind::UnbalancedQuote } else { FindingKind::UnbalancedBracket },
+        at: o.at..o.at + o.ch.len_utf8(),
+        mark: o.ch,
+        partner: o.partner,
+        found: None,
+        stray_closer: false,
+    }
+}
+
+/// Closes the opener at stack index `k`; the openers above it never found their partner.
+fn close_down_to(stack: &mut Vec<Open>, k: usize, findings: &mut Vec<Finding>) {
+    for o in stack.drain(k..).skip(1) {
+        findings.push(unclosed(&o));
+    }
+}
+
+/// Text of the paragraph after `idx`, if any.
+fn next_text(doc: &Document, idx: usize) -> Option<&str> {
+    doc.segments.get(idx + 1).map(|s| s.text.as_str())
+}
+
+/// The language of a paragraph, from its first hundred characters.
+fn is_zh(seg: &Segment) -> bool {
+    let end = seg.text.char_indices().nth(100).map_or(seg.text.len(), |(i, _)| i);
+    mostly_han(&seg.text[..end])
+}
+
+fn quote_name(c: char) -> String {
+    format!("`{c}`")
+}
+
+impl Check for PairingCheck {
+    fn check(&self, doc: &Document, out: &mut Output<'_>) {
+        let mut straight: Option<(usize, Range<usize>)> = None;
+        let mut curly: Option<(usize, Range<usize>)> = None;
+        let (mut n_straight, mut n_curly) = (0usize, 0usize);
+        for (idx, seg) in doc.segments.iter().enumerate() {
+            if is_zh(seg) != (self.language == Language::Zh) {
+                continue;
+            }
+            if !seg.text.bytes().any(may_start_mark) {
+                continue;
+            }
+            let s = scan(&seg.text, next_text(doc, idx));
+            if self.problem == Problem::MixedQuoteStyle {
+                n_straight += s.straight;
+                n_curly += s.curly;
+                if let Some(r) = s.first_straight
+                    && straight.is_none()
+                {
+                    straight = Some((idx, r));
+                }
+                if let Some(r) = s.first_curly
+                    && curly.is_none()
+                {
+                    curly = Some((idx, r));
+                }
+                continue;
+            }
+            for f in &s.findings {
+                let wanted = match f.problem {
+                    FindingKind::UnbalancedBracket => Problem::UnbalancedBracket,
+                    FindingKind::UnbalancedQuote => Problem::UnbalancedQuote,
+                    FindingKind::MismatchedQuote => Problem::MismatchedQuote,
+                };
+                if wanted != self.problem {
+                    continue;
+                }
+                self.report(doc, seg, f, out);
+            }
+        }
+        if self.problem == Problem::MixedQuoteStyle
+            && let (Some((si, sr)), Some((ci, cr))) = (straight, curly)
+        {
+            let (n_s, n_c) = (n_straight.to_string(), n_curly.to_string());
+            let seg_s = &doc.segments[si];
+            let seg_c = &doc.segments[ci];
+            out.report(doc.file, seg_s.source_range(sr), &[("straight", &n_s), ("curly", &n_c)])
+                .primary_label("straight quote")
+                .label(doc.file, seg_c.source_range(cr), "curly quote");
+        }
+    }
+}
+
+impl PairingCheck {
+    fn report(&self, doc: &Document, seg: &Segment, f: &Finding, out: &mut Output<'_>) {
+        let detail = match (&f.found, f.stray_closer) {
+            (Some((_, found)), _) => {
+                format!("closed by {} instead of {}", quote_name(*found), quote_name(f.partner))
+            }
+            (None, true) => format!("no opening {} before it in this paragraph", quote_name(f.partner)),
+            (None, false) => format!("no closing {} in this paragraph", quote_name(f.partner)),
+        };
+        let (mark, partner) = (quote_name(f.mark), quote_name(f.partner));
+        let found = f.found.as_ref().map(|(_, c)| quote_name(*c)).unwrap_or_default();
+        let vars = [("mark", mark.as_str()), ("partner", partner.as_str()), ("found", found.as_str()), ("detail", detail.as_str())];
+        let d = out.report(doc.file, seg.source_range(f.at.clone()), &vars);
+        match &f.found {
+            Some((r, _)) => {
+                d.primary_label("opened here").label(doc.file, seg.source_range(r.clone()), "closed here");
+                // A fix when one side is the odd one out: make the closer match the opener.
+                if seg.is_verbatim(r.clone()) && f.mark != '"' {
+                    let mut buf = [0u8; 4];
+                    d.replace(seg.source_range(r.clone()), f.partner.encode_utf8(&mut buf).to_string());
+                }
+            }
+            None if f.stray_closer => {
+                d.primary_label("no opener");
+            }
+            None => {
+                d.primary_label("no partner");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn kinds(text: &str) -> Vec<(FindingKind, String)> {
+        scan(text, None).findings.iter().map(|f| (f.problem, text[f.at.clone()].to_string())).collect()
+    }
+
+    #[test]
+    fn curly_closed_by_straight_is_a_mismatch() {
+        let s = scan("飞机被“恐怖分子\"扣押。", None);
+        assert_eq!(s.findings.len(), 1);
+        let f = &s.findings[0];
+        assert_eq!(f.problem, FindingKind::MismatchedQuote);
+        assert_eq!(f.mark, '“');
+        assert_eq!(f.found.as_ref().map(|(_, c)| *c), Some('"'));
+    }
+
+    #[test]
+    fn nested_straight_inside_curly_is_fine() {
+        assert!(kinds("他说：“名为\"和平\"的行动已经开始。”").is_empty());
+    }
+
+    #[test]
+    fn unbalanced_brackets_and_quotes() {
+        assert_eq!(kinds("阿拉木图机场（资料图"), [(FindingKind::UnbalancedBracket, "（".into())]);
+        assert_eq!(kinds("阿拉木图机场（资料图)"), [(FindingKind::UnbalancedBracket, "（".into())]);
+        assert_eq!(kinds("书名《新闻联播"), [(FindingKind::UnbalancedBracket, "《".into())]);
+        assert_eq!(kinds("他说“好。"), [(FindingKind::UnbalancedQuote, "“".into())]);
+        assert_eq!(kinds("资料图）"), [(FindingKind::UnbalancedBracket, "）".into())]);
+        assert_eq!(kinds("He said (quietly."), [(FindingKind::UnbalancedBracket, "(".into())]);
+    }
+
+    #[test]
+    fn apostrophes_inches_lists_and_emoticons_are_not_pairs() {
+        for s in [
+            "Don’t touch the students’ union in the ’90s.",
+            "It's the players' choice, isn't it?",
+            "He is 6' 2\" tall.",
+            "Choose 1) red, 2) blue or a) green.",
+            "Great news :) and sad news :-(",
+            "一）加强管理；二）完善制度。",
+            "‘Yes,’ she said, ‘we’re ready.’",
+        ] {
+            assert!(kinds(s).is_empty(), "{s}: {:?}", kinds(s));
+        }
+    }
+
+    #[test]
+    fn quotes_may_span_sentences_and_continue_in_the_next_paragraph() {
+        assert!(kinds("“第一句。第二句。”他说。").is_empty());
+        assert!(scan("“The first part.", Some("“And the rest.”")).findings.is_empty());
+        assert_eq!(scan("“The first part.", Some("And the rest.")).findings.len(), 1);
+    }
+
+    #[test]
+    fn crossing_marks_report_the_inner_opener() {
+        assert_eq!(kinds("（他说“好）。"), [(FindingKind::UnbalancedQuote, "“".into())]);
+    }
+
+    #[test]
+    fn counts_quote_styles() {
+        let s = scan("“甲”与\"乙\"", None);
+        assert_eq!((s.curly, s.straight), (2, 2));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics_and_ranges_are_char_boundaries(s in "[（）()《》“”‘’\"'a-z1 中:;-]{0,40}", n in proptest::option::of("[“\"a]{0,3}")) {
+            let r = scan(&s, n.as_deref());
+            for f in &r.findings {
+                prop_assert!(s.is_char_boundary(f.at.start) && s.is_char_boundary(f.at.end) && f.at.end <= s.len());
+                if let Some((fr, _)) = &f.found {
+                    prop_assert!(s.is_char_boundary(fr.start) && s.is_char_boundary(fr.end));
+                }
+            }
+        }
+    }
+}
