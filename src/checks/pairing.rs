@@ -118,17 +118,24 @@ fn closer(c: char) -> Option<(char, Family)> {
     })
 }
 
-/// What one paragraph's scan found.
+/// A place in a document: a paragraph (segment index) and a byte range of its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Loc {
+    pub seg: usize,
+    pub range: Range<usize>,
+}
+
+/// What the scan found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Finding {
     pub problem: FindingKind,
-    /// The mark that found no partner (or the opener of a mismatched pair), in segment text.
-    pub at: Range<usize>,
+    /// The mark that found no partner (or the opener of a mismatched pair).
+    pub at: Loc,
     pub mark: char,
     /// The partner it needed.
     pub partner: char,
-    /// A mismatched closer: its range and character.
-    pub found: Option<(Range<usize>, char)>,
+    /// A mismatched closer: where, and which character.
+    pub found: Option<(Loc, char)>,
     /// Whether `mark` is a closer with no opener.
     pub stray_closer: bool,
 }
@@ -144,6 +151,8 @@ pub(crate) enum FindingKind {
 #[derive(Debug, Default)]
 pub(crate) struct Scan {
     pub findings: Vec<Finding>,
+    /// Openers of this paragraph still open at its end, for the next paragraph to close.
+    pub leftover: Vec<Open>,
     /// Straight double quotes used as quotes (not inch marks), and the first one.
     pub straight: usize,
     pub first_straight: Option<Range<usize>>,
@@ -152,12 +161,26 @@ pub(crate) struct Scan {
     pub first_curly: Option<Range<usize>>,
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Open {
+/// An open mark waiting for its partner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Open {
     ch: char,
+    seg: usize,
     at: usize,
     partner: char,
     family: Family,
+    /// How many paragraph ends it has been carried over.
+    hops: u8,
+}
+
+/// How many paragraph ends an opener may be carried over before it counts as unclosed (a
+/// title or quotation broken by stray blank lines).
+const MAX_HOPS: u8 = 2;
+
+impl Open {
+    fn loc(&self) -> Loc {
+        Loc { seg: self.seg, range: self.at..self.at + self.ch.len_utf8() }
+    }
 }
 
 fn is_latin_letter(c: char) -> bool {
@@ -209,11 +232,62 @@ fn is_emoticon(text: &str, i: usize, c: char) -> bool {
     face(next) && p.is_none_or(char::is_whitespace)
 }
 
-/// Scans one paragraph. `next` is the text of the following paragraph, if any.
-pub(crate) fn scan(text: &str, next: Option<&str>) -> Scan {
+/// Which way a straight double quote faces, from its neighbours: after a space and before a
+/// word it opens; after a word and before a space or punctuation it closes. Between two Han
+/// characters (no spaces in Chinese) it is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Facing {
+    Opening,
+    Closing,
+    Unknown,
+}
+
+fn facing(prev: Option<char>, next: Option<char>) -> Facing {
+    let open_side = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "([{—–-/".contains(c));
+    let close_side = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || ",.;:!?)]}—–-/".contains(c));
+    let (o, cl) = (open_side(prev), close_side(next));
+    match (o, cl) {
+        (true, false) => Facing::Opening,
+        (false, true) => Facing::Closing,
+        _ => Facing::Unknown,
+    }
+}
+
+/// Whether the text before byte `i` ends a sentence (or is empty): a new quotation may start
+/// there while the previous one is still open, the convention for a quotation running over
+/// several paragraphs that were later joined.
+fn after_sentence_end(text: &str, i: usize) -> bool {
+    let before = text[..i].trim_end().trim_end_matches(['\'', '’', '”', ')']);
+    before.chars().next_back().is_none_or(|c| ".?!:…。？！：".contains(c))
+}
+
+fn mismatch(o: &Open, seg: usize, r: Range<usize>, c: char) -> Finding {
+    Finding {
+        problem: if o.family.is_quote() { FindingKind::MismatchedQuote } else { FindingKind::UnbalancedBracket },
+        at: o.loc(),
+        mark: o.ch,
+        partner: o.partner,
+        found: Some((Loc { seg, range: r }, c)),
+        stray_closer: false,
+    }
+}
+
+fn is_straight(c: char) -> bool {
+    c == '"' || c == '＂'
+}
+
+/// Scans paragraph `seg` with the openers `carried` over from the previous paragraph (which
+/// may close here). `next` is the text of the following paragraph, if any.
+pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str>) -> Scan {
     let bytes = text.as_bytes();
     let mut out = Scan::default();
-    let mut stack: Vec<Open> = Vec::new();
+    let mut stack: Vec<Open> = carried;
+    // A quotation that continues: this paragraph opens with the quote left open before.
+    if let Some(first) = text.trim_start().chars().next()
+        && let Some(k) = stack.iter().rposition(|o| o.family == Family::Double && o.ch == first)
+    {
+        stack.remove(k);
+    }
     let mut i = 0;
     while i < bytes.len() {
         if !may_start_mark(bytes[i]) {
@@ -226,42 +300,64 @@ pub(crate) fn scan(text: &str, next: Option<&str>) -> Scan {
         i += len;
         let prev = text[..at].chars().next_back();
         let next_c = text[i..].chars().next();
-        if c == '"' {
-            // 6" and 5'10" are inch marks.
-            if prev.is_some_and(|p| p.is_ascii_digit() || p == '\'') {
+        if is_straight(c) {
+            // 6" and 5'10" are inch marks, unless they close an open quotation ("50-50").
+            if prev.is_some_and(|p| p.is_ascii_digit() || p == '\'') && !stack.last().is_some_and(|o| is_straight(o.ch))
+            {
                 continue;
             }
             out.straight += 1;
             out.first_straight.get_or_insert(at..i);
-            match stack.last().map(|o| o.ch) {
-                Some('"') => {
-                    stack.pop();
+            let face = facing(prev, next_c);
+            let new = Open { ch: c, seg, at, partner: c, family: Family::Double, hops: 0 };
+            match stack.last().copied() {
+                Some(top) if is_straight(top.ch) => {
+                    if face == Facing::Opening {
+                        // A new quotation while one is open: the open one runs on (joined
+                        // paragraphs of one quotation) after a sentence end; otherwise this
+                        // is a quotation nested with the same marks, one level deep.
+                        let straight_open = stack.iter().filter(|o| is_straight(o.ch)).count();
+                        if after_sentence_end(text, at) {
+                            stack.pop();
+                        } else if straight_open >= 2 {
+                            stack.pop();
+                            out.findings.push(unclosed(&top));
+                        }
+                        stack.push(new);
+                    } else {
+                        stack.pop();
+                    }
                 }
-                Some('“') => {
-                    // Nested straight quotes inside curly ones, or a curly quote closed by a
+                Some(top) if top.ch == '“' && face != Facing::Opening => {
+                    // Straight quotes nested in curly ones, or a curly quote closed by a
                     // straight one: nested only if enough closing curly quotes follow.
                     let open_curly = stack.iter().filter(|o| o.ch == '“').count();
                     let closing = text[i..].matches('”').count();
-                    if closing >= open_curly {
-                        stack.push(Open { ch: '"', at, partner: '"', family: Family::Double });
-                    } else if let Some(o) = stack.pop() {
-                        out.findings.push(Finding {
-                            problem: FindingKind::MismatchedQuote,
-                            at: o.at..o.at + o.ch.len_utf8(),
-                            mark: o.ch,
-                            partner: o.partner,
-                            found: Some((at..i, c)),
-                            stray_closer: false,
-                        });
+                    if closing >= open_curly && face == Facing::Unknown {
+                        stack.push(new);
+                    } else {
+                        stack.pop();
+                        out.findings.push(mismatch(&top, seg, at..i, c));
                     }
                 }
                 _ => {
-                    if let Some(k) = stack.iter().rposition(|o| o.ch == '"')
+                    if face == Facing::Opening {
+                        stack.push(new);
+                    } else if let Some(k) = stack.iter().rposition(|o| is_straight(o.ch))
                         && stack.len() - k <= 8
                     {
                         close_down_to(&mut stack, k, &mut out.findings);
+                    } else if face == Facing::Closing {
+                        out.findings.push(Finding {
+                            problem: FindingKind::UnbalancedQuote,
+                            at: Loc { seg, range: at..i },
+                            mark: c,
+                            partner: c,
+                            found: None,
+                            stray_closer: true,
+                        });
                     } else {
-                        stack.push(Open { ch: '"', at, partner: '"', family: Family::Double });
+                        stack.push(new);
                     }
                 }
             }
@@ -278,27 +374,21 @@ pub(crate) fn scan(text: &str, next: Option<&str>) -> Scan {
                 '(' if is_emoticon(text, at, c) => continue,
                 '“' | '‘' => {
                     // An opening quote used again where the closing one belongs: “…“.
-                    if stack.last().is_some_and(|o| o.ch == c) {
+                    if let Some(top) = stack.last().copied()
+                        && top.ch == c
+                    {
                         let open_same = stack.iter().filter(|o| o.ch == c).count();
                         let closing = text[i..].matches(partner).count();
-                        if closing < open_same + 1
-                            && let Some(o) = stack.pop()
-                        {
-                            out.findings.push(Finding {
-                                problem: FindingKind::MismatchedQuote,
-                                at: o.at..o.at + o.ch.len_utf8(),
-                                mark: o.ch,
-                                partner: o.partner,
-                                found: Some((at..i, c)),
-                                stray_closer: false,
-                            });
+                        if closing < open_same + 1 && !(top.seg != seg && after_sentence_end(text, at)) {
+                            stack.pop();
+                            out.findings.push(mismatch(&top, seg, at..i, c));
                             continue;
                         }
                     }
                 }
                 _ => {}
             }
-            stack.push(Open { ch: c, at, partner, family });
+            stack.push(Open { ch: c, seg, at, partner, family, hops: 0 });
             continue;
         }
         let Some((open, family)) = closer(c) else { continue };
@@ -335,49 +425,39 @@ pub(crate) fn scan(text: &str, next: Option<&str>) -> Scan {
             && top.family == family
         {
             stack.pop();
-            let problem = if family.is_quote() { FindingKind::MismatchedQuote } else { FindingKind::UnbalancedBracket };
-            out.findings.push(Finding {
-                problem,
-                at: top.at..top.at + top.ch.len_utf8(),
-                mark: top.ch,
-                partner: top.partner,
-                found: Some((at..i, c)),
-                stray_closer: false,
-            });
+            out.findings.push(mismatch(&top, seg, at..i, c));
             continue;
         }
         if matches!(c, ')' | '）') && is_list_label(text, at) {
             continue;
         }
-        if c == '’' && prev.is_some_and(|p| is_latin_letter(p) || p.is_ascii_digit()) {
-            continue;
-        }
         out.findings.push(Finding {
             problem: if family.is_quote() { FindingKind::UnbalancedQuote } else { FindingKind::UnbalancedBracket },
-            at: at..i,
+            at: Loc { seg, range: at..i },
             mark: c,
             partner: open,
             found: None,
             stray_closer: true,
         });
     }
-    // Openers left at the end of the paragraph. A double quote is fine when the next paragraph
-    // opens with the same mark: the quotation continues there.
-    let continues = |ch: char| next.and_then(|n| n.trim_start().chars().next()) == Some(ch);
-    for o in stack {
-        if o.family == Family::Double && continues(o.ch) {
-            continue;
+    // Openers left at the end may still close in the next paragraphs (a stray paragraph
+    // break inside a title or a quotation), or a quotation may continue there.
+    for mut o in stack {
+        if next.is_some() && o.hops < MAX_HOPS {
+            o.hops += 1;
+            out.leftover.push(o);
+        } else {
+            out.findings.push(unclosed(&o));
         }
-        out.findings.push(unclosed(&o));
     }
-    out.findings.sort_by_key(|f| f.at.start);
+    out.findings.sort_by_key(|f| (f.at.seg, f.at.range.start));
     out
 }
 
 fn unclosed(o: &Open) -> Finding {
     Finding {
         problem: if o.family.is_quote() { FindingKind::UnbalancedQuote } else { FindingKind::UnbalancedBracket },
-        at: o.at..o.at + o.ch.len_utf8(),
+        at: o.loc(),
         mark: o.ch,
         partner: o.partner,
         found: None,
@@ -390,11 +470,6 @@ fn close_down_to(stack: &mut Vec<Open>, k: usize, findings: &mut Vec<Finding>) {
     for o in stack.drain(k..).skip(1) {
         findings.push(unclosed(&o));
     }
-}
-
-/// Text of the paragraph after `idx`, if any.
-fn next_text(doc: &Document, idx: usize) -> Option<&str> {
-    doc.segments.get(idx + 1).map(|s| s.text.as_str())
 }
 
 /// The language of a paragraph, from its first hundred characters.
@@ -412,82 +487,93 @@ impl Check for PairingCheck {
         let mut straight: Option<(usize, Range<usize>)> = None;
         let mut curly: Option<(usize, Range<usize>)> = None;
         let (mut n_straight, mut n_curly) = (0usize, 0usize);
-        for (idx, seg) in doc.segments.iter().enumerate() {
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut carry: Vec<Open> = Vec::new();
+        let segs = &doc.segments;
+        for (idx, seg) in segs.iter().enumerate() {
             if is_zh(seg) != (self.language == Language::Zh) {
+                findings.extend(carry.drain(..).map(|o| unclosed(&o)));
                 continue;
             }
-            if !seg.text.bytes().any(may_start_mark) {
+            if carry.is_empty() && !seg.text.bytes().any(may_start_mark) {
                 continue;
             }
-            let s = scan(&seg.text, next_text(doc, idx));
-            if self.problem == Problem::MixedQuoteStyle {
-                n_straight += s.straight;
-                n_curly += s.curly;
-                if let Some(r) = s.first_straight
-                    && straight.is_none()
-                {
-                    straight = Some((idx, r));
-                }
-                if let Some(r) = s.first_curly
-                    && curly.is_none()
-                {
-                    curly = Some((idx, r));
-                }
-                continue;
+            // The next paragraph may close what this one leaves open, if it is read too.
+            let next =
+                segs.get(idx + 1).filter(|n| is_zh(n) == (self.language == Language::Zh)).map(|n| n.text.as_str());
+            let s = scan(idx, &seg.text, std::mem::take(&mut carry), next);
+            carry = s.leftover;
+            findings.extend(s.findings);
+            n_straight += s.straight;
+            n_curly += s.curly;
+            if let Some(r) = s.first_straight
+                && straight.is_none()
+            {
+                straight = Some((idx, r));
             }
-            for f in &s.findings {
-                let wanted = match f.problem {
-                    FindingKind::UnbalancedBracket => Problem::UnbalancedBracket,
-                    FindingKind::UnbalancedQuote => Problem::UnbalancedQuote,
-                    FindingKind::MismatchedQuote => Problem::MismatchedQuote,
-                };
-                if wanted != self.problem {
-                    continue;
-                }
-                self.report(doc, seg, f, out);
+            if let Some(r) = s.first_curly
+                && curly.is_none()
+            {
+                curly = Some((idx, r));
             }
         }
-        if self.problem == Problem::MixedQuoteStyle
-            && let (Some((si, sr)), Some((ci, cr))) = (straight, curly)
-        {
-            let (n_s, n_c) = (n_straight.to_string(), n_curly.to_string());
-            let seg_s = &doc.segments[si];
-            let seg_c = &doc.segments[ci];
-            out.report(doc.file, seg_s.source_range(sr), &[("straight", &n_s), ("curly", &n_c)])
-                .primary_label("straight quote")
-                .label(doc.file, seg_c.source_range(cr), "curly quote");
+        findings.extend(carry.drain(..).map(|o| unclosed(&o)));
+        if self.problem == Problem::MixedQuoteStyle {
+            if let (Some((si, sr)), Some((ci, cr))) = (straight, curly) {
+                let (n_s, n_c) = (n_straight.to_string(), n_curly.to_string());
+                out.report(doc.file, segs[si].source_range(sr), &[("straight", &n_s), ("curly", &n_c)])
+                    .primary_label("straight quote")
+                    .label(doc.file, segs[ci].source_range(cr), "curly quote");
+            }
+            return;
+        }
+        for f in &findings {
+            let wanted = match f.problem {
+                FindingKind::UnbalancedBracket => Problem::UnbalancedBracket,
+                FindingKind::UnbalancedQuote => Problem::UnbalancedQuote,
+                FindingKind::MismatchedQuote => Problem::MismatchedQuote,
+            };
+            if wanted == self.problem {
+                report(doc, f, out);
+            }
         }
     }
 }
 
-impl PairingCheck {
-    fn report(&self, doc: &Document, seg: &Segment, f: &Finding, out: &mut Output<'_>) {
-        let detail = match (&f.found, f.stray_closer) {
-            (Some((_, found)), _) => {
-                format!("closed by {} instead of {}", quote_name(*found), quote_name(f.partner))
+fn report(doc: &Document, f: &Finding, out: &mut Output<'_>) {
+    let Some(seg) = doc.segments.get(f.at.seg) else { return };
+    let detail = match (&f.found, f.stray_closer) {
+        (Some((_, found)), _) => format!("closed by {} instead of {}", quote_name(*found), quote_name(f.partner)),
+        (None, true) if is_straight(f.mark) => "no opening quote before it in this paragraph".to_string(),
+        (None, true) => format!("no opening {} before it in this paragraph", quote_name(f.partner)),
+        (None, false) => format!("no closing {} in this paragraph", quote_name(f.partner)),
+    };
+    let (mark, partner) = (quote_name(f.mark), quote_name(f.partner));
+    let found = f.found.as_ref().map(|(_, c)| quote_name(*c)).unwrap_or_default();
+    let vars = [
+        ("mark", mark.as_str()),
+        ("partner", partner.as_str()),
+        ("found", found.as_str()),
+        ("detail", detail.as_str()),
+    ];
+    let d = out.report(doc.file, seg.source_range(f.at.range.clone()), &vars);
+    match &f.found {
+        Some((loc, _)) => {
+            let Some(cseg) = doc.segments.get(loc.seg) else { return };
+            let r = cseg.source_range(loc.range.clone());
+            d.primary_label("opened here").label(doc.file, r.clone(), "closed here");
+            // The fix makes the closer match the opener (not for a straight opener, whose
+            // curly partner may be the one meant).
+            if cseg.is_verbatim(loc.range.clone()) && !is_straight(f.mark) {
+                let mut buf = [0u8; 4];
+                d.replace(r, f.partner.encode_utf8(&mut buf).to_string());
             }
-            (None, true) => format!("no opening {} before it in this paragraph", quote_name(f.partner)),
-            (None, false) => format!("no closing {} in this paragraph", quote_name(f.partner)),
-        };
-        let (mark, partner) = (quote_name(f.mark), quote_name(f.partner));
-        let found = f.found.as_ref().map(|(_, c)| quote_name(*c)).unwrap_or_default();
-        let vars = [("mark", mark.as_str()), ("partner", partner.as_str()), ("found", found.as_str()), ("detail", detail.as_str())];
-        let d = out.report(doc.file, seg.source_range(f.at.clone()), &vars);
-        match &f.found {
-            Some((r, _)) => {
-                d.primary_label("opened here").label(doc.file, seg.source_range(r.clone()), "closed here");
-                // A fix when one side is the odd one out: make the closer match the opener.
-                if seg.is_verbatim(r.clone()) && f.mark != '"' {
-                    let mut buf = [0u8; 4];
-                    d.replace(seg.source_range(r.clone()), f.partner.encode_utf8(&mut buf).to_string());
-                }
-            }
-            None if f.stray_closer => {
-                d.primary_label("no opener");
-            }
-            None => {
-                d.primary_label("no partner");
-            }
+        }
+        None if f.stray_closer => {
+            d.primary_label("no opener");
+        }
+        None => {
+            d.primary_label("no partner");
         }
     }
 }
@@ -498,12 +584,16 @@ mod tests {
     use proptest::prelude::*;
 
     fn kinds(text: &str) -> Vec<(FindingKind, String)> {
-        scan(text, None).findings.iter().map(|f| (f.problem, text[f.at.clone()].to_string())).collect()
+        scan(0, text, Vec::new(), None)
+            .findings
+            .iter()
+            .map(|f| (f.problem, text[f.at.range.clone()].to_string()))
+            .collect()
     }
 
     #[test]
     fn curly_closed_by_straight_is_a_mismatch() {
-        let s = scan("飞机被“恐怖分子\"扣押。", None);
+        let s = scan(0, "飞机被“恐怖分子\"扣押。", Vec::new(), None);
         assert_eq!(s.findings.len(), 1);
         let f = &s.findings[0];
         assert_eq!(f.problem, FindingKind::MismatchedQuote);
@@ -544,8 +634,22 @@ mod tests {
     #[test]
     fn quotes_may_span_sentences_and_continue_in_the_next_paragraph() {
         assert!(kinds("“第一句。第二句。”他说。").is_empty());
-        assert!(scan("“The first part.", Some("“And the rest.”")).findings.is_empty());
-        assert_eq!(scan("“The first part.", Some("And the rest.")).findings.len(), 1);
+        let first = scan(0, "“The first part.", Vec::new(), Some("“And the rest.”"));
+        assert!(first.findings.is_empty());
+        assert!(scan(1, "“And the rest.”", first.leftover, None).findings.is_empty());
+        let first = scan(0, "“The first part.", Vec::new(), Some("And the rest."));
+        let second = scan(1, "And the rest.", first.leftover, None);
+        assert_eq!(second.findings.len(), 1);
+        assert_eq!(second.findings[0].at, Loc { seg: 0, range: 0..3 });
+        // A paragraph break inside a title: the bracket closes in the next paragraph.
+        let first = scan(0, "8.【稳字当头：", Vec::new(), Some("怎么看】激发活力"));
+        assert!(scan(1, "怎么看】激发活力", first.leftover, None).findings.is_empty());
+        // Joined paragraphs of one quotation: a new quotation after a sentence end.
+        assert!(kinds("He said: \"We will act. \"It is time,\" he added.").is_empty());
+        assert!(kinds("He rates him no better than \"50-50\" to play; the 13\" screen.").is_empty());
+        assert!(kinds("\"You skip work because you \"had things to do\"; you stay in,\" he wrote.").is_empty());
+        assert!(kinds("\"Say 'wow, that is new.' \"Then wait,\" he said.").is_empty());
+        assert_eq!(kinds("He said \"we will \"act\" now."), [(FindingKind::UnbalancedQuote, "\"".into())]);
     }
 
     #[test]
@@ -555,7 +659,7 @@ mod tests {
 
     #[test]
     fn counts_quote_styles() {
-        let s = scan("“甲”与\"乙\"", None);
+        let s = scan(0, "“甲”与\"乙\"", Vec::new(), None);
         assert_eq!((s.curly, s.straight), (2, 2));
     }
 
@@ -563,11 +667,17 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(256))]
         #[test]
         fn never_panics_and_ranges_are_char_boundaries(s in "[（）()《》“”‘’\"'a-z1 中:;-]{0,40}", n in proptest::option::of("[“\"a]{0,3}")) {
-            let r = scan(&s, n.as_deref());
-            for f in &r.findings {
-                prop_assert!(s.is_char_boundary(f.at.start) && s.is_char_boundary(f.at.end) && f.at.end <= s.len());
+            let first = scan(0, &s, Vec::new(), n.as_deref());
+            let mut all = first.findings;
+            if let Some(n) = &n {
+                all.extend(scan(1, n, first.leftover, None).findings);
+            }
+            for f in &all {
+                let t = if f.at.seg == 0 { s.as_str() } else { n.as_deref().unwrap_or("") };
+                prop_assert!(t.is_char_boundary(f.at.range.start) && t.is_char_boundary(f.at.range.end) && f.at.range.end <= t.len());
                 if let Some((fr, _)) = &f.found {
-                    prop_assert!(s.is_char_boundary(fr.start) && s.is_char_boundary(fr.end));
+                    let t = if fr.seg == 0 { s.as_str() } else { n.as_deref().unwrap_or("") };
+                    prop_assert!(t.is_char_boundary(fr.range.start) && t.is_char_boundary(fr.range.end));
                 }
             }
         }
