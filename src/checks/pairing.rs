@@ -8,13 +8,16 @@
 //! quotation left open at the end of a paragraph is fine when the next paragraph opens with the
 //! same quote (the convention for quotations that run over several paragraphs).
 
+use std::cell::RefCell;
 use std::ops::Range;
+use std::rc::Rc;
 
 use serde::Deserialize;
 
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecInput, build_with};
-use crate::document::{Document, Segment};
-use crate::text::chars::{is_han, mostly_han};
+use crate::diagnostic::FileId;
+use crate::document::{Document, Format};
+use crate::text::chars::is_han;
 
 pub static KIND: KindInfo = KindInfo {
     name: "pairing",
@@ -401,10 +404,7 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
             let word_after = next_c.is_some_and(|n| is_latin_letter(n) || n.is_ascii_digit());
             let top_single = stack.last().is_some_and(|o| o.ch == '‘');
             // don’t, students’ (unless closing an open ‘), ’em, ’90s.
-            if (letter_before && word_after)
-                || (letter_before && !top_single)
-                || (prev.is_none_or(char::is_whitespace) && word_after)
-            {
+            if (letter_before && (word_after || !top_single)) || (prev.is_none_or(char::is_whitespace) && word_after) {
                 continue;
             }
         }
@@ -472,68 +472,114 @@ fn close_down_to(stack: &mut Vec<Open>, k: usize, findings: &mut Vec<Finding>) {
     }
 }
 
-/// The language of a paragraph, from its first hundred characters.
-fn is_zh(seg: &Segment) -> bool {
-    let end = seg.text.char_indices().nth(100).map_or(seg.text.len(), |(i, _)| i);
-    mostly_han(&seg.text[..end])
+/// Whether a paragraph is mostly Han: lead bytes of U+4000..U+9FFF against ASCII letters (the
+/// same test as `text::chars::mostly_han`, by bytes, so it costs one pass).
+fn is_zh_bytes(text: &str) -> bool {
+    let (mut han, mut latin) = (0usize, 0usize);
+    for &b in text.as_bytes() {
+        if (0xE4..=0xE9).contains(&b) {
+            han += 1;
+        } else if b.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    han > 0 && han * 2 >= latin
 }
 
 fn quote_name(c: char) -> String {
     format!("`{c}`")
 }
 
-impl Check for PairingCheck {
-    fn check(&self, doc: &Document, out: &mut Output<'_>) {
-        let mut straight: Option<(usize, Range<usize>)> = None;
-        let mut curly: Option<(usize, Range<usize>)> = None;
-        let (mut n_straight, mut n_curly) = (0usize, 0usize);
-        let mut findings: Vec<Finding> = Vec::new();
-        let mut carry: Vec<Open> = Vec::new();
-        let segs = &doc.segments;
-        for (idx, seg) in segs.iter().enumerate() {
-            if is_zh(seg) != (self.language == Language::Zh) {
-                findings.extend(carry.drain(..).map(|o| unclosed(&o)));
-                continue;
+/// Everything the pairing rules report on one document, computed once and shared by the
+/// rules of the kind (they run one after the other on the same thread).
+#[derive(Debug, Default)]
+struct DocScan {
+    findings: Vec<Finding>,
+    /// Per segment: mostly Han.
+    zh: Vec<bool>,
+    /// Double quotes in Chinese paragraphs: counts and the first of each style.
+    straight: usize,
+    curly: usize,
+    first_straight: Option<Loc>,
+    first_curly: Option<Loc>,
+}
+
+fn scan_document(doc: &Document) -> DocScan {
+    let segs = &doc.segments;
+    let zh: Vec<bool> = segs.iter().map(|s| is_zh_bytes(&s.text)).collect();
+    let mut out = DocScan { zh, ..DocScan::default() };
+    let mut carry: Vec<Open> = Vec::new();
+    for (idx, seg) in segs.iter().enumerate() {
+        if carry.is_empty() && !seg.text.bytes().any(may_start_mark) {
+            continue;
+        }
+        let next = segs.get(idx + 1).map(|n| n.text.as_str());
+        let s = scan(idx, &seg.text, std::mem::take(&mut carry), next);
+        carry = s.leftover;
+        out.findings.extend(s.findings);
+        if out.zh[idx] {
+            out.straight += s.straight;
+            out.curly += s.curly;
+            if out.first_straight.is_none() {
+                out.first_straight = s.first_straight.map(|range| Loc { seg: idx, range });
             }
-            if carry.is_empty() && !seg.text.bytes().any(may_start_mark) {
-                continue;
-            }
-            // The next paragraph may close what this one leaves open, if it is read too.
-            let next =
-                segs.get(idx + 1).filter(|n| is_zh(n) == (self.language == Language::Zh)).map(|n| n.text.as_str());
-            let s = scan(idx, &seg.text, std::mem::take(&mut carry), next);
-            carry = s.leftover;
-            findings.extend(s.findings);
-            n_straight += s.straight;
-            n_curly += s.curly;
-            if let Some(r) = s.first_straight
-                && straight.is_none()
-            {
-                straight = Some((idx, r));
-            }
-            if let Some(r) = s.first_curly
-                && curly.is_none()
-            {
-                curly = Some((idx, r));
+            if out.first_curly.is_none() {
+                out.first_curly = s.first_curly.map(|range| Loc { seg: idx, range });
             }
         }
-        findings.extend(carry.drain(..).map(|o| unclosed(&o)));
+    }
+    out.findings.extend(carry.drain(..).map(|o| unclosed(&o)));
+    out
+}
+
+/// The last document scanned on this thread, keyed by its identity and content.
+type CachedScan = (FileId, String, Format, String, Rc<DocScan>);
+
+thread_local! {
+    static LAST: RefCell<Option<CachedScan>> = const { RefCell::new(None) };
+}
+
+fn doc_scan(doc: &Document) -> Rc<DocScan> {
+    LAST.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if let Some((file, path, format, source, scan)) = cell.as_ref()
+            && *file == doc.file
+            && *format == doc.format
+            && *path == doc.path
+            && *source == doc.source
+        {
+            return Rc::clone(scan);
+        }
+        let scan = Rc::new(scan_document(doc));
+        *cell = Some((doc.file, doc.path.clone(), doc.format, doc.source.clone(), Rc::clone(&scan)));
+        scan
+    })
+}
+
+impl Check for PairingCheck {
+    fn check(&self, doc: &Document, out: &mut Output<'_>) {
+        let scan = doc_scan(doc);
+        let want_zh = self.language == Language::Zh;
         if self.problem == Problem::MixedQuoteStyle {
-            if let (Some((si, sr)), Some((ci, cr))) = (straight, curly) {
-                let (n_s, n_c) = (n_straight.to_string(), n_curly.to_string());
-                out.report(doc.file, segs[si].source_range(sr), &[("straight", &n_s), ("curly", &n_c)])
+            if want_zh
+                && let (Some(s), Some(c)) = (&scan.first_straight, &scan.first_curly)
+                && let (Some(seg_s), Some(seg_c)) = (doc.segments.get(s.seg), doc.segments.get(c.seg))
+            {
+                let (n_s, n_c) = (scan.straight.to_string(), scan.curly.to_string());
+                out.report(doc.file, seg_s.source_range(s.range.clone()), &[("straight", &n_s), ("curly", &n_c)])
                     .primary_label("straight quote")
-                    .label(doc.file, segs[ci].source_range(cr), "curly quote");
+                    .label(doc.file, seg_c.source_range(c.range.clone()), "curly quote");
             }
             return;
         }
-        for f in &findings {
+        for f in &scan.findings {
             let wanted = match f.problem {
                 FindingKind::UnbalancedBracket => Problem::UnbalancedBracket,
                 FindingKind::UnbalancedQuote => Problem::UnbalancedQuote,
                 FindingKind::MismatchedQuote => Problem::MismatchedQuote,
             };
-            if wanted == self.problem {
+            if wanted == self.problem && scan.zh.get(f.at.seg).copied() == Some(want_zh) {
+                out.count("marks unpaired", 1);
                 report(doc, f, out);
             }
         }
@@ -562,6 +608,9 @@ fn report(doc: &Document, f: &Finding, out: &mut Output<'_>) {
             let Some(cseg) = doc.segments.get(loc.seg) else { return };
             let r = cseg.source_range(loc.range.clone());
             d.primary_label("opened here").label(doc.file, r.clone(), "closed here");
+            if !is_straight(f.mark) {
+                d.help_text(format!("write {partner} instead of {found}"));
+            }
             // The fix makes the closer match the opener (not for a straight opener, whose
             // curly partner may be the one meant).
             if cseg.is_verbatim(loc.range.clone()) && !is_straight(f.mark) {

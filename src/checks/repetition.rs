@@ -206,9 +206,8 @@ impl RepetitionCheck {
             }
             let start = i;
             while i < bytes.len() {
-                if bytes[i].is_ascii_alphabetic() {
-                    i += 1;
-                } else if bytes[i] == b'\'' && i + 1 < bytes.len() && bytes[i + 1].is_ascii_alphabetic() {
+                let inner_apostrophe = bytes[i] == b'\'' && i + 1 < bytes.len() && bytes[i + 1].is_ascii_alphabetic();
+                if bytes[i].is_ascii_alphabetic() || inner_apostrophe {
                     i += 1;
                 } else {
                     break;
@@ -226,7 +225,7 @@ impl RepetitionCheck {
                 && !is_joined
                 && text[pe..start].chars().all(char::is_whitespace)
                 && text[ps..pe].eq_ignore_ascii_case(&text[start..end])
-                && self.doubled_word_is_error(text, &words_seen, ps, pe, start, end)
+                && self.doubled_word_is_error(text, &words_seen, ps, start, end)
             {
                 out.count("doubled words", 1);
                 let word = text[start..end].to_ascii_lowercase();
@@ -245,7 +244,6 @@ impl RepetitionCheck {
         text: &str,
         words_seen: &[(usize, usize)],
         ps: usize,
-        pe: usize,
         start: usize,
         end: usize,
     ) -> bool {
@@ -294,7 +292,6 @@ impl RepetitionCheck {
                 }
             }
         }
-        let _ = pe;
         true
     }
 }
