@@ -712,6 +712,67 @@ mod tests {
         assert_eq!((s.curly, s.straight), (2, 2));
     }
 
+    #[test]
+    fn an_opener_may_close_two_paragraphs_later_but_not_three() {
+        let paras = ["\"He wanted a real contest. I", "was", "the leader and I wanted a fight,\" he says."];
+        let a = scan(0, paras[0], Vec::new(), Some(paras[1]));
+        let b = scan(1, paras[1], a.leftover, Some(paras[2]));
+        let c = scan(2, paras[2], b.leftover, None);
+        assert!(a.findings.is_empty() && b.findings.is_empty() && c.findings.is_empty());
+        let paras = ["（注释开始", "第二段", "第三段", "第四段）"];
+        let mut carry = Vec::new();
+        let mut all = Vec::new();
+        for (i, p) in paras.iter().enumerate() {
+            let s = scan(i, p, carry, paras.get(i + 1).copied());
+            carry = s.leftover;
+            all.extend(s.findings);
+        }
+        assert_eq!(all.iter().filter(|f| f.at.seg == 0 && !f.stray_closer).count(), 1);
+    }
+
+    const RULES: &str = r#"
+[[rule]]
+id = "t/bracket"
+kind = "pairing"
+severity = "warning"
+message = "{detail}"
+description = "d"
+why = "w"
+language = "zh"
+problem = "unbalanced-bracket"
+
+[[rule]]
+id = "t/mixed"
+kind = "pairing"
+severity = "info"
+message = "{straight} straight, {curly} curly"
+description = "d"
+why = "w"
+language = "zh"
+problem = "mixed-quote-style"
+
+[[rule]]
+id = "t/quote-en"
+kind = "pairing"
+severity = "warning"
+message = "{detail}"
+description = "d"
+why = "w"
+language = "en"
+problem = "unbalanced-quote"
+"#;
+
+    #[test]
+    fn rules_share_one_scan_and_keep_to_their_language() {
+        let src = "机场（资料图。\n\n他说“好”，又说\"行\"。\n\nHe said \"no.\n";
+        let diags = crate::testing::lint_with_rule(RULES, "a.txt", src);
+        let got: Vec<(&str, &str)> = diags.iter().map(|d| (d.rule.as_str(), &src[d.primary.range()])).collect();
+        assert_eq!(got, [("t/bracket", "（"), ("t/mixed", "\""), ("t/quote-en", "\"")]);
+        // The same text under another name and format is scanned afresh.
+        let md = crate::testing::lint_with_rule(RULES, "a.md", "机场（资料图）。");
+        assert!(md.is_empty());
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         #[test]
@@ -727,6 +788,15 @@ mod tests {
                 if let Some((fr, _)) = &f.found {
                     let t = if fr.seg == 0 { s.as_str() } else { n.as_deref().unwrap_or("") };
                     prop_assert!(t.is_char_boundary(fr.range.start) && t.is_char_boundary(fr.range.end));
+                }
+            }
+        }
+
+        #[test]
+        fn whole_documents_never_panic(s in "[（）()《》【】“”‘’\"'a-z中 \n:#*`-]{0,60}") {
+            for name in ["a.md", "a.txt"] {
+                for d in crate::testing::lint_with_rule(RULES, name, &s) {
+                    prop_assert!(s.is_char_boundary(d.primary.start) && s.is_char_boundary(d.primary.end));
                 }
             }
         }
