@@ -291,6 +291,9 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
     {
         stack.remove(k);
     }
+    // Closing curly quotes still ahead, counted once on first need and kept up to date, so
+    // that a paragraph full of quotes stays linear.
+    let mut ahead = Ahead::default();
     let mut i = 0;
     while i < bytes.len() {
         if !may_start_mark(bytes[i]) {
@@ -301,6 +304,7 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
         let len = c.len_utf8();
         let at = i;
         i += len;
+        ahead.pass(c);
         let prev = text[..at].chars().next_back();
         let next_c = text[i..].chars().next();
         if is_straight(c) {
@@ -334,8 +338,8 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
                 Some(top) if top.ch == '“' && face != Facing::Opening => {
                     // Straight quotes nested in curly ones, or a curly quote closed by a
                     // straight one: nested only if enough closing curly quotes follow.
-                    let open_curly = stack.iter().filter(|o| o.ch == '“').count();
-                    let closing = text[i..].matches('”').count();
+                    let open_curly = stack.iter().rev().take(SEARCH).filter(|o| o.ch == '“').count();
+                    let closing = ahead.count(text, i, '”');
                     if closing >= open_curly && face == Facing::Unknown {
                         stack.push(new);
                     } else {
@@ -346,9 +350,7 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
                 _ => {
                     if face == Facing::Opening {
                         stack.push(new);
-                    } else if let Some(k) = stack.iter().rposition(|o| is_straight(o.ch))
-                        && stack.len() - k <= 8
-                    {
+                    } else if let Some(k) = find_near_top(&stack, |o| is_straight(o.ch)) {
                         close_down_to(&mut stack, k, &mut out.findings);
                     } else if face == Facing::Closing {
                         out.findings.push(Finding {
@@ -380,8 +382,8 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
                     if let Some(top) = stack.last().copied()
                         && top.ch == c
                     {
-                        let open_same = stack.iter().filter(|o| o.ch == c).count();
-                        let closing = text[i..].matches(partner).count();
+                        let open_same = stack.iter().rev().take(SEARCH).filter(|o| o.ch == c).count();
+                        let closing = ahead.count(text, i, partner);
                         if closing < open_same + 1 && !(top.seg != seg && after_sentence_end(text, at)) {
                             stack.pop();
                             out.findings.push(mismatch(&top, seg, at..i, c));
@@ -415,9 +417,7 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
             stack.pop();
             continue;
         }
-        if let Some(k) = stack.iter().rposition(|o| o.partner == c)
-            && stack.len() - k <= 8
-        {
+        if let Some(k) = find_near_top(&stack, |o| o.partner == c) {
             close_down_to(&mut stack, k, &mut out.findings);
             continue;
         }
@@ -452,6 +452,41 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
     }
     out.findings.sort_by_key(|f| (f.at.seg, f.at.range.start));
     out
+}
+
+/// How deep below the top of the stack a closer looks for its opener.
+const SEARCH: usize = 8;
+
+/// The index of the topmost opener within [`SEARCH`] of the top that satisfies `f`.
+fn find_near_top(stack: &[Open], f: impl Fn(&Open) -> bool) -> Option<usize> {
+    stack.iter().rev().take(SEARCH).position(f).map(|d| stack.len() - 1 - d)
+}
+
+/// Counts of closing curly quotes after the current position of the scan.
+#[derive(Default)]
+struct Ahead {
+    double: Option<usize>,
+    single: Option<usize>,
+}
+
+impl Ahead {
+    /// The scan has reached `c`.
+    fn pass(&mut self, c: char) {
+        let slot = match c {
+            '”' => &mut self.double,
+            '’' => &mut self.single,
+            _ => return,
+        };
+        if let Some(n) = slot {
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    /// How many `closer` (” or ’) follow byte `from` of `text`.
+    fn count(&mut self, text: &str, from: usize, closer: char) -> usize {
+        let slot = if closer == '’' { &mut self.single } else { &mut self.double };
+        *slot.get_or_insert_with(|| text[from..].matches(closer).count())
+    }
 }
 
 fn unclosed(o: &Open) -> Finding {
@@ -728,6 +763,17 @@ mod tests {
             all.extend(s.findings);
         }
         assert_eq!(all.iter().filter(|f| f.at.seg == 0 && !f.stray_closer).count(), 1);
+    }
+
+    #[test]
+    fn pathological_paragraphs_stay_linear() {
+        // Quadratic work here would take minutes; linear work takes milliseconds.
+        let quotes = "“\"".repeat(50_000);
+        assert!(!scan(0, &quotes, Vec::new(), None).findings.is_empty());
+        let brackets = format!("{}{}", "(".repeat(50_000), "]".repeat(50_000));
+        assert_eq!(scan(0, &brackets, Vec::new(), None).findings.len(), 100_000);
+        let reopened = "“".repeat(100_000);
+        assert!(!scan(0, &reopened, Vec::new(), None).findings.is_empty());
     }
 
     const RULES: &str = r#"
