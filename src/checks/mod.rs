@@ -5,7 +5,9 @@
 //! into a ready [`Check`] (regexes compiled once per run, here).
 
 pub mod conversion;
+pub mod pairing;
 pub mod pattern;
+pub mod repetition;
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -17,7 +19,7 @@ use crate::diagnostic::{Diagnostic, FileId, Fix, Label, Replacement, Severity, S
 use crate::document::Document;
 
 /// The registry, in the order `factlint rules` lists kinds.
-pub static KINDS: &[&KindInfo] = &[&conversion::KIND, &pattern::KIND];
+pub static KINDS: &[&KindInfo] = &[&conversion::KIND, &repetition::KIND, &pairing::KIND, &pattern::KIND];
 
 /// Looks a kind up by name.
 pub fn kind(name: &str) -> Option<&'static KindInfo> {

@@ -1,0 +1,850 @@
+//! `pairing`: brackets and quotes that do not pair up within a paragraph: an opener with no
+//! closer, a closer with no opener, a curly quote closed by a straight one (“…"), a full-width
+//! bracket closed by a half-width one (（…)), and documents that mix curly and straight double
+//! quotes in Chinese prose.
+//!
+//! One linear pass per paragraph keeps a stack of open marks. Apostrophes (don’t, students’,
+//! ’90s), inch marks (6"), emoticons (:-) and list labels (1), a), iv)) never take part, and a
+//! quotation left open at the end of a paragraph is fine when the next paragraph opens with the
+//! same quote (the convention for quotations that run over several paragraphs).
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::rc::Rc;
+
+use serde::Deserialize;
+
+use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecInput, build_with};
+use crate::diagnostic::FileId;
+use crate::document::{Document, Format};
+use crate::text::chars::is_han;
+
+pub static KIND: KindInfo = KindInfo {
+    name: "pairing",
+    summary: "unbalanced or mismatched brackets and quotes (“…\", （…), mixed quote styles in one document",
+    docs: include_str!("../../docs/checks/pairing.md"),
+    build,
+};
+
+/// The keys of a `pairing` rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Spec {
+    /// Which paragraphs the rule reads: `"zh"` those mostly in Han characters, `"en"` the rest.
+    language: Language,
+    /// What the rule reports: `"unbalanced-bracket"`, `"unbalanced-quote"`,
+    /// `"mismatched-quote"` or `"mixed-quote-style"`.
+    problem: Problem,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Language {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+enum Problem {
+    UnbalancedBracket,
+    UnbalancedQuote,
+    MismatchedQuote,
+    MixedQuoteStyle,
+}
+
+struct PairingCheck {
+    language: Language,
+    problem: Problem,
+}
+
+fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, super::SpecError> {
+    build_with(meta, input, |_, spec: Spec| Ok(PairingCheck { language: spec.language, problem: spec.problem }))
+}
+
+/// Families of marks: an opener closed by a different member of its own family is a mismatch
+/// rather than two unrelated unbalanced marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Family {
+    Round,
+    Square,
+    Angle,
+    Corner,
+    Double,
+    Single,
+}
+
+impl Family {
+    fn is_quote(self) -> bool {
+        matches!(self, Family::Double | Family::Single)
+    }
+}
+
+/// An opener's closer and family.
+fn opener(c: char) -> Option<(char, Family)> {
+    Some(match c {
+        '（' => ('）', Family::Round),
+        '(' => (')', Family::Round),
+        '[' => (']', Family::Square),
+        '［' => ('］', Family::Square),
+        '【' => ('】', Family::Square),
+        '〔' => ('〕', Family::Square),
+        '〖' => ('〗', Family::Square),
+        '《' => ('》', Family::Angle),
+        '〈' => ('〉', Family::Angle),
+        '「' => ('」', Family::Corner),
+        '『' => ('』', Family::Corner),
+        '“' => ('”', Family::Double),
+        '‘' => ('’', Family::Single),
+        '"' => ('"', Family::Double),
+        _ => return None,
+    })
+}
+
+/// A closer's opener and family.
+fn closer(c: char) -> Option<(char, Family)> {
+    Some(match c {
+        '）' => ('（', Family::Round),
+        ')' => ('(', Family::Round),
+        ']' => ('[', Family::Square),
+        '］' => ('［', Family::Square),
+        '】' => ('【', Family::Square),
+        '〕' => ('〔', Family::Square),
+        '〗' => ('〖', Family::Square),
+        '》' => ('《', Family::Angle),
+        '〉' => ('〈', Family::Angle),
+        '」' => ('「', Family::Corner),
+        '』' => ('『', Family::Corner),
+        '”' => ('“', Family::Double),
+        '’' => ('‘', Family::Single),
+        _ => return None,
+    })
+}
+
+/// A place in a document: a paragraph (segment index) and a byte range of its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Loc {
+    pub seg: usize,
+    pub range: Range<usize>,
+}
+
+/// What the scan found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Finding {
+    pub problem: FindingKind,
+    /// The mark that found no partner (or the opener of a mismatched pair).
+    pub at: Loc,
+    pub mark: char,
+    /// The partner it needed.
+    pub partner: char,
+    /// A mismatched closer: where, and which character.
+    pub found: Option<(Loc, char)>,
+    /// Whether `mark` is a closer with no opener.
+    pub stray_closer: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FindingKind {
+    UnbalancedBracket,
+    UnbalancedQuote,
+    MismatchedQuote,
+}
+
+/// The scan of one paragraph.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    pub findings: Vec<Finding>,
+    /// Openers of this paragraph still open at its end, for the next paragraph to close.
+    pub leftover: Vec<Open>,
+    /// Straight double quotes used as quotes (not inch marks), and the first one.
+    pub straight: usize,
+    pub first_straight: Option<Range<usize>>,
+    /// Curly double quotes, and the first one.
+    pub curly: usize,
+    pub first_curly: Option<Range<usize>>,
+}
+
+/// An open mark waiting for its partner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Open {
+    ch: char,
+    seg: usize,
+    at: usize,
+    partner: char,
+    family: Family,
+    /// How many paragraph ends it has been carried over.
+    hops: u8,
+}
+
+/// How many paragraph ends an opener may be carried over before it counts as unclosed (a
+/// title or quotation broken by stray blank lines).
+const MAX_HOPS: u8 = 2;
+
+impl Open {
+    fn loc(&self) -> Loc {
+        Loc { seg: self.seg, range: self.at..self.at + self.ch.len_utf8() }
+    }
+}
+
+fn is_latin_letter(c: char) -> bool {
+    c.is_alphabetic() && !is_han(c) && !matches!(c as u32, 0x3040..=0x30FF | 0xAC00..=0xD7AF)
+}
+
+/// Whether byte `b` can start a mark (ASCII marks, or the lead byte of a three-byte one).
+#[inline]
+fn may_start_mark(b: u8) -> bool {
+    matches!(b, b'"' | b'(' | b')' | b'[' | b']' | 0xE2 | 0xE3 | 0xEF)
+}
+
+/// Whether the `)` or `）` at `i` closes a list label: `1)`, `a)`, `iv)`, `二）` at the start of
+/// the paragraph or after white space or punctuation.
+fn is_list_label(text: &str, i: usize) -> bool {
+    let before = &text[..i];
+    let mut label_chars = 0;
+    let mut start = i;
+    for (j, c) in before.char_indices().rev() {
+        if c.is_ascii_alphanumeric() || "一二三四五六七八九十".contains(c) {
+            label_chars += 1;
+            start = j;
+            if label_chars > 3 {
+                return false;
+            }
+        } else {
+            break;
+        }
+    }
+    if label_chars == 0 {
+        return false;
+    }
+    let label = &text[start..i];
+    let ok_label = label.bytes().all(|b| b.is_ascii_digit())
+        || (label.chars().count() == 1)
+        || label.bytes().all(|b| matches!(b.to_ascii_lowercase(), b'i' | b'v' | b'x'));
+    ok_label && text[..start].chars().next_back().is_none_or(|c| c.is_whitespace() || !c.is_alphanumeric())
+}
+
+/// Whether the round bracket at `i` is part of an emoticon: `:)`, `;-)`, `=(`, `):`.
+fn is_emoticon(text: &str, i: usize, c: char) -> bool {
+    let mut back = text[..i].chars().rev();
+    let p = back.next();
+    let face = |c: Option<char>| matches!(c, Some(':' | ';' | '='));
+    if face(p) || (p == Some('-') && face(back.next())) {
+        return true;
+    }
+    let next = text[i + c.len_utf8()..].chars().next();
+    face(next) && p.is_none_or(char::is_whitespace)
+}
+
+/// Which way a straight double quote faces, from its neighbours: after a space and before a
+/// word it opens; after a word and before a space or punctuation it closes. Between two Han
+/// characters (no spaces in Chinese) it is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Facing {
+    Opening,
+    Closing,
+    Unknown,
+}
+
+fn facing(prev: Option<char>, next: Option<char>) -> Facing {
+    let open_side = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "([{—–-/".contains(c));
+    let close_side = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || ",.;:!?)]}—–-/".contains(c));
+    let (o, cl) = (open_side(prev), close_side(next));
+    match (o, cl) {
+        (true, false) => Facing::Opening,
+        (false, true) => Facing::Closing,
+        _ => Facing::Unknown,
+    }
+}
+
+/// Whether the text before byte `i` ends a sentence (or is empty): a new quotation may start
+/// there while the previous one is still open, the convention for a quotation running over
+/// several paragraphs that were later joined.
+fn after_sentence_end(text: &str, i: usize) -> bool {
+    let before = text[..i].trim_end().trim_end_matches(['\'', '’', '”', ')']);
+    before.chars().next_back().is_none_or(|c| ".?!:…。？！：".contains(c))
+}
+
+fn mismatch(o: &Open, seg: usize, r: Range<usize>, c: char) -> Finding {
+    Finding {
+        problem: if o.family.is_quote() { FindingKind::MismatchedQuote } else { FindingKind::UnbalancedBracket },
+        at: o.loc(),
+        mark: o.ch,
+        partner: o.partner,
+        found: Some((Loc { seg, range: r }, c)),
+        stray_closer: false,
+    }
+}
+
+fn is_straight(c: char) -> bool {
+    c == '"' || c == '＂'
+}
+
+/// Scans paragraph `seg` with the openers `carried` over from the previous paragraph (which
+/// may close here). `next` is the text of the following paragraph, if any.
+pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str>) -> Scan {
+    let bytes = text.as_bytes();
+    let mut out = Scan::default();
+    let mut stack: Vec<Open> = carried;
+    // A quotation that continues: this paragraph opens with the quote left open before.
+    if let Some(first) = text.trim_start().chars().next()
+        && let Some(k) = stack.iter().rposition(|o| o.family == Family::Double && o.ch == first)
+    {
+        stack.remove(k);
+    }
+    // Closing curly quotes still ahead, counted once on first need and kept up to date, so
+    // that a paragraph full of quotes stays linear.
+    let mut ahead = Ahead::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !may_start_mark(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else { break };
+        let len = c.len_utf8();
+        let at = i;
+        i += len;
+        ahead.pass(c);
+        let prev = text[..at].chars().next_back();
+        let next_c = text[i..].chars().next();
+        if is_straight(c) {
+            // 6" and 5'10" are inch marks, unless they close an open quotation ("50-50").
+            if prev.is_some_and(|p| p.is_ascii_digit() || p == '\'') && !stack.last().is_some_and(|o| is_straight(o.ch))
+            {
+                continue;
+            }
+            out.straight += 1;
+            out.first_straight.get_or_insert(at..i);
+            let face = facing(prev, next_c);
+            let new = Open { ch: c, seg, at, partner: c, family: Family::Double, hops: 0 };
+            match stack.last().copied() {
+                Some(top) if is_straight(top.ch) => {
+                    if face == Facing::Opening {
+                        // A new quotation while one is open: the open one runs on (joined
+                        // paragraphs of one quotation) after a sentence end; otherwise this
+                        // is a quotation nested with the same marks, one level deep.
+                        let straight_open = stack.iter().filter(|o| is_straight(o.ch)).count();
+                        if after_sentence_end(text, at) {
+                            stack.pop();
+                        } else if straight_open >= 2 {
+                            stack.pop();
+                            out.findings.push(unclosed(&top));
+                        }
+                        stack.push(new);
+                    } else {
+                        stack.pop();
+                    }
+                }
+                Some(top) if top.ch == '“' && face != Facing::Opening => {
+                    // Straight quotes nested in curly ones, or a curly quote closed by a
+                    // straight one: nested only if enough closing curly quotes follow.
+                    let open_curly = stack.iter().rev().take(SEARCH).filter(|o| o.ch == '“').count();
+                    let closing = ahead.count(text, i, '”');
+                    if closing >= open_curly && face == Facing::Unknown {
+                        stack.push(new);
+                    } else {
+                        stack.pop();
+                        out.findings.push(mismatch(&top, seg, at..i, c));
+                    }
+                }
+                _ => {
+                    if face == Facing::Opening {
+                        stack.push(new);
+                    } else if let Some(k) = find_near_top(&stack, |o| is_straight(o.ch)) {
+                        close_down_to(&mut stack, k, &mut out.findings);
+                    } else if face == Facing::Closing {
+                        out.findings.push(Finding {
+                            problem: FindingKind::UnbalancedQuote,
+                            at: Loc { seg, range: at..i },
+                            mark: c,
+                            partner: c,
+                            found: None,
+                            stray_closer: true,
+                        });
+                    } else {
+                        stack.push(new);
+                    }
+                }
+            }
+            continue;
+        }
+        if let Some((partner, family)) = opener(c) {
+            if family == Family::Double {
+                out.curly += 1;
+                out.first_curly.get_or_insert(at..i);
+            }
+            match c {
+                // ‘90s, rock‘n’roll: apostrophes, not quotes.
+                '‘' if next_c.is_some_and(|n| n.is_ascii_digit()) || prev.is_some_and(is_latin_letter) => continue,
+                '(' if is_emoticon(text, at, c) => continue,
+                '“' | '‘' => {
+                    // An opening quote used again where the closing one belongs: “…“.
+                    if let Some(top) = stack.last().copied()
+                        && top.ch == c
+                    {
+                        let open_same = stack.iter().rev().take(SEARCH).filter(|o| o.ch == c).count();
+                        let closing = ahead.count(text, i, partner);
+                        if closing < open_same + 1 && !(top.seg != seg && after_sentence_end(text, at)) {
+                            stack.pop();
+                            out.findings.push(mismatch(&top, seg, at..i, c));
+                            continue;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            stack.push(Open { ch: c, seg, at, partner, family, hops: 0 });
+            continue;
+        }
+        let Some((open, family)) = closer(c) else { continue };
+        if family == Family::Double {
+            out.curly += 1;
+            out.first_curly.get_or_insert(at..i);
+        }
+        if c == '’' {
+            let letter_before = prev.is_some_and(|p| is_latin_letter(p) || p.is_ascii_digit());
+            let word_after = next_c.is_some_and(|n| is_latin_letter(n) || n.is_ascii_digit());
+            let top_single = stack.last().is_some_and(|o| o.ch == '‘');
+            // don’t, students’ (unless closing an open ‘), ’em, ’90s.
+            if (letter_before && (word_after || !top_single)) || (prev.is_none_or(char::is_whitespace) && word_after) {
+                continue;
+            }
+        }
+        if c == ')' && is_emoticon(text, at, c) {
+            continue;
+        }
+        if stack.last().is_some_and(|o| o.partner == c) {
+            stack.pop();
+            continue;
+        }
+        if let Some(k) = find_near_top(&stack, |o| o.partner == c) {
+            close_down_to(&mut stack, k, &mut out.findings);
+            continue;
+        }
+        if let Some(top) = stack.last().copied()
+            && top.family == family
+        {
+            stack.pop();
+            out.findings.push(mismatch(&top, seg, at..i, c));
+            continue;
+        }
+        if matches!(c, ')' | '）') && is_list_label(text, at) {
+            continue;
+        }
+        out.findings.push(Finding {
+            problem: if family.is_quote() { FindingKind::UnbalancedQuote } else { FindingKind::UnbalancedBracket },
+            at: Loc { seg, range: at..i },
+            mark: c,
+            partner: open,
+            found: None,
+            stray_closer: true,
+        });
+    }
+    // Openers left at the end may still close in the next paragraphs (a stray paragraph
+    // break inside a title or a quotation), or a quotation may continue there.
+    for mut o in stack {
+        if next.is_some() && o.hops < MAX_HOPS {
+            o.hops += 1;
+            out.leftover.push(o);
+        } else {
+            out.findings.push(unclosed(&o));
+        }
+    }
+    out.findings.sort_by_key(|f| (f.at.seg, f.at.range.start));
+    out
+}
+
+/// How deep below the top of the stack a closer looks for its opener.
+const SEARCH: usize = 8;
+
+/// The index of the topmost opener within [`SEARCH`] of the top that satisfies `f`.
+fn find_near_top(stack: &[Open], f: impl Fn(&Open) -> bool) -> Option<usize> {
+    stack.iter().rev().take(SEARCH).position(f).map(|d| stack.len() - 1 - d)
+}
+
+/// Counts of closing curly quotes after the current position of the scan.
+#[derive(Default)]
+struct Ahead {
+    double: Option<usize>,
+    single: Option<usize>,
+}
+
+impl Ahead {
+    /// The scan has reached `c`.
+    fn pass(&mut self, c: char) {
+        let slot = match c {
+            '”' => &mut self.double,
+            '’' => &mut self.single,
+            _ => return,
+        };
+        if let Some(n) = slot {
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    /// How many `closer` (” or ’) follow byte `from` of `text`.
+    fn count(&mut self, text: &str, from: usize, closer: char) -> usize {
+        let slot = if closer == '’' { &mut self.single } else { &mut self.double };
+        *slot.get_or_insert_with(|| text[from..].matches(closer).count())
+    }
+}
+
+fn unclosed(o: &Open) -> Finding {
+    Finding {
+        problem: if o.family.is_quote() { FindingKind::UnbalancedQuote } else { FindingKind::UnbalancedBracket },
+        at: o.loc(),
+        mark: o.ch,
+        partner: o.partner,
+        found: None,
+        stray_closer: false,
+    }
+}
+
+/// Closes the opener at stack index `k`; the openers above it never found their partner.
+fn close_down_to(stack: &mut Vec<Open>, k: usize, findings: &mut Vec<Finding>) {
+    for o in stack.drain(k..).skip(1) {
+        findings.push(unclosed(&o));
+    }
+}
+
+/// Whether a paragraph is mostly Han: lead bytes of U+4000..U+9FFF against ASCII letters (the
+/// same test as `text::chars::mostly_han`, by bytes, so it costs one pass).
+fn is_zh_bytes(text: &str) -> bool {
+    let (mut han, mut latin) = (0usize, 0usize);
+    for &b in text.as_bytes() {
+        if (0xE4..=0xE9).contains(&b) {
+            han += 1;
+        } else if b.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    han > 0 && han * 2 >= latin
+}
+
+fn quote_name(c: char) -> String {
+    format!("`{c}`")
+}
+
+/// Everything the pairing rules report on one document, computed once and shared by the
+/// rules of the kind (they run one after the other on the same thread).
+#[derive(Debug, Default)]
+struct DocScan {
+    findings: Vec<Finding>,
+    /// Per segment: mostly Han.
+    zh: Vec<bool>,
+    /// Double quotes in Chinese paragraphs: counts and the first of each style.
+    straight: usize,
+    curly: usize,
+    first_straight: Option<Loc>,
+    first_curly: Option<Loc>,
+}
+
+fn scan_document(doc: &Document) -> DocScan {
+    let segs = &doc.segments;
+    let zh: Vec<bool> = segs.iter().map(|s| is_zh_bytes(&s.text)).collect();
+    let mut out = DocScan { zh, ..DocScan::default() };
+    let mut carry: Vec<Open> = Vec::new();
+    for (idx, seg) in segs.iter().enumerate() {
+        if carry.is_empty() && !seg.text.bytes().any(may_start_mark) {
+            continue;
+        }
+        let next = segs.get(idx + 1).map(|n| n.text.as_str());
+        let s = scan(idx, &seg.text, std::mem::take(&mut carry), next);
+        carry = s.leftover;
+        out.findings.extend(s.findings);
+        if out.zh[idx] {
+            out.straight += s.straight;
+            out.curly += s.curly;
+            if out.first_straight.is_none() {
+                out.first_straight = s.first_straight.map(|range| Loc { seg: idx, range });
+            }
+            if out.first_curly.is_none() {
+                out.first_curly = s.first_curly.map(|range| Loc { seg: idx, range });
+            }
+        }
+    }
+    out.findings.extend(carry.drain(..).map(|o| unclosed(&o)));
+    out
+}
+
+/// The last document scanned on this thread, keyed by its identity and content.
+type CachedScan = (FileId, String, Format, String, Rc<DocScan>);
+
+thread_local! {
+    static LAST: RefCell<Option<CachedScan>> = const { RefCell::new(None) };
+}
+
+fn doc_scan(doc: &Document) -> Rc<DocScan> {
+    LAST.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if let Some((file, path, format, source, scan)) = cell.as_ref()
+            && *file == doc.file
+            && *format == doc.format
+            && *path == doc.path
+            && *source == doc.source
+        {
+            return Rc::clone(scan);
+        }
+        let scan = Rc::new(scan_document(doc));
+        *cell = Some((doc.file, doc.path.clone(), doc.format, doc.source.clone(), Rc::clone(&scan)));
+        scan
+    })
+}
+
+impl Check for PairingCheck {
+    fn check(&self, doc: &Document, out: &mut Output<'_>) {
+        let scan = doc_scan(doc);
+        let want_zh = self.language == Language::Zh;
+        if self.problem == Problem::MixedQuoteStyle {
+            if want_zh
+                && let (Some(s), Some(c)) = (&scan.first_straight, &scan.first_curly)
+                && let (Some(seg_s), Some(seg_c)) = (doc.segments.get(s.seg), doc.segments.get(c.seg))
+            {
+                let (n_s, n_c) = (scan.straight.to_string(), scan.curly.to_string());
+                out.report(doc.file, seg_s.source_range(s.range.clone()), &[("straight", &n_s), ("curly", &n_c)])
+                    .primary_label("straight quote")
+                    .label(doc.file, seg_c.source_range(c.range.clone()), "curly quote");
+            }
+            return;
+        }
+        for f in &scan.findings {
+            let wanted = match f.problem {
+                FindingKind::UnbalancedBracket => Problem::UnbalancedBracket,
+                FindingKind::UnbalancedQuote => Problem::UnbalancedQuote,
+                FindingKind::MismatchedQuote => Problem::MismatchedQuote,
+            };
+            if wanted == self.problem && scan.zh.get(f.at.seg).copied() == Some(want_zh) {
+                out.count("marks unpaired", 1);
+                report(doc, f, out);
+            }
+        }
+    }
+}
+
+fn report(doc: &Document, f: &Finding, out: &mut Output<'_>) {
+    let Some(seg) = doc.segments.get(f.at.seg) else { return };
+    let detail = match (&f.found, f.stray_closer) {
+        (Some((_, found)), _) => format!("closed by {} instead of {}", quote_name(*found), quote_name(f.partner)),
+        (None, true) if is_straight(f.mark) => "no opening quote before it in this paragraph".to_string(),
+        (None, true) => format!("no opening {} before it in this paragraph", quote_name(f.partner)),
+        (None, false) => format!("no closing {} in this paragraph", quote_name(f.partner)),
+    };
+    let (mark, partner) = (quote_name(f.mark), quote_name(f.partner));
+    let found = f.found.as_ref().map(|(_, c)| quote_name(*c)).unwrap_or_default();
+    let vars = [
+        ("mark", mark.as_str()),
+        ("partner", partner.as_str()),
+        ("found", found.as_str()),
+        ("detail", detail.as_str()),
+    ];
+    let d = out.report(doc.file, seg.source_range(f.at.range.clone()), &vars);
+    match &f.found {
+        Some((loc, _)) => {
+            let Some(cseg) = doc.segments.get(loc.seg) else { return };
+            let r = cseg.source_range(loc.range.clone());
+            d.primary_label("opened here").label(doc.file, r.clone(), "closed here");
+            if !is_straight(f.mark) {
+                d.help_text(format!("write {partner} instead of {found}"));
+            }
+            // The fix makes the closer match the opener (not for a straight opener, whose
+            // curly partner may be the one meant).
+            if cseg.is_verbatim(loc.range.clone()) && !is_straight(f.mark) {
+                let mut buf = [0u8; 4];
+                d.replace(r, f.partner.encode_utf8(&mut buf).to_string());
+            }
+        }
+        None if f.stray_closer => {
+            d.primary_label("no opener");
+        }
+        None => {
+            d.primary_label("no partner");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn kinds(text: &str) -> Vec<(FindingKind, String)> {
+        scan(0, text, Vec::new(), None)
+            .findings
+            .iter()
+            .map(|f| (f.problem, text[f.at.range.clone()].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn curly_closed_by_straight_is_a_mismatch() {
+        let s = scan(0, "飞机被“恐怖分子\"扣押。", Vec::new(), None);
+        assert_eq!(s.findings.len(), 1);
+        let f = &s.findings[0];
+        assert_eq!(f.problem, FindingKind::MismatchedQuote);
+        assert_eq!(f.mark, '“');
+        assert_eq!(f.found.as_ref().map(|(_, c)| *c), Some('"'));
+    }
+
+    #[test]
+    fn nested_straight_inside_curly_is_fine() {
+        assert!(kinds("他说：“名为\"和平\"的行动已经开始。”").is_empty());
+    }
+
+    #[test]
+    fn unbalanced_brackets_and_quotes() {
+        assert_eq!(kinds("阿拉木图机场（资料图"), [(FindingKind::UnbalancedBracket, "（".into())]);
+        assert_eq!(kinds("阿拉木图机场（资料图)"), [(FindingKind::UnbalancedBracket, "（".into())]);
+        assert_eq!(kinds("书名《新闻联播"), [(FindingKind::UnbalancedBracket, "《".into())]);
+        assert_eq!(kinds("他说“好。"), [(FindingKind::UnbalancedQuote, "“".into())]);
+        assert_eq!(kinds("资料图）"), [(FindingKind::UnbalancedBracket, "）".into())]);
+        assert_eq!(kinds("He said (quietly."), [(FindingKind::UnbalancedBracket, "(".into())]);
+    }
+
+    #[test]
+    fn apostrophes_inches_lists_and_emoticons_are_not_pairs() {
+        for s in [
+            "Don’t touch the students’ union in the ’90s.",
+            "It's the players' choice, isn't it?",
+            "He is 6' 2\" tall.",
+            "Choose 1) red, 2) blue or a) green.",
+            "Great news :) and sad news :-(",
+            "一）加强管理；二）完善制度。",
+            "‘Yes,’ she said, ‘we’re ready.’",
+        ] {
+            assert!(kinds(s).is_empty(), "{s}: {:?}", kinds(s));
+        }
+    }
+
+    #[test]
+    fn quotes_may_span_sentences_and_continue_in_the_next_paragraph() {
+        assert!(kinds("“第一句。第二句。”他说。").is_empty());
+        let first = scan(0, "“The first part.", Vec::new(), Some("“And the rest.”"));
+        assert!(first.findings.is_empty());
+        assert!(scan(1, "“And the rest.”", first.leftover, None).findings.is_empty());
+        let first = scan(0, "“The first part.", Vec::new(), Some("And the rest."));
+        let second = scan(1, "And the rest.", first.leftover, None);
+        assert_eq!(second.findings.len(), 1);
+        assert_eq!(second.findings[0].at, Loc { seg: 0, range: 0..3 });
+        // A paragraph break inside a title: the bracket closes in the next paragraph.
+        let first = scan(0, "8.【稳字当头：", Vec::new(), Some("怎么看】激发活力"));
+        assert!(scan(1, "怎么看】激发活力", first.leftover, None).findings.is_empty());
+        // Joined paragraphs of one quotation: a new quotation after a sentence end.
+        assert!(kinds("He said: \"We will act. \"It is time,\" he added.").is_empty());
+        assert!(kinds("He rates him no better than \"50-50\" to play; the 13\" screen.").is_empty());
+        assert!(kinds("\"You skip work because you \"had things to do\"; you stay in,\" he wrote.").is_empty());
+        assert!(kinds("\"Say 'wow, that is new.' \"Then wait,\" he said.").is_empty());
+        assert_eq!(kinds("He said \"we will \"act\" now."), [(FindingKind::UnbalancedQuote, "\"".into())]);
+    }
+
+    #[test]
+    fn crossing_marks_report_the_inner_opener() {
+        assert_eq!(kinds("（他说“好）。"), [(FindingKind::UnbalancedQuote, "“".into())]);
+    }
+
+    #[test]
+    fn counts_quote_styles() {
+        let s = scan(0, "“甲”与\"乙\"", Vec::new(), None);
+        assert_eq!((s.curly, s.straight), (2, 2));
+    }
+
+    #[test]
+    fn an_opener_may_close_two_paragraphs_later_but_not_three() {
+        let paras = ["\"He wanted a real contest. I", "was", "the leader and I wanted a fight,\" he says."];
+        let a = scan(0, paras[0], Vec::new(), Some(paras[1]));
+        let b = scan(1, paras[1], a.leftover, Some(paras[2]));
+        let c = scan(2, paras[2], b.leftover, None);
+        assert!(a.findings.is_empty() && b.findings.is_empty() && c.findings.is_empty());
+        let paras = ["（注释开始", "第二段", "第三段", "第四段）"];
+        let mut carry = Vec::new();
+        let mut all = Vec::new();
+        for (i, p) in paras.iter().enumerate() {
+            let s = scan(i, p, carry, paras.get(i + 1).copied());
+            carry = s.leftover;
+            all.extend(s.findings);
+        }
+        assert_eq!(all.iter().filter(|f| f.at.seg == 0 && !f.stray_closer).count(), 1);
+    }
+
+    #[test]
+    fn pathological_paragraphs_stay_linear() {
+        // Quadratic work here would take minutes; linear work takes milliseconds.
+        let quotes = "“\"".repeat(50_000);
+        assert!(!scan(0, &quotes, Vec::new(), None).findings.is_empty());
+        let brackets = format!("{}{}", "(".repeat(50_000), "]".repeat(50_000));
+        assert_eq!(scan(0, &brackets, Vec::new(), None).findings.len(), 100_000);
+        let reopened = "“".repeat(100_000);
+        assert!(!scan(0, &reopened, Vec::new(), None).findings.is_empty());
+    }
+
+    const RULES: &str = r#"
+[[rule]]
+id = "t/bracket"
+kind = "pairing"
+severity = "warning"
+message = "{detail}"
+description = "d"
+why = "w"
+language = "zh"
+problem = "unbalanced-bracket"
+
+[[rule]]
+id = "t/mixed"
+kind = "pairing"
+severity = "info"
+message = "{straight} straight, {curly} curly"
+description = "d"
+why = "w"
+language = "zh"
+problem = "mixed-quote-style"
+
+[[rule]]
+id = "t/quote-en"
+kind = "pairing"
+severity = "warning"
+message = "{detail}"
+description = "d"
+why = "w"
+language = "en"
+problem = "unbalanced-quote"
+"#;
+
+    #[test]
+    fn rules_share_one_scan_and_keep_to_their_language() {
+        let src = "机场（资料图。\n\n他说“好”，又说\"行\"。\n\nHe said \"no.\n";
+        let diags = crate::testing::lint_with_rule(RULES, "a.txt", src);
+        let got: Vec<(&str, &str)> = diags.iter().map(|d| (d.rule.as_str(), &src[d.primary.range()])).collect();
+        assert_eq!(got, [("t/bracket", "（"), ("t/mixed", "\""), ("t/quote-en", "\"")]);
+        // The same text under another name and format is scanned afresh.
+        let md = crate::testing::lint_with_rule(RULES, "a.md", "机场（资料图）。");
+        assert!(md.is_empty());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics_and_ranges_are_char_boundaries(s in "[（）()《》“”‘’\"'a-z1 中:;-]{0,40}", n in proptest::option::of("[“\"a]{0,3}")) {
+            let first = scan(0, &s, Vec::new(), n.as_deref());
+            let mut all = first.findings;
+            if let Some(n) = &n {
+                all.extend(scan(1, n, first.leftover, None).findings);
+            }
+            for f in &all {
+                let t = if f.at.seg == 0 { s.as_str() } else { n.as_deref().unwrap_or("") };
+                prop_assert!(t.is_char_boundary(f.at.range.start) && t.is_char_boundary(f.at.range.end) && f.at.range.end <= t.len());
+                if let Some((fr, _)) = &f.found {
+                    let t = if fr.seg == 0 { s.as_str() } else { n.as_deref().unwrap_or("") };
+                    prop_assert!(t.is_char_boundary(fr.range.start) && t.is_char_boundary(fr.range.end));
+                }
+            }
+        }
+
+        #[test]
+        fn whole_documents_never_panic(s in "[（）()《》【】“”‘’\"'a-z中 \n:#*`-]{0,60}") {
+            for name in ["a.md", "a.txt"] {
+                for d in crate::testing::lint_with_rule(RULES, name, &s) {
+                    prop_assert!(s.is_char_boundary(d.primary.start) && s.is_char_boundary(d.primary.end));
+                }
+            }
+        }
+    }
+}
