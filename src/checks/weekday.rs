@@ -1,5 +1,8 @@
 //! `weekday`: a date whose stated weekday is wrong, and dates that do not exist.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use serde::Deserialize;
 
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecInput, build_with};
@@ -149,9 +152,33 @@ fn context_year(
         .find_map(|f| f.mention.year.map(|y| (y, f.mention.month, f.date_src.clone())))
 }
 
+thread_local! {
+    /// The dates of the last document seen on this thread: the rules of this kind run one after
+    /// the other on the same document, so extraction happens once per document, not per rule.
+    /// Keyed by the source text itself (an address could be reused by the next document).
+    static LAST: RefCell<Option<(String, Rc<Collected>)>> = const { RefCell::new(None) };
+}
+
+type Collected = (Vec<Found>, Vec<Found>);
+
+fn collect_cached(doc: &Document) -> Rc<Collected> {
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((source, c)) = last.as_ref()
+            && *source == doc.source
+        {
+            return Rc::clone(c);
+        }
+        let c = Rc::new(collect(doc));
+        *last = Some((doc.source.clone(), Rc::clone(&c)));
+        c
+    })
+}
+
 impl Check for WeekdayCheck {
     fn check(&self, doc: &Document, out: &mut Output<'_>) {
-        let (front, body) = collect(doc);
+        let collected = collect_cached(doc);
+        let (front, body) = (&collected.0, &collected.1);
         let all = front.iter().map(|f| (f, true)).chain(body.iter().map(|f| (f, false)));
         let mut body_index = 0usize;
         for (f, in_front) in all {
@@ -163,8 +190,10 @@ impl Check for WeekdayCheck {
             if m.context_only || self.language_of(f) != self.language {
                 continue;
             }
-            out.count("dates", 1);
-            let inferred = if m.year.is_some() || in_front { None } else { context_year(&body, idx, &front) };
+            if self.problem == Problem::WrongWeekday {
+                out.count("dates", 1);
+            }
+            let inferred = if m.year.is_some() || in_front { None } else { context_year(body, idx, front) };
             let year = m.year.or(inferred.as_ref().map(|c| c.0));
             match self.problem {
                 Problem::InvalidDate => {

@@ -153,6 +153,12 @@ static EN_MON_DAY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Every English form needs a month name: skip the English regexes when none is present.
+static MONTH_PREFILTER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::new(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+        .expect("valid automaton")
+});
+
 static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])(?P<all>(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01]))(?:[^0-9]|$)")
         .expect("valid regex")
@@ -308,7 +314,7 @@ pub fn extract_dates(text: &str) -> Vec<DateMention> {
             push(&mut out, y.start()..d.end(), i32::try_from(year).ok(), month, day, weekday, Script::Numeric, false);
         }
     }
-    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+    if MONTH_PREFILTER.is_match(text) {
         for re in [&*EN_WD_DAY_MON, &*EN_WD_MON_DAY, &*EN_DAY_MON, &*EN_MON_DAY] {
             for c in re.captures_iter(text) {
                 let (Some(mon), Some(d)) = (c.name("mon"), c.name("d")) else { continue };
