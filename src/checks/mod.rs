@@ -5,6 +5,7 @@
 //! into a ready [`Check`] (regexes compiled once per run, here).
 
 pub mod pattern;
+pub mod variants;
 pub mod weekday;
 
 use std::any::Any;
@@ -17,7 +18,7 @@ use crate::diagnostic::{Diagnostic, FileId, Fix, Label, Replacement, Severity, S
 use crate::document::Document;
 
 /// The registry, in the order `factlint rules` lists kinds.
-pub static KINDS: &[&KindInfo] = &[&pattern::KIND, &weekday::KIND];
+pub static KINDS: &[&KindInfo] = &[&pattern::KIND, &variants::KIND, &weekday::KIND];
 
 /// Looks a kind up by name.
 pub fn kind(name: &str) -> Option<&'static KindInfo> {

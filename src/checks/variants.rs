@@ -1,0 +1,692 @@
+//! `variants`: one entity written in more than one form in a document, or across the documents
+//! of one run. From a dictionary of variant groups, or automatically: transliterated Chinese
+//! names differing in one character, English capitalised names differing in one letter.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+
+use super::{Check, DiagnosticExt, Gathered, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
+use crate::diagnostic::FileId;
+use crate::document::Document;
+use crate::text::chars::is_han;
+
+pub static KIND: KindInfo = KindInfo {
+    name: "variants",
+    summary: "one entity written in more than one form (曼吉斯套州 / 曼格斯套州, Tokayev / Tokaev)",
+    docs: include_str!("../../docs/checks/variants.md"),
+    build,
+};
+
+/// Keys of a `variants` rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Spec {
+    /// `"dictionary"` (default): the `groups` below; `"transliteration"`: Chinese transliterated
+    /// names differing in one character; `"capitalized"`: English capitalised names differing in
+    /// one letter.
+    #[serde(default)]
+    mode: Mode,
+    /// `"document"` (default) or `"run"`: compare forms across all documents of one run.
+    #[serde(default)]
+    scope: Scope,
+    /// Dictionary mode: `[{ forms = ["a", "b"], preferred = "a" }]`.
+    #[serde(default)]
+    groups: Vec<Group>,
+    /// Dictionary mode: match ASCII letters case-insensitively.
+    #[serde(default)]
+    ignore_case: bool,
+    /// Automatic modes: the shortest name compared, in characters (default 4 for
+    /// transliteration, 5 for capitalized).
+    #[serde(default)]
+    min_length: Option<usize>,
+    /// Automatic modes: how often the winning form must occur for the other to be reported
+    /// (default 1).
+    #[serde(default)]
+    min_majority: Option<usize>,
+    /// Automatic modes: more names known to be distinct (never reported as variants of each
+    /// other), added to the built-in table.
+    #[serde(default)]
+    known: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Group {
+    forms: Vec<String>,
+    #[serde(default)]
+    preferred: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+enum Mode {
+    #[default]
+    Dictionary,
+    Transliteration,
+    Capitalized,
+}
+
+#[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Scope {
+    #[default]
+    Document,
+    Run,
+}
+
+/// The built-in table of transliteration characters and known names.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ZhData {
+    chars: String,
+    weak: String,
+    known: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnData {
+    common: Vec<String>,
+    known: Vec<String>,
+}
+
+static ZH_DATA: LazyLock<ZhData> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../rules/data/zh-transliteration.toml")).expect("valid built-in table")
+});
+static EN_DATA: LazyLock<EnData> =
+    LazyLock::new(|| toml::from_str(include_str!("../../rules/data/en-names.toml")).expect("valid built-in table"));
+
+/// A set of BMP characters as a bitmap (transliteration characters are all in the BMP).
+struct CharSet(Vec<u64>);
+
+impl CharSet {
+    fn new(chars: &str) -> CharSet {
+        let mut bits = vec![0u64; 1024];
+        for c in chars.chars().filter(|c| !c.is_whitespace()) {
+            let i = c as usize;
+            if i < 65536 {
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        CharSet(bits)
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let i = c as usize;
+        i < 65536 && self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+enum Matcher {
+    Dictionary {
+        ac: AhoCorasick,
+        /// Pattern index → (group, form index in group).
+        patterns: Vec<(usize, usize)>,
+        groups: Vec<Group>,
+    },
+    Transliteration {
+        chars: CharSet,
+        weak: CharSet,
+    },
+    Capitalized {
+        common: HashSet<String>,
+    },
+}
+
+struct VariantsCheck {
+    matcher: Matcher,
+    scope: Scope,
+    min_length: usize,
+    min_majority: usize,
+    known: HashSet<String>,
+}
+
+fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
+    build_with(meta, input, |_, spec: Spec| {
+        let mut known: HashSet<String> = spec.known.iter().cloned().collect();
+        let matcher = match spec.mode {
+            Mode::Dictionary => {
+                if spec.groups.is_empty() {
+                    return Err(SpecError { message: "a dictionary `variants` rule needs `groups`".into(), span: None });
+                }
+                let mut words = Vec::new();
+                let mut patterns = Vec::new();
+                for (gi, g) in spec.groups.iter().enumerate() {
+                    if g.forms.len() < 2 || g.forms.iter().any(String::is_empty) {
+                        return Err(SpecError {
+                            message: format!("variant group {} needs two or more non-empty forms", gi + 1),
+                            span: None,
+                        });
+                    }
+                    if let Some(p) = &g.preferred
+                        && !g.forms.contains(p)
+                    {
+                        return Err(SpecError {
+                            message: format!("preferred form “{p}” is not one of the group's forms"),
+                            span: None,
+                        });
+                    }
+                    for (fi, f) in g.forms.iter().enumerate() {
+                        words.push(f.clone());
+                        patterns.push((gi, fi));
+                    }
+                }
+                let ac = AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(spec.ignore_case)
+                    .build(&words)
+                    .map_err(|e| SpecError { message: format!("cannot build the matcher: {e}"), span: None })?;
+                Matcher::Dictionary { ac, patterns, groups: spec.groups }
+            }
+            Mode::Transliteration => {
+                known.extend(ZH_DATA.known.iter().cloned());
+                Matcher::Transliteration { chars: CharSet::new(&ZH_DATA.chars), weak: CharSet::new(&ZH_DATA.weak) }
+            }
+            Mode::Capitalized => {
+                known.extend(EN_DATA.known.iter().cloned());
+                Matcher::Capitalized { common: EN_DATA.common.iter().cloned().collect() }
+            }
+        };
+        let min_length = spec.min_length.unwrap_or(if spec.mode == Mode::Capitalized { 5 } else { 4 });
+        Ok(VariantsCheck {
+            matcher,
+            scope: spec.scope,
+            min_length,
+            min_majority: spec.min_majority.unwrap_or(1).max(1),
+            known,
+        })
+    })
+}
+
+/// One occurrence of a candidate form.
+#[derive(Clone, Debug)]
+struct Occ {
+    form: String,
+    file: FileId,
+    range: Range<usize>,
+    fixable: bool,
+    /// Dictionary mode: the group it belongs to.
+    group: usize,
+}
+
+/// What a document contributes: its occurrences, and (capitalized mode) the candidate forms
+/// that also appear in lower case there, and so are ordinary words.
+#[derive(Default)]
+struct DocData {
+    occs: Vec<Occ>,
+    lower: BTreeSet<String>,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl VariantsCheck {
+    fn collect(&self, doc: &Document) -> DocData {
+        let mut data = DocData::default();
+        match &self.matcher {
+            Matcher::Dictionary { ac, patterns, groups } => {
+                for seg in &doc.segments {
+                    let text = seg.text.as_str();
+                    for m in ac.find_iter(text) {
+                        let (gi, fi) = patterns[m.pattern().as_usize()];
+                        let form = &groups[gi].forms[fi];
+                        // Word boundaries for forms that start or end with a letter or digit of a
+                        // spaced script; none for Chinese.
+                        let first = form.chars().next().is_some_and(|c| is_word_char(c) && !is_han(c));
+                        let last = form.chars().next_back().is_some_and(|c| is_word_char(c) && !is_han(c));
+                        if first && text[..m.start()].chars().next_back().is_some_and(is_word_char) {
+                            continue;
+                        }
+                        if last && text[m.end()..].chars().next().is_some_and(is_word_char) {
+                            continue;
+                        }
+                        data.occs.push(Occ {
+                            form: form.clone(),
+                            file: doc.file,
+                            range: seg.source_range(m.range()),
+                            fixable: seg.is_verbatim(m.range()),
+                            group: gi,
+                        });
+                    }
+                }
+            }
+            Matcher::Transliteration { chars, weak } => {
+                for seg in &doc.segments {
+                    let text = seg.text.as_str();
+                    for r in transliteration_runs(text, chars, weak, self.min_length) {
+                        data.occs.push(Occ {
+                            form: text[r.clone()].to_string(),
+                            file: doc.file,
+                            range: seg.source_range(r.clone()),
+                            fixable: seg.is_verbatim(r),
+                            group: 0,
+                        });
+                    }
+                }
+            }
+            Matcher::Capitalized { common } => {
+                let mut lower: HashSet<&str> = HashSet::new();
+                for seg in &doc.segments {
+                    let text = seg.text.as_str();
+                    for (r, capital, mid) in words(text) {
+                        let w = &text[r.clone()];
+                        if !capital {
+                            lower.insert(w);
+                            continue;
+                        }
+                        if !mid || w.chars().count() < self.min_length || common.contains(w) {
+                            continue;
+                        }
+                        data.occs.push(Occ {
+                            form: w.to_string(),
+                            file: doc.file,
+                            range: seg.source_range(r.clone()),
+                            fixable: seg.is_verbatim(r),
+                            group: 0,
+                        });
+                    }
+                }
+                let forms: BTreeSet<&str> = data.occs.iter().map(|o| o.form.as_str()).collect();
+                for f in forms {
+                    if lower.contains(f.to_lowercase().as_str()) {
+                        data.lower.insert(f.to_string());
+                    }
+                }
+            }
+        }
+        data
+    }
+
+    /// Reports every minority occurrence of the forms in `data` (one run or one document).
+    fn resolve(&self, data: &DocData, out: &mut Output<'_>) {
+        if data.occs.is_empty() {
+            return;
+        }
+        // Form → (count, index of first occurrence).
+        let mut forms: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for (i, o) in data.occs.iter().enumerate() {
+            forms.entry(o.form.as_str()).or_insert((0, i)).0 += 1;
+        }
+        out.count("names", forms.len() as u64);
+        // Sets of forms that name one entity: (forms, preferred).
+        let mut sets: Vec<(Vec<&str>, Option<&str>)> = Vec::new();
+        match &self.matcher {
+            Matcher::Dictionary { groups, .. } => {
+                let mut by_group: BTreeMap<usize, BTreeSet<&str>> = BTreeMap::new();
+                for o in &data.occs {
+                    by_group.entry(o.group).or_default().insert(o.form.as_str());
+                }
+                for (gi, present) in by_group {
+                    if present.len() >= 2 {
+                        sets.push((present.into_iter().collect(), groups[gi].preferred.as_deref()));
+                    }
+                }
+            }
+            Matcher::Transliteration { .. } => {
+                for (a, b) in substitution_pairs(forms.keys().copied()) {
+                    if self.known.contains(a) && self.known.contains(b) {
+                        continue;
+                    }
+                    sets.push((vec![a, b], None));
+                }
+            }
+            Matcher::Capitalized { .. } => {
+                for (a, b) in one_edit_pairs(forms.keys().copied()) {
+                    if (self.known.contains(a) && self.known.contains(b))
+                        || data.lower.contains(a)
+                        || data.lower.contains(b)
+                    {
+                        continue;
+                    }
+                    sets.push((vec![a, b], None));
+                }
+            }
+        }
+        let mut reported: BTreeSet<usize> = BTreeSet::new();
+        for (set, preferred) in sets {
+            // The winner: the preferred form if present, else the most frequent, else the first.
+            let winner = preferred.filter(|p| set.contains(p)).unwrap_or_else(|| {
+                set.iter().copied().max_by(|x, y| forms[x].0.cmp(&forms[y].0).then(forms[y].1.cmp(&forms[x].1))).unwrap_or(set[0])
+            });
+            let (wcount, wfirst) = forms[winner];
+            if preferred.is_none() && wcount < self.min_majority {
+                continue;
+            }
+            let first = &data.occs[wfirst];
+            let wcount_s = wcount.to_string();
+            for (i, o) in data.occs.iter().enumerate() {
+                if o.form == winner || !set.contains(&o.form.as_str()) || !reported.insert(i) {
+                    continue;
+                }
+                let count_s = forms[o.form.as_str()].0.to_string();
+                let d = out.report(
+                    o.file,
+                    o.range.clone(),
+                    &[("form", &o.form), ("other", winner), ("count", &wcount_s), ("form_count", &count_s)],
+                );
+                d.primary_label(format!("“{}” here", o.form)).label(
+                    first.file,
+                    first.range.clone(),
+                    format!("“{winner}” first written here"),
+                );
+                if o.fixable {
+                    d.replace(o.range.clone(), winner);
+                }
+            }
+        }
+    }
+}
+
+/// Maximal runs of transliteration characters, weak characters trimmed at both ends, at least
+/// `min` characters long.
+fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let push = |s: usize, e: usize, out: &mut Vec<Range<usize>>| {
+        let run = &text[s..e];
+        let mut a = s;
+        for c in run.chars() {
+            if weak.contains(c) {
+                a += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let mut b = e;
+        for c in text[a..e].chars().rev() {
+            if weak.contains(c) {
+                b -= c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        if a < b && text[a..b].chars().count() >= min {
+            out.push(a..b);
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if chars.contains(c) {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            push(s, i, &mut out);
+        }
+    }
+    if let Some(s) = start {
+        push(s, text.len(), &mut out);
+    }
+    out
+}
+
+/// Words of a spaced script: (range, capitalised, mid-sentence). A capitalised word starts with
+/// an upper-case letter and has a lower-case one; mid-sentence means the previous non-space
+/// character is a letter, a digit or a comma.
+fn words(text: &str) -> Vec<(Range<usize>, bool, bool)> {
+    let mut out = Vec::new();
+    let mut prev_sig: Option<char> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c.is_alphabetic() {
+            let mut end = i + c.len_utf8();
+            let mut has_lower = c.is_lowercase();
+            let mut has_upper_inside = false;
+            while let Some(&(j, d)) = iter.peek() {
+                if d.is_alphabetic() {
+                    has_lower |= d.is_lowercase();
+                    has_upper_inside |= d.is_uppercase();
+                    end = j + d.len_utf8();
+                    iter.next();
+                } else {
+                    break;
+                }
+            }
+            let capital = c.is_uppercase() && has_lower && !has_upper_inside;
+            let mid = prev_sig.is_some_and(|p| p.is_alphanumeric() || p == ',');
+            if c.is_lowercase() || capital {
+                out.push((i..end, capital, mid));
+            }
+            prev_sig = text[..end].chars().next_back();
+        } else if !c.is_whitespace() {
+            prev_sig = Some(c);
+        }
+    }
+    out
+}
+
+/// Pairs of forms of equal length that differ in exactly one position, found by bucketing each
+/// form under its one-deletion keys (position, form without that character): linear in the total
+/// length, no all-pairs comparison. Pairs are returned sorted.
+fn substitution_pairs<'a>(forms: impl Iterator<Item = &'a str>) -> BTreeSet<(&'a str, &'a str)> {
+    let mut buckets: HashMap<(usize, String), Vec<&'a str>> = HashMap::new();
+    for f in forms {
+        let chars: Vec<(usize, char)> = f.char_indices().collect();
+        for (pos, &(i, c)) in chars.iter().enumerate() {
+            let mut key = String::with_capacity(f.len());
+            key.push_str(&f[..i]);
+            key.push_str(&f[i + c.len_utf8()..]);
+            // Equal keys at equal positions mean equal lengths, equal everywhere but `pos`.
+            buckets.entry((pos, key)).or_default().push(f);
+        }
+    }
+    let mut pairs = BTreeSet::new();
+    for list in buckets.values() {
+        for (k, a) in list.iter().enumerate() {
+            for b in &list[k + 1..] {
+                if a != b {
+                    pairs.insert(if a < b { (*a, *b) } else { (*b, *a) });
+                }
+            }
+        }
+    }
+    pairs
+}
+
+/// Pairs of capitalised names at edit distance one (substitution, insertion or deletion), found
+/// with symmetric-delete keys, keeping only pairs that share the first letter and differ before
+/// the last letter (Clark / Clarke, Russia / Russian are different words).
+fn one_edit_pairs<'a>(forms: impl Iterator<Item = &'a str>) -> BTreeSet<(&'a str, &'a str)> {
+    let mut buckets: HashMap<String, Vec<&'a str>> = HashMap::new();
+    for f in forms {
+        buckets.entry(f.to_string()).or_default().push(f);
+        for (i, c) in f.char_indices() {
+            let mut key = String::with_capacity(f.len());
+            key.push_str(&f[..i]);
+            key.push_str(&f[i + c.len_utf8()..]);
+            buckets.entry(key).or_default().push(f);
+        }
+    }
+    let mut pairs = BTreeSet::new();
+    for list in buckets.values() {
+        for (k, a) in list.iter().enumerate() {
+            for b in &list[k + 1..] {
+                if a != b && close_names(a, b) {
+                    pairs.insert(if a < b { (*a, *b) } else { (*b, *a) });
+                }
+            }
+        }
+    }
+    pairs
+}
+
+/// Edit distance one, same first letter, the difference neither at the first nor the last
+/// character.
+fn close_names(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.first() != b.first() || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let (short, long) = (a.len().min(b.len()), a.len().max(b.len()));
+    // Everything but one character (long side) must be covered by prefix + suffix, without the
+    // two overlapping on the short side.
+    let one_edit = if short == long { prefix + suffix == short - 1 } else { prefix + suffix >= short && prefix <= short };
+    one_edit && suffix >= 1 && prefix >= 1
+}
+
+impl Check for VariantsCheck {
+    fn check(&self, doc: &Document, out: &mut Output<'_>) {
+        if self.scope == Scope::Document {
+            let data = self.collect(doc);
+            self.resolve(&data, out);
+        }
+    }
+
+    fn gather(&self, doc: &Document) -> Option<Gathered> {
+        if self.scope != Scope::Run {
+            return None;
+        }
+        let data = self.collect(doc);
+        if data.occs.is_empty() {
+            return None;
+        }
+        Some(Box::new(data))
+    }
+
+    fn finish(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
+        let mut all = DocData::default();
+        for (_, g) in gathered {
+            if let Ok(d) = g.downcast::<DocData>() {
+                let d = *d;
+                all.occs.extend(d.occs);
+                all.lower.extend(d.lower);
+            }
+        }
+        // File order, then position: the first occurrence is the first in the run.
+        all.occs.sort_by(|x, y| (x.file, x.range.start).cmp(&(y.file, y.range.start)));
+        self.resolve(&all, out);
+    }
+
+    fn is_run_scope(&self) -> bool {
+        self.scope == Scope::Run
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{lint_run_with_rule, lint_with_rule};
+
+    const ZH_AUTO: &str = r#"
+[[rule]]
+id = "zh/transliteration-variants"
+kind = "variants"
+severity = "warning"
+message = "“{form}” is written “{other}” elsewhere ({count}×)"
+description = "d"
+why = "w"
+mode = "transliteration"
+"#;
+
+    const EN_AUTO: &str = r#"
+[[rule]]
+id = "en/name-spelling-variants"
+kind = "variants"
+severity = "warning"
+message = "“{form}” is written “{other}” elsewhere ({count}×)"
+description = "d"
+why = "w"
+mode = "capitalized"
+"#;
+
+    const DICT: &str = r#"
+[[rule]]
+id = "test/name-variants"
+kind = "variants"
+severity = "warning"
+message = "“{form}” is written “{other}” elsewhere ({count}×)"
+description = "d"
+why = "w"
+groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferred = "悉尼" }]
+"#;
+
+    #[test]
+    fn transliteration_one_character_apart() {
+        let src = "曼格斯套州的气价上涨。他说曼吉斯套州将建厂。曼格斯套州政府回应。";
+        let d = lint_with_rule(ZH_AUTO, "a.txt", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&src[d[0].primary.range()], "曼吉斯套");
+        assert_eq!(d[0].message, "“曼吉斯套” is written “曼格斯套” elsewhere (2×)");
+        assert_eq!(d[0].labels[0].span.start, 0);
+        assert_eq!(d[0].fix.as_ref().unwrap().replacements[0].text, "曼格斯套");
+    }
+
+    #[test]
+    fn weak_characters_are_trimmed_at_the_ends() {
+        let src = "总统托卡耶夫讲话。托卡耶夫强调改革。托卡也夫也表示支持。";
+        let d = lint_with_rule(ZH_AUTO, "a.txt", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&src[d[0].primary.range()], "托卡也夫");
+    }
+
+    #[test]
+    fn distinct_chinese_names_stay_quiet() {
+        for src in [
+            "湖南和湖北、河南和河北、山东和山西都有降雨。",
+            "多米尼克和多米尼加是两个国家。",
+            "巴拉圭与乌拉圭队交手。",
+        ] {
+            assert!(lint_with_rule(ZH_AUTO, "a.txt", src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn english_names_one_letter_apart() {
+        let src = "The president, Kassym Tokayev, spoke. Reporters asked Tokayev again, and Tokaev replied.";
+        let d = lint_with_rule(EN_AUTO, "a.txt", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&src[d[0].primary.range()], "Tokaev");
+        for src in [
+            "Exports to Austria and Australia rose.",
+            "Both Clark and Clarke spoke, as did Brown and Browne.",
+            "Leaders from Russia and the Russian fleet.",
+            "We met Jon and Jan.",
+            "The Games opened; later the games were praised and Gates spoke.",
+        ] {
+            assert!(lint_with_rule(EN_AUTO, "a.txt", src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn dictionary_majority_and_preferred() {
+        let src = "Flights to Kyiv resumed. Kyiv airport and Kiev station. Kievan Rus is history.";
+        let d = lint_with_rule(DICT, "a.txt", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&src[d[0].primary.range()], "Kiev");
+        let src = "雪梨和雪梨港，还有悉尼。";
+        let d = lint_with_rule(DICT, "a.txt", src);
+        assert_eq!(d.len(), 2);
+        assert!(lint_with_rule(DICT, "a.txt", "只写雪梨，雪梨。").is_empty());
+    }
+
+    #[test]
+    fn run_scope_compares_documents() {
+        let rule = format!("{ZH_AUTO}scope = \"run\"\n");
+        let report = lint_run_with_rule(&rule, &[("a.txt", "曼格斯套州气价上涨，曼格斯套州回应。"), ("b.txt", "曼吉斯套州建厂。")]);
+        assert_eq!(report.diagnostics.len(), 1);
+        let d = &report.diagnostics[0];
+        assert_eq!(d.primary.file, 1);
+        assert_eq!(d.labels[0].span.file, 0);
+        // Document scope keeps them apart.
+        let report = lint_run_with_rule(ZH_AUTO, &[("a.txt", "曼格斯套州气价上涨。"), ("b.txt", "曼吉斯套州建厂。")]);
+        assert!(report.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn pair_finders() {
+        let p = substitution_pairs(["曼格斯套", "曼吉斯套", "曼格斯套尔", "阿拉木图"].into_iter());
+        assert_eq!(p.into_iter().collect::<Vec<_>>(), vec![("曼吉斯套", "曼格斯套")]);
+        assert!(close_names("Tokayev", "Tokaev") && close_names("Phillips", "Philips"));
+        assert!(!close_names("Clark", "Clarke") && !close_names("Russia", "Russian"));
+        assert!(!close_names("Tokayev", "Rokayev") && !close_names("Austria", "Australia"));
+        let p = one_edit_pairs(["Tokayev", "Tokaev", "Tokayeva"].into_iter());
+        assert!(p.contains(&("Tokaev", "Tokayev")) && p.len() == 1, "{p:?}");
+    }
+}
