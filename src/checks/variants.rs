@@ -156,7 +156,10 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
         let matcher = match spec.mode {
             Mode::Dictionary => {
                 if spec.groups.is_empty() {
-                    return Err(SpecError { message: "a dictionary `variants` rule needs `groups`".into(), span: None });
+                    return Err(SpecError {
+                        message: "a dictionary `variants` rule needs `groups`".into(),
+                        span: None,
+                    });
                 }
                 let mut words = Vec::new();
                 let mut patterns = Vec::new();
@@ -393,7 +396,10 @@ impl VariantsCheck {
         for (set, preferred) in sets {
             // The winner: the preferred form if present, else the most frequent, else the first.
             let winner = preferred.filter(|p| set.contains(p)).unwrap_or_else(|| {
-                set.iter().copied().max_by(|x, y| forms[x].0.cmp(&forms[y].0).then(forms[y].1.cmp(&forms[x].1))).unwrap_or(set[0])
+                set.iter()
+                    .copied()
+                    .max_by(|x, y| forms[x].0.cmp(&forms[y].0).then(forms[y].1.cmp(&forms[x].1)))
+                    .unwrap_or(set[0])
             });
             let (wcount, wfirst) = forms[winner];
             if preferred.is_none() && wcount < self.min_majority {
@@ -486,36 +492,71 @@ struct Word {
 }
 
 fn words(text: &str) -> Vec<Word> {
+    // A byte scan: Chinese text (three-byte characters) is skipped a character at a time without
+    // decoding; words are ASCII letters and two-byte letters (Latin, Greek, Cyrillic).
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut prev_sig: Option<char> = None;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if c.is_alphabetic() && !is_han(c) {
-            let mut end = i + c.len_utf8();
-            let (mut lower, mut upper_inside) = (false, false);
-            while let Some(&(j, d)) = iter.peek() {
-                if d.is_alphabetic() && !is_han(d) {
-                    lower |= d.is_lowercase();
-                    upper_inside |= d.is_uppercase();
-                    end = j + d.len_utf8();
-                    iter.next();
-                } else {
-                    break;
+    let mut i = 0;
+    let letter_at = |j: usize| -> Option<usize> {
+        let b = *bytes.get(j)?;
+        if b.is_ascii_alphabetic() {
+            Some(1)
+        } else if (0xC2..=0xDF).contains(&b) {
+            text.get(j..)?.chars().next().filter(|c| c.is_alphabetic()).map(char::len_utf8)
+        } else {
+            None
+        }
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        let Some(first_len) = letter_at(i) else {
+            if b < 0x80 {
+                if !b.is_ascii_whitespace() {
+                    prev_sig = Some(b as char);
+                }
+                i += 1;
+            } else {
+                // Not a word character: step over the whole character.
+                let len = match b {
+                    0xF0.. => 4,
+                    0xE0.. => 3,
+                    _ => 2,
+                };
+                // A non-breaking space keeps the previous context; anything else ends it.
+                if !(b == 0xC2 && bytes.get(i + 1) == Some(&0xA0)) {
+                    prev_sig = Some('\u{3002}');
+                }
+                i = (i + len).min(bytes.len());
+                while i < bytes.len() && !text.is_char_boundary(i) {
+                    i += 1;
                 }
             }
-            let case = if c.is_lowercase() {
-                Case::Lower
-            } else if c.is_uppercase() && lower && !upper_inside {
-                Case::Capital
-            } else {
-                Case::Other
-            };
-            let mid = prev_sig.is_some_and(|p| p.is_alphanumeric() || p == ',');
-            out.push(Word { range: i..end, case, mid });
-            prev_sig = text[..end].chars().next_back();
-        } else if !c.is_whitespace() {
-            prev_sig = Some(c);
+            continue;
+        };
+        let start = i;
+        i += first_len;
+        while let Some(len) = letter_at(i) {
+            i += len;
         }
+        let word = &text[start..i];
+        let mut chars = word.chars();
+        let c = chars.next().unwrap_or(' ');
+        let (mut lower, mut upper_inside) = (false, false);
+        for d in chars {
+            lower |= d.is_lowercase();
+            upper_inside |= d.is_uppercase();
+        }
+        let case = if c.is_lowercase() {
+            Case::Lower
+        } else if c.is_uppercase() && lower && !upper_inside {
+            Case::Capital
+        } else {
+            Case::Other
+        };
+        let mid = prev_sig.is_some_and(|p| p.is_alphanumeric() || p == ',');
+        out.push(Word { range: start..i, case, mid });
+        prev_sig = word.chars().next_back();
     }
     out
 }
@@ -634,7 +675,8 @@ fn close_names(a: &str, b: &str) -> bool {
     let (short, long) = (a.len().min(b.len()), a.len().max(b.len()));
     // Everything but one character (long side) must be covered by prefix + suffix, without the
     // two overlapping on the short side.
-    let one_edit = if short == long { prefix + suffix == short - 1 } else { prefix + suffix >= short && prefix <= short };
+    let one_edit =
+        if short == long { prefix + suffix == short - 1 } else { prefix + suffix >= short && prefix <= short };
     one_edit && suffix >= 1 && prefix >= 1
 }
 
@@ -782,7 +824,10 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
     #[test]
     fn run_scope_compares_documents() {
         let rule = format!("{ZH_AUTO}scope = \"run\"\n");
-        let report = lint_run_with_rule(&rule, &[("a.txt", "曼格斯套州气价上涨，曼格斯套州回应。"), ("b.txt", "曼吉斯套州建厂。")]);
+        let report = lint_run_with_rule(
+            &rule,
+            &[("a.txt", "曼格斯套州气价上涨，曼格斯套州回应。"), ("b.txt", "曼吉斯套州建厂。")],
+        );
         assert_eq!(report.diagnostics.len(), 1);
         let d = &report.diagnostics[0];
         assert_eq!(d.primary.file, 1);
@@ -790,6 +835,30 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
         // Document scope keeps them apart.
         let report = lint_run_with_rule(ZH_AUTO, &[("a.txt", "曼格斯套州气价上涨。"), ("b.txt", "曼吉斯套州建厂。")]);
         assert!(report.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn words_skip_chinese_and_keep_accents() {
+        let t = "他说，Müller said Ånd 中文Tokayev, then Özil.";
+        let ws: Vec<(&str, bool)> = words(t).iter().map(|w| (&t[w.range.clone()], w.mid)).collect();
+        assert_eq!(
+            ws,
+            vec![("Müller", false), ("said", true), ("Ånd", true), ("Tokayev", false), ("then", true), ("Özil", true)]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_never_panic(s in "\\PC{0,40}") {
+            for w in words(&s) {
+                proptest::prop_assert!(s.is_char_boundary(w.range.start) && s.is_char_boundary(w.range.end));
+            }
+            let chars = CharSet::new(&ZH_DATA.chars);
+            let weak = CharSet::new(&ZH_DATA.weak);
+            for r in transliteration_runs(&s, &chars, &weak, 2) {
+                proptest::prop_assert!(s.is_char_boundary(r.start) && s.is_char_boundary(r.end));
+            }
+        }
     }
 
     #[test]

@@ -68,8 +68,20 @@ struct Found {
     han: bool,
 }
 
-const MONTHS: [&str; 12] =
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 impl WeekdayCheck {
     fn language_of(&self, f: &Found) -> Language {
@@ -140,11 +152,7 @@ fn collect(doc: &Document) -> (Vec<Found>, Vec<Found>) {
 
 /// The year a yearless date gets: from the nearest earlier full date, else the front matter's
 /// date. Returns the year and where it came from.
-fn context_year(
-    body: &[Found],
-    index: usize,
-    front: &[Found],
-) -> Option<(i32, u8, std::ops::Range<usize>)> {
+fn context_year(body: &[Found], index: usize, front: &[Found]) -> Option<(i32, u8, std::ops::Range<usize>)> {
     body[..index]
         .iter()
         .rev()
@@ -207,8 +215,12 @@ impl Check for WeekdayCheck {
                         _ => month_name.to_string(),
                     };
                     let days = days.to_string();
-                    out.report(doc.file, f.date_src.clone(), &[("date", &f.date_text), ("month", &month), ("days", &days)])
-                        .primary_label(format!("{month} has {days} days"));
+                    out.report(
+                        doc.file,
+                        f.date_src.clone(),
+                        &[("date", &f.date_text), ("month", &month), ("days", &days)],
+                    )
+                    .primary_label(format!("{month} has {days} days"));
                 }
                 Problem::WrongWeekday => {
                     let (Some(stated), Some(wsrc)) = (&m.weekday, &f.weekday_src) else { continue };
@@ -233,7 +245,10 @@ impl Check for WeekdayCheck {
                         } else {
                             None
                         };
-                        if other.and_then(|o| civil_date(o, m.month, m.day)).is_some_and(|d| d.weekday() == stated.weekday) {
+                        if other
+                            .and_then(|o| civil_date(o, m.month, m.day))
+                            .is_some_and(|d| d.weekday() == stated.weekday)
+                        {
                             continue;
                         }
                     }
@@ -243,7 +258,12 @@ impl Check for WeekdayCheck {
                     let d = out.report(
                         doc.file,
                         wsrc.clone(),
-                        &[("date", &f.date_text), ("stated", &stated_text), ("actual", &actual_text), ("year", &year_text)],
+                        &[
+                            ("date", &f.date_text),
+                            ("stated", &stated_text),
+                            ("actual", &actual_text),
+                            ("year", &year_text),
+                        ],
                     );
                     d.primary_label(if inferred.is_some() {
                         format!("{} ({y}) is a {actual_text}", f.date_text)
