@@ -709,7 +709,7 @@ impl Check for VariantsCheck {
             }
         }
         // File order, then position: the first occurrence is the first in the run.
-        all.occs.sort_by(|x, y| (x.file, x.range.start).cmp(&(y.file, y.range.start)));
+        all.occs.sort_by_key(|x| (x.file, x.range.start));
         self.resolve(&all, out);
     }
 
