@@ -862,6 +862,20 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
     }
 
     #[test]
+    fn run_scope_fixtures_are_compared_across_documents() {
+        let a = include_str!("../../fixtures/variants/multi-run-a.md");
+        let b = include_str!("../../fixtures/variants/multi-run-b.md");
+        let rule = format!("{ZH_AUTO}scope = \"run\"\n");
+        let report = lint_run_with_rule(&rule, &[("a.md", a), ("b.md", b)]);
+        assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
+        let d = &report.diagnostics[0];
+        assert_eq!((d.primary.file, &b[d.primary.range()]), (1, "曼吉斯套"));
+        assert_eq!((d.labels[0].span.file, &a[d.labels[0].span.range()]), (0, "曼格斯套"));
+        // Each alone is consistent.
+        assert!(lint_run_with_rule(ZH_AUTO, &[("a.md", a), ("b.md", b)]).diagnostics.is_empty());
+    }
+
+    #[test]
     fn pair_finders() {
         let p = substitution_pairs(["曼格斯套", "曼吉斯套", "曼格斯套尔", "阿拉木图"].into_iter());
         assert_eq!(p.into_iter().collect::<Vec<_>>(), vec![("曼吉斯套", "曼格斯套", 1)]);
