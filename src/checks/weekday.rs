@@ -183,6 +183,18 @@ fn collect_cached(doc: &Document) -> Rc<Collected> {
     })
 }
 
+/// The year a yearless date may belong to instead of its context's, when the context lies at the
+/// other end of the year (a January date after a December dateline, or the other way round).
+fn adjacent_year(context_year: i32, context_month: u8, month: u8) -> Option<i32> {
+    if context_month >= 10 && month <= 3 {
+        Some(context_year + 1)
+    } else if context_month <= 3 && month >= 10 {
+        Some(context_year - 1)
+    } else {
+        None
+    }
+}
+
 impl Check for WeekdayCheck {
     fn check(&self, doc: &Document, out: &mut Output<'_>) {
         let collected = collect_cached(doc);
@@ -207,6 +219,12 @@ impl Check for WeekdayCheck {
                 Problem::InvalidDate => {
                     let Some(days) = days_in_month(year, m.month) else { continue };
                     if m.day <= days {
+                        continue;
+                    }
+                    // 2月29日 after a December 2023 dateline may well be in 2024.
+                    if let Some((cy, cm, _)) = &inferred
+                        && adjacent_year(*cy, *cm, m.month).and_then(|o| civil_date(o, m.month, m.day)).is_some()
+                    {
                         continue;
                     }
                     let month_name = MONTHS[usize::from(m.month - 1)];
@@ -238,14 +256,7 @@ impl Check for WeekdayCheck {
                     // context, January date): accept the stated weekday if the next (or previous)
                     // year fits.
                     if let Some((cy, cm, _)) = &inferred {
-                        let other = if *cm >= 10 && m.month <= 3 {
-                            Some(cy + 1)
-                        } else if *cm <= 3 && m.month >= 10 {
-                            Some(cy - 1)
-                        } else {
-                            None
-                        };
-                        if other
+                        if adjacent_year(*cy, *cm, m.month)
                             .and_then(|o| civil_date(o, m.month, m.day))
                             .is_some_and(|d| d.weekday() == stated.weekday)
                         {
@@ -367,6 +378,8 @@ problem = "invalid-date"
         assert!(lint_with_rule(ZH, "a.txt", "农历二月三十日").is_empty());
         assert!(lint_with_rule(ZH, "a.txt", "2月29日").is_empty());
         assert_eq!(lint_with_rule(ZH, "a.txt", "2022年2月29日").len(), 1);
+        assert_eq!(lint_with_rule(ZH, "a.txt", "2023年3月1日通知：2月29日截止。").len(), 1);
+        assert!(lint_with_rule(ZH, "a.txt", "2023年12月1日通知：2月29日截止。").is_empty());
         let d = lint_with_rule(EN, "a.txt", "The vote is on February 30.");
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("February has 29 days"), "{}", d[0].message);

@@ -323,6 +323,11 @@ pub fn extract_dates(text: &str) -> Vec<DateMention> {
                 let weekday = c.name("wd").and_then(|w| {
                     en_weekday(w.as_str()).map(|(wd, style)| StatedWeekday { range: w.range(), weekday: wd, style })
                 });
+                // "The Sun, 12 March 2004" names a newspaper, not a Sunday.
+                let weekday = weekday.filter(|w| {
+                    !matches!(w.style, WeekdayStyle::EnAbbr { .. })
+                        || !(text[..w.range.start].ends_with("the ") || text[..w.range.start].ends_with("The "))
+                });
                 // The date part: from the first of day/month to the last of day/month/year.
                 let start = mon.start().min(d.start());
                 let end = c.name("y").map_or(mon.end().max(d.end()), |y| y.end());
@@ -449,6 +454,9 @@ mod tests {
         let m = one("2022-01-06（周四）");
         assert_eq!(m.weekday.unwrap().style, WeekdayStyle::Zhou);
 
+        let t = "as The Sun, 12 March 2004, said";
+        let m = one(t);
+        assert!(m.weekday.is_none(), "{m:?}");
         let m = one("due February 30.");
         assert_eq!((m.month, m.day), (2, 30));
         let m = one("on 5 March 2004 they");
