@@ -255,13 +255,12 @@ impl Check for WeekdayCheck {
                     // A yearless date may lie across a new year from its context (December
                     // context, January date): accept the stated weekday if the next (or previous)
                     // year fits.
-                    if let Some((cy, cm, _)) = &inferred {
-                        if adjacent_year(*cy, *cm, m.month)
+                    if let Some((cy, cm, _)) = &inferred
+                        && adjacent_year(*cy, *cm, m.month)
                             .and_then(|o| civil_date(o, m.month, m.day))
                             .is_some_and(|d| d.weekday() == stated.weekday)
-                        {
-                            continue;
-                        }
+                    {
+                        continue;
                     }
                     let stated_text = stated.style.render(stated.weekday);
                     let actual_text = stated.style.render(actual);
