@@ -331,7 +331,9 @@ impl VariantsCheck {
     }
 
     /// Reports every minority occurrence of the forms in `data` (one run or one document).
-    fn resolve(&self, data: &DocData, out: &mut Output<'_>) {
+    /// `doc`, in document scope, lets the message count every occurrence of a form, also those
+    /// inside a longer run of transliteration characters (宣布曼格斯套州).
+    fn resolve(&self, data: &DocData, doc: Option<&Document>, out: &mut Output<'_>) {
         if data.occs.is_empty() {
             return;
         }
@@ -394,14 +396,26 @@ impl VariantsCheck {
         }
         let mut reported: BTreeSet<usize> = BTreeSet::new();
         for (set, preferred) in sets {
+            // How often a form occurs: in document scope (transliteration), every occurrence in
+            // the text, also inside a longer run of transliteration characters (宣布曼格斯套州).
+            let count = |form: &str| {
+                let runs = forms[form].0;
+                match (doc, &self.matcher) {
+                    (Some(doc), Matcher::Transliteration { .. }) => {
+                        doc.segments.iter().map(|s| s.text.matches(form).count()).sum::<usize>().max(runs)
+                    }
+                    _ => runs,
+                }
+            };
             // The winner: the preferred form if present, else the most frequent, else the first.
             let winner = preferred.filter(|p| set.contains(p)).unwrap_or_else(|| {
                 set.iter()
                     .copied()
-                    .max_by(|x, y| forms[x].0.cmp(&forms[y].0).then(forms[y].1.cmp(&forms[x].1)))
+                    .max_by(|x, y| count(x).cmp(&count(y)).then(forms[y].1.cmp(&forms[x].1)))
                     .unwrap_or(set[0])
             });
-            let (wcount, wfirst) = forms[winner];
+            let wcount = count(winner);
+            let wfirst = forms[winner].1;
             if preferred.is_none() && wcount < self.min_majority {
                 continue;
             }
@@ -411,7 +425,7 @@ impl VariantsCheck {
                 if o.form == winner || !set.contains(&o.form.as_str()) || !reported.insert(i) {
                     continue;
                 }
-                let count_s = forms[o.form.as_str()].0.to_string();
+                let count_s = count(&o.form).to_string();
                 let d = out.report(
                     o.file,
                     o.range.clone(),
@@ -684,7 +698,7 @@ impl Check for VariantsCheck {
     fn check(&self, doc: &Document, out: &mut Output<'_>) {
         if self.scope == Scope::Document {
             let data = self.collect(doc);
-            self.resolve(&data, out);
+            self.resolve(&data, Some(doc), out);
         }
     }
 
@@ -710,7 +724,7 @@ impl Check for VariantsCheck {
         }
         // File order, then position: the first occurrence is the first in the run.
         all.occs.sort_by_key(|x| (x.file, x.range.start));
-        self.resolve(&all, out);
+        self.resolve(&all, None, out);
     }
 
     fn is_run_scope(&self) -> bool {
@@ -765,6 +779,15 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
         assert_eq!(d[0].message, "“曼吉斯套” is written “曼格斯套” elsewhere (2×)");
         assert_eq!(d[0].labels[0].span.start, 0);
         assert_eq!(d[0].fix.as_ref().unwrap().replacements[0].text, "曼格斯套");
+    }
+
+    #[test]
+    fn counts_include_forms_inside_longer_runs() {
+        // 布 is a transliteration character: 宣布曼格斯套 is one run, yet 曼格斯套 is counted.
+        let src = "总统宣布曼格斯套州进入紧急状态。曼格斯套州政府回应。他说曼吉斯套州将建厂。";
+        let d = lint_with_rule(ZH_AUTO, "a.txt", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.ends_with("(2×)"), "{}", d[0].message);
     }
 
     #[test]
