@@ -1,5 +1,6 @@
 //! Shared pure helpers, no I/O: character classes, numbers, dates and times, shingles.
 
 pub mod chars;
+pub mod dates;
 pub mod numbers;
 pub mod units;

@@ -1,0 +1,911 @@
+//! `variants`: one entity written in more than one form in a document, or across the documents
+//! of one run. From a dictionary of variant groups, or automatically: transliterated Chinese
+//! names differing in one character, English capitalised names differing in one letter.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+
+use super::{Check, DiagnosticExt, Gathered, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
+use crate::diagnostic::FileId;
+use crate::document::Document;
+use crate::text::chars::is_han;
+
+pub static KIND: KindInfo = KindInfo {
+    name: "variants",
+    summary: "one entity written in more than one form (曼吉斯套州 / 曼格斯套州, Tokayev / Tokaev)",
+    docs: include_str!("../../docs/checks/variants.md"),
+    build,
+};
+
+/// Keys of a `variants` rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Spec {
+    /// `"dictionary"` (default): the `groups` below; `"transliteration"`: Chinese transliterated
+    /// names differing in one character; `"capitalized"`: English capitalised names differing in
+    /// one letter.
+    #[serde(default)]
+    mode: Mode,
+    /// `"document"` (default) or `"run"`: compare forms across all documents of one run.
+    #[serde(default)]
+    scope: Scope,
+    /// Dictionary mode: `[{ forms = ["a", "b"], preferred = "a" }]`.
+    #[serde(default)]
+    groups: Vec<Group>,
+    /// Dictionary mode: match ASCII letters case-insensitively.
+    #[serde(default)]
+    ignore_case: bool,
+    /// Automatic modes: the shortest name compared, in characters (default 4 for
+    /// transliteration, 5 for capitalized).
+    #[serde(default)]
+    min_length: Option<usize>,
+    /// Automatic modes: how often the winning form must occur for the other to be reported
+    /// (default 1).
+    #[serde(default)]
+    min_majority: Option<usize>,
+    /// Automatic modes: more names known to be distinct (never reported as variants of each
+    /// other), added to the built-in table.
+    #[serde(default)]
+    known: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Group {
+    forms: Vec<String>,
+    #[serde(default)]
+    preferred: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+enum Mode {
+    #[default]
+    Dictionary,
+    Transliteration,
+    Capitalized,
+}
+
+#[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Scope {
+    #[default]
+    Document,
+    Run,
+}
+
+/// The built-in table of transliteration characters and known names.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ZhData {
+    chars: String,
+    weak: String,
+    known: Vec<String>,
+    sounds: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnData {
+    common: Vec<String>,
+    known: Vec<String>,
+}
+
+static ZH_DATA: LazyLock<ZhData> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../rules/data/zh-transliteration.toml")).expect("valid built-in table")
+});
+static EN_DATA: LazyLock<EnData> =
+    LazyLock::new(|| toml::from_str(include_str!("../../rules/data/en-names.toml")).expect("valid built-in table"));
+
+/// A set of BMP characters as a bitmap (transliteration characters are all in the BMP).
+struct CharSet(Vec<u64>);
+
+impl CharSet {
+    fn new(chars: &str) -> CharSet {
+        let mut bits = vec![0u64; 1024];
+        for c in chars.chars().filter(|c| !c.is_whitespace()) {
+            let i = c as usize;
+            if i < 65536 {
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        CharSet(bits)
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let i = c as usize;
+        i < 65536 && self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+enum Matcher {
+    Dictionary {
+        ac: AhoCorasick,
+        /// Pattern index → (group, form index in group).
+        patterns: Vec<(usize, usize)>,
+        groups: Vec<Group>,
+    },
+    Transliteration {
+        chars: CharSet,
+        weak: CharSet,
+        /// The known names, to find one inside a longer run.
+        known: AhoCorasick,
+        /// One set per sound class.
+        sounds: Vec<CharSet>,
+    },
+    Capitalized {
+        common: HashSet<String>,
+    },
+}
+
+struct VariantsCheck {
+    matcher: Matcher,
+    scope: Scope,
+    min_length: usize,
+    min_majority: usize,
+    known: HashSet<String>,
+}
+
+fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
+    build_with(meta, input, |_, spec: Spec| {
+        let mut known: HashSet<String> = spec.known.iter().cloned().collect();
+        let matcher = match spec.mode {
+            Mode::Dictionary => {
+                if spec.groups.is_empty() {
+                    return Err(SpecError {
+                        message: "a dictionary `variants` rule needs `groups`".into(),
+                        span: None,
+                    });
+                }
+                let mut words = Vec::new();
+                let mut patterns = Vec::new();
+                for (gi, g) in spec.groups.iter().enumerate() {
+                    if g.forms.len() < 2 || g.forms.iter().any(String::is_empty) {
+                        return Err(SpecError {
+                            message: format!("variant group {} needs two or more non-empty forms", gi + 1),
+                            span: None,
+                        });
+                    }
+                    if let Some(p) = &g.preferred
+                        && !g.forms.contains(p)
+                    {
+                        return Err(SpecError {
+                            message: format!("preferred form “{p}” is not one of the group's forms"),
+                            span: None,
+                        });
+                    }
+                    for (fi, f) in g.forms.iter().enumerate() {
+                        words.push(f.clone());
+                        patterns.push((gi, fi));
+                    }
+                }
+                let ac = AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(spec.ignore_case)
+                    .build(&words)
+                    .map_err(|e| SpecError { message: format!("cannot build the matcher: {e}"), span: None })?;
+                Matcher::Dictionary { ac, patterns, groups: spec.groups }
+            }
+            Mode::Transliteration => {
+                known.extend(ZH_DATA.known.iter().cloned());
+                let mut names: Vec<&String> = known.iter().collect();
+                names.sort();
+                let ac = AhoCorasick::new(names)
+                    .map_err(|e| SpecError { message: format!("cannot build the matcher: {e}"), span: None })?;
+                Matcher::Transliteration {
+                    chars: CharSet::new(&ZH_DATA.chars),
+                    weak: CharSet::new(&ZH_DATA.weak),
+                    known: ac,
+                    sounds: ZH_DATA.sounds.values().map(|v| CharSet::new(v)).collect(),
+                }
+            }
+            Mode::Capitalized => {
+                known.extend(EN_DATA.known.iter().cloned());
+                Matcher::Capitalized { common: EN_DATA.common.iter().cloned().collect() }
+            }
+        };
+        let min_length = spec.min_length.unwrap_or(if spec.mode == Mode::Capitalized { 5 } else { 4 });
+        Ok(VariantsCheck {
+            matcher,
+            scope: spec.scope,
+            min_length,
+            min_majority: spec.min_majority.unwrap_or(1).max(1),
+            known,
+        })
+    })
+}
+
+/// One occurrence of a candidate form.
+#[derive(Clone, Debug)]
+struct Occ {
+    form: String,
+    file: FileId,
+    range: Range<usize>,
+    fixable: bool,
+    /// Dictionary mode: the group it belongs to.
+    group: usize,
+    /// Capitalized mode: the first-name initial before it and the capitalised word after it.
+    context: (Option<char>, Option<String>),
+}
+
+/// What a document contributes: its occurrences, and (capitalized mode) the candidate forms
+/// that also appear in lower case there, and so are ordinary words.
+#[derive(Default)]
+struct DocData {
+    occs: Vec<Occ>,
+    lower: BTreeSet<String>,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl VariantsCheck {
+    fn collect(&self, doc: &Document) -> DocData {
+        let mut data = DocData::default();
+        match &self.matcher {
+            Matcher::Dictionary { ac, patterns, groups } => {
+                for seg in &doc.segments {
+                    let text = seg.text.as_str();
+                    for m in ac.find_iter(text) {
+                        let (gi, fi) = patterns[m.pattern().as_usize()];
+                        let form = &groups[gi].forms[fi];
+                        // Word boundaries for forms that start or end with a letter or digit of a
+                        // spaced script; none for Chinese.
+                        let first = form.chars().next().is_some_and(|c| is_word_char(c) && !is_han(c));
+                        let last = form.chars().next_back().is_some_and(|c| is_word_char(c) && !is_han(c));
+                        if first && text[..m.start()].chars().next_back().is_some_and(is_word_char) {
+                            continue;
+                        }
+                        if last && text[m.end()..].chars().next().is_some_and(is_word_char) {
+                            continue;
+                        }
+                        data.occs.push(Occ {
+                            form: form.clone(),
+                            file: doc.file,
+                            range: seg.source_range(m.range()),
+                            fixable: seg.is_verbatim(m.range()),
+                            group: gi,
+                            context: (None, None),
+                        });
+                    }
+                }
+            }
+            Matcher::Transliteration { chars, weak, .. } => {
+                for seg in &doc.segments {
+                    let text = seg.text.as_str();
+                    for r in transliteration_runs(text, chars, weak, self.min_length) {
+                        data.occs.push(Occ {
+                            form: text[r.clone()].to_string(),
+                            file: doc.file,
+                            range: seg.source_range(r.clone()),
+                            fixable: seg.is_verbatim(r),
+                            group: 0,
+                            context: (None, None),
+                        });
+                    }
+                }
+            }
+            Matcher::Capitalized { common } => {
+                let mut lower: HashSet<&str> = HashSet::new();
+                for seg in &doc.segments {
+                    let text = seg.text.as_str();
+                    let ws = words(text);
+                    for (k, word) in ws.iter().enumerate() {
+                        let w = &text[word.range.clone()];
+                        if word.case == Case::Lower {
+                            lower.insert(w);
+                            continue;
+                        }
+                        if word.case != Case::Capital
+                            || !word.mid
+                            || w.chars().count() < self.min_length
+                            || common.contains(w)
+                        {
+                            continue;
+                        }
+                        let r = word.range.clone();
+                        data.occs.push(Occ {
+                            form: w.to_string(),
+                            file: doc.file,
+                            range: seg.source_range(r.clone()),
+                            fixable: seg.is_verbatim(r),
+                            group: 0,
+                            context: name_context(text, &ws, k),
+                        });
+                    }
+                }
+                let forms: BTreeSet<&str> = data.occs.iter().map(|o| o.form.as_str()).collect();
+                for f in forms {
+                    if lower.contains(f.to_lowercase().as_str()) {
+                        data.lower.insert(f.to_string());
+                    }
+                }
+            }
+        }
+        data
+    }
+
+    /// Reports every minority occurrence of the forms in `data` (one run or one document).
+    /// `doc`, in document scope, lets the message count every occurrence of a form, also those
+    /// inside a longer run of transliteration characters (宣布曼格斯套州).
+    fn resolve(&self, data: &DocData, doc: Option<&Document>, out: &mut Output<'_>) {
+        if data.occs.is_empty() {
+            return;
+        }
+        // Form → (count, index of first occurrence).
+        let mut forms: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for (i, o) in data.occs.iter().enumerate() {
+            forms.entry(o.form.as_str()).or_insert((0, i)).0 += 1;
+        }
+        out.count("names", forms.len() as u64);
+        // Sets of forms that name one entity: (forms, preferred).
+        let mut sets: Vec<(Vec<&str>, Option<&str>)> = Vec::new();
+        match &self.matcher {
+            Matcher::Dictionary { groups, .. } => {
+                let mut by_group: BTreeMap<usize, BTreeSet<&str>> = BTreeMap::new();
+                for o in &data.occs {
+                    by_group.entry(o.group).or_default().insert(o.form.as_str());
+                }
+                for (gi, present) in by_group {
+                    if present.len() >= 2 {
+                        sets.push((present.into_iter().collect(), groups[gi].preferred.as_deref()));
+                    }
+                }
+            }
+            Matcher::Transliteration { known, sounds, .. } => {
+                for (a, b, pos) in substitution_pairs(forms.keys().copied()) {
+                    let (Some(ca), Some(cb)) = (a.chars().nth(pos), b.chars().nth(pos)) else { continue };
+                    if !sounds.iter().any(|s| s.contains(ca) && s.contains(cb)) {
+                        continue;
+                    }
+                    let len = a.chars().count();
+                    // A difference at either end is most often a run that took in a neighbouring
+                    // character (乌克兰提 / 乌克兰多), not a spelling.
+                    if pos == 0 || pos + 1 == len || (self.known.contains(a) && self.known.contains(b)) {
+                        continue;
+                    }
+                    if known_covers(known, a, pos) && known_covers(known, b, pos) {
+                        continue;
+                    }
+                    sets.push((vec![a, b], None));
+                }
+            }
+            Matcher::Capitalized { .. } => {
+                for (a, b) in one_edit_pairs(forms.keys().copied()) {
+                    // A swapped letter makes many a distinct short name (Warne / Wayne, Bogle /
+                    // Boyle): substitutions need two letters more than insertions.
+                    let same_length = a.chars().count() == b.chars().count();
+                    if same_length && a.chars().count() < self.min_length + 2 {
+                        continue;
+                    }
+                    if (self.known.contains(a) && self.known.contains(b))
+                        || data.lower.contains(a)
+                        || data.lower.contains(b)
+                        || distinct_by_context(&data.occs, a, b)
+                    {
+                        continue;
+                    }
+                    sets.push((vec![a, b], None));
+                }
+            }
+        }
+        let mut reported: BTreeSet<usize> = BTreeSet::new();
+        for (set, preferred) in sets {
+            // How often a form occurs: in document scope (transliteration), every occurrence in
+            // the text, also inside a longer run of transliteration characters (宣布曼格斯套州).
+            let count = |form: &str| {
+                let runs = forms[form].0;
+                match (doc, &self.matcher) {
+                    (Some(doc), Matcher::Transliteration { .. }) => {
+                        doc.segments.iter().map(|s| s.text.matches(form).count()).sum::<usize>().max(runs)
+                    }
+                    _ => runs,
+                }
+            };
+            // The winner: the preferred form if present, else the most frequent, else the first.
+            let winner = preferred.filter(|p| set.contains(p)).unwrap_or_else(|| {
+                set.iter()
+                    .copied()
+                    .max_by(|x, y| count(x).cmp(&count(y)).then(forms[y].1.cmp(&forms[x].1)))
+                    .unwrap_or(set[0])
+            });
+            let wcount = count(winner);
+            let wfirst = forms[winner].1;
+            if preferred.is_none() && wcount < self.min_majority {
+                continue;
+            }
+            let first = &data.occs[wfirst];
+            let wcount_s = wcount.to_string();
+            for (i, o) in data.occs.iter().enumerate() {
+                if o.form == winner || !set.contains(&o.form.as_str()) || !reported.insert(i) {
+                    continue;
+                }
+                let count_s = count(&o.form).to_string();
+                let d = out.report(
+                    o.file,
+                    o.range.clone(),
+                    &[("form", &o.form), ("other", winner), ("count", &wcount_s), ("form_count", &count_s)],
+                );
+                d.primary_label(format!("“{}” here", o.form)).label(
+                    first.file,
+                    first.range.clone(),
+                    format!("“{winner}” first written here"),
+                );
+                if o.fixable {
+                    d.replace(o.range.clone(), winner);
+                }
+            }
+        }
+    }
+}
+
+/// Maximal runs of transliteration characters, weak characters trimmed at both ends, at least
+/// `min` characters long.
+fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let push = |s: usize, e: usize, out: &mut Vec<Range<usize>>| {
+        let run = &text[s..e];
+        let mut a = s;
+        for c in run.chars() {
+            if weak.contains(c) {
+                a += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let mut b = e;
+        for c in text[a..e].chars().rev() {
+            if weak.contains(c) {
+                b -= c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        if a < b && text[a..b].chars().count() >= min {
+            out.push(a..b);
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if chars.contains(c) {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            push(s, i, &mut out);
+        }
+    }
+    if let Some(s) = start {
+        push(s, text.len(), &mut out);
+    }
+    out
+}
+
+/// How a word of a spaced script is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Case {
+    /// Starts lower case.
+    Lower,
+    /// Capitalised: upper-case first letter, then lower case only.
+    Capital,
+    /// Anything else (all capitals, an initial, mixed case).
+    Other,
+}
+
+/// A word of a spaced script, with whether it stands mid-sentence (the previous non-space
+/// character is a letter, a digit or a comma).
+struct Word {
+    range: Range<usize>,
+    case: Case,
+    mid: bool,
+}
+
+fn words(text: &str) -> Vec<Word> {
+    // A byte scan: Chinese text (three-byte characters) is skipped a character at a time without
+    // decoding; words are ASCII letters and two-byte letters (Latin, Greek, Cyrillic).
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut prev_sig: Option<char> = None;
+    let mut i = 0;
+    let letter_at = |j: usize| -> Option<usize> {
+        let b = *bytes.get(j)?;
+        if b.is_ascii_alphabetic() {
+            Some(1)
+        } else if (0xC2..=0xDF).contains(&b) {
+            text.get(j..)?.chars().next().filter(|c| c.is_alphabetic()).map(char::len_utf8)
+        } else {
+            None
+        }
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        let Some(first_len) = letter_at(i) else {
+            if b < 0x80 {
+                if !b.is_ascii_whitespace() {
+                    prev_sig = Some(b as char);
+                }
+                i += 1;
+            } else {
+                // Not a word character: step over the whole character.
+                let len = match b {
+                    0xF0.. => 4,
+                    0xE0.. => 3,
+                    _ => 2,
+                };
+                // A non-breaking space keeps the previous context; anything else ends it.
+                if !(b == 0xC2 && bytes.get(i + 1) == Some(&0xA0)) {
+                    prev_sig = Some('\u{3002}');
+                }
+                i = (i + len).min(bytes.len());
+                while i < bytes.len() && !text.is_char_boundary(i) {
+                    i += 1;
+                }
+            }
+            continue;
+        };
+        let start = i;
+        i += first_len;
+        while let Some(len) = letter_at(i) {
+            i += len;
+        }
+        let word = &text[start..i];
+        let mut chars = word.chars();
+        let c = chars.next().unwrap_or(' ');
+        let (mut lower, mut upper_inside) = (false, false);
+        for d in chars {
+            lower |= d.is_lowercase();
+            upper_inside |= d.is_uppercase();
+        }
+        let case = if c.is_lowercase() {
+            Case::Lower
+        } else if c.is_uppercase() && lower && !upper_inside {
+            Case::Capital
+        } else {
+            Case::Other
+        };
+        let mid = prev_sig.is_some_and(|p| p.is_alphanumeric() || p == ',');
+        out.push(Word { range: start..i, case, mid });
+        prev_sig = word.chars().next_back();
+    }
+    out
+}
+
+/// The name context of word `k`: the initial of a first name or initial right before it
+/// (`Shane Horgan`, `M. Horan`) and the capitalised word right after it (`Being Julia`).
+fn name_context(text: &str, words: &[Word], k: usize) -> (Option<char>, Option<String>) {
+    let w = &words[k];
+    let prev = k.checked_sub(1).map(|j| &words[j]).and_then(|p| {
+        let gap = text.get(p.range.end..w.range.start)?;
+        let word = &text[p.range.clone()];
+        let initial = p.case == Case::Other && word.chars().count() == 1;
+        let ok = (p.case == Case::Capital && gap == " ") || (initial && (gap == " " || gap == ". "));
+        ok.then(|| word.chars().next()).flatten()
+    });
+    let next = words.get(k + 1).and_then(|n| {
+        let gap = text.get(w.range.end..n.range.start)?;
+        (n.case == Case::Capital && gap == " ").then(|| text[n.range.clone()].to_string())
+    });
+    (prev, next)
+}
+
+/// Whether a known name in `form` covers character `pos` (巴基斯坦伊斯兰 at 基).
+fn known_covers(known: &AhoCorasick, form: &str, pos: usize) -> bool {
+    let Some((byte, _)) = form.char_indices().nth(pos) else { return false };
+    known.find_overlapping_iter(form).any(|m| m.start() <= byte && byte < m.end())
+}
+
+/// Two names are different people or places when both come with a name context (a first-name
+/// initial before, a capitalised word after) and the contexts never agree: Marcus Horan and
+/// Shane Horgan, Annette Bening and Being Julia.
+fn distinct_by_context(occs: &[Occ], a: &str, b: &str) -> bool {
+    let ctx = |form: &str| {
+        let mut prev = BTreeSet::new();
+        let mut next = BTreeSet::new();
+        for o in occs.iter().filter(|o| o.form == form) {
+            prev.extend(o.context.0);
+            next.extend(o.context.1.clone());
+        }
+        (prev, next)
+    };
+    let (pa, na) = ctx(a);
+    let (pb, nb) = ctx(b);
+    let has_a = !pa.is_empty() || !na.is_empty();
+    let has_b = !pb.is_empty() || !nb.is_empty();
+    let shared = pa.intersection(&pb).next().is_some() || na.intersection(&nb).next().is_some();
+    has_a && has_b && !shared
+}
+
+/// Pairs of forms of equal length that differ in exactly one position, found by bucketing each
+/// form under its one-deletion keys (position, form without that character): linear in the total
+/// length, no all-pairs comparison. Pairs are returned sorted.
+fn substitution_pairs<'a>(forms: impl Iterator<Item = &'a str>) -> BTreeSet<(&'a str, &'a str, usize)> {
+    let mut buckets: HashMap<(usize, String), Vec<&'a str>> = HashMap::new();
+    for f in forms {
+        let chars: Vec<(usize, char)> = f.char_indices().collect();
+        for (pos, &(i, c)) in chars.iter().enumerate() {
+            let mut key = String::with_capacity(f.len());
+            key.push_str(&f[..i]);
+            key.push_str(&f[i + c.len_utf8()..]);
+            // Equal keys at equal positions mean equal lengths, equal everywhere but `pos`.
+            buckets.entry((pos, key)).or_default().push(f);
+        }
+    }
+    let mut pairs = BTreeSet::new();
+    for ((pos, _), list) in &buckets {
+        for (k, a) in list.iter().enumerate() {
+            for b in &list[k + 1..] {
+                if a != b {
+                    let (x, y) = if a < b { (*a, *b) } else { (*b, *a) };
+                    pairs.insert((x, y, *pos));
+                }
+            }
+        }
+    }
+    pairs
+}
+
+/// Pairs of capitalised names at edit distance one (substitution, insertion or deletion), found
+/// with symmetric-delete keys, keeping only pairs that share the first letter and differ before
+/// the last letter (Clark / Clarke, Russia / Russian are different words).
+fn one_edit_pairs<'a>(forms: impl Iterator<Item = &'a str>) -> BTreeSet<(&'a str, &'a str)> {
+    let mut buckets: HashMap<String, Vec<&'a str>> = HashMap::new();
+    for f in forms {
+        buckets.entry(f.to_string()).or_default().push(f);
+        for (i, c) in f.char_indices() {
+            let mut key = String::with_capacity(f.len());
+            key.push_str(&f[..i]);
+            key.push_str(&f[i + c.len_utf8()..]);
+            buckets.entry(key).or_default().push(f);
+        }
+    }
+    let mut pairs = BTreeSet::new();
+    for list in buckets.values() {
+        for (k, a) in list.iter().enumerate() {
+            for b in &list[k + 1..] {
+                if a != b && close_names(a, b) {
+                    pairs.insert(if a < b { (*a, *b) } else { (*b, *a) });
+                }
+            }
+        }
+    }
+    pairs
+}
+
+/// Edit distance one, same first letter, the difference neither at the first nor the last
+/// character.
+fn close_names(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.first() != b.first() || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let (short, long) = (a.len().min(b.len()), a.len().max(b.len()));
+    // Everything but one character (long side) must be covered by prefix + suffix, without the
+    // two overlapping on the short side.
+    let one_edit =
+        if short == long { prefix + suffix == short - 1 } else { prefix + suffix >= short && prefix <= short };
+    one_edit && suffix >= 1 && prefix >= 1
+}
+
+impl Check for VariantsCheck {
+    fn check(&self, doc: &Document, out: &mut Output<'_>) {
+        if self.scope == Scope::Document {
+            let data = self.collect(doc);
+            self.resolve(&data, Some(doc), out);
+        }
+    }
+
+    fn gather(&self, doc: &Document) -> Option<Gathered> {
+        if self.scope != Scope::Run {
+            return None;
+        }
+        let data = self.collect(doc);
+        if data.occs.is_empty() {
+            return None;
+        }
+        Some(Box::new(data))
+    }
+
+    fn finish(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
+        let mut all = DocData::default();
+        for (_, g) in gathered {
+            if let Ok(d) = g.downcast::<DocData>() {
+                let d = *d;
+                all.occs.extend(d.occs);
+                all.lower.extend(d.lower);
+            }
+        }
+        // File order, then position: the first occurrence is the first in the run.
+        all.occs.sort_by_key(|x| (x.file, x.range.start));
+        self.resolve(&all, None, out);
+    }
+
+    fn is_run_scope(&self) -> bool {
+        self.scope == Scope::Run
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{lint_run_with_rule, lint_with_rule};
+
+    const ZH_AUTO: &str = r#"
+[[rule]]
+id = "zh/transliteration-variants"
+kind = "variants"
+severity = "warning"
+message = "“{form}” is written “{other}” elsewhere ({count}×)"
+description = "d"
+why = "w"
+mode = "transliteration"
+"#;
+
+    const EN_AUTO: &str = r#"
+[[rule]]
+id = "en/name-spelling-variants"
+kind = "variants"
+severity = "warning"
+message = "“{form}” is written “{other}” elsewhere ({count}×)"
+description = "d"
+why = "w"
+mode = "capitalized"
+"#;
+
+    const DICT: &str = r#"
+[[rule]]
+id = "test/name-variants"
+kind = "variants"
+severity = "warning"
+message = "“{form}” is written “{other}” elsewhere ({count}×)"
+description = "d"
+why = "w"
+groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferred = "悉尼" }]
+"#;
+
+    #[test]
+    fn transliteration_one_character_apart() {
+        let src = "曼格斯套州的气价上涨。他说曼吉斯套州将建厂。曼格斯套州政府回应。";
+        let d = lint_with_rule(ZH_AUTO, "a.txt", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&src[d[0].primary.range()], "曼吉斯套");
+        assert_eq!(d[0].message, "“曼吉斯套” is written “曼格斯套” elsewhere (2×)");
+        assert_eq!(d[0].labels[0].span.start, 0);
+        assert_eq!(d[0].fix.as_ref().unwrap().replacements[0].text, "曼格斯套");
+    }
+
+    #[test]
+    fn counts_include_forms_inside_longer_runs() {
+        // 布 is a transliteration character: 宣布曼格斯套 is one run, yet 曼格斯套 is counted.
+        let src = "总统宣布曼格斯套州进入紧急状态。曼格斯套州政府回应。他说曼吉斯套州将建厂。";
+        let d = lint_with_rule(ZH_AUTO, "a.txt", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.ends_with("(2×)"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn weak_characters_are_trimmed_at_the_ends() {
+        let src = "总统托卡耶夫讲话。托卡耶夫强调改革。托卡也夫也表示支持。";
+        let d = lint_with_rule(ZH_AUTO, "a.txt", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&src[d[0].primary.range()], "托卡也夫");
+    }
+
+    #[test]
+    fn distinct_chinese_names_stay_quiet() {
+        for src in [
+            "湖南和湖北、河南和河北、山东和山西都有降雨。",
+            "多米尼克和多米尼加是两个国家。",
+            "巴拉圭与乌拉圭队交手。",
+            "乌克兰提出倡议，乌克兰多地停电。",
+            "巴基斯坦伊斯兰堡和巴勒斯坦伊斯兰运动。",
+            "副总理扎菲罗夫会见了总统扎帕罗夫。",
+        ] {
+            assert!(lint_with_rule(ZH_AUTO, "a.txt", src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn english_names_one_letter_apart() {
+        let src = "The president, Kassym Tokayev, spoke. Reporters asked Tokayev again, and Tokaev replied.";
+        let d = lint_with_rule(EN_AUTO, "a.txt", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&src[d[0].primary.range()], "Tokaev");
+        for src in [
+            "Exports to Austria and Australia rose.",
+            "Both Clark and Clarke spoke, as did Brown and Browne.",
+            "Leaders from Russia and the Russian fleet.",
+            "We met Jon and Jan.",
+            "Shane Warne bowled to Wayne; Warne won.",
+            "Marcus Horan and Shane Horgan started; Horan scored, as did Horgan.",
+            "Annette Bening won for Being Julia; Bening thanked the cast.",
+            "The Games opened; later the games were praised and Gates spoke.",
+        ] {
+            assert!(lint_with_rule(EN_AUTO, "a.txt", src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn dictionary_majority_and_preferred() {
+        let src = "Flights to Kyiv resumed. Kyiv airport and Kiev station. Kievan Rus is history.";
+        let d = lint_with_rule(DICT, "a.txt", src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(&src[d[0].primary.range()], "Kiev");
+        let src = "雪梨和雪梨港，还有悉尼。";
+        let d = lint_with_rule(DICT, "a.txt", src);
+        assert_eq!(d.len(), 2);
+        assert!(lint_with_rule(DICT, "a.txt", "只写雪梨，雪梨。").is_empty());
+    }
+
+    #[test]
+    fn run_scope_compares_documents() {
+        let rule = format!("{ZH_AUTO}scope = \"run\"\n");
+        let report = lint_run_with_rule(
+            &rule,
+            &[("a.txt", "曼格斯套州气价上涨，曼格斯套州回应。"), ("b.txt", "曼吉斯套州建厂。")],
+        );
+        assert_eq!(report.diagnostics.len(), 1);
+        let d = &report.diagnostics[0];
+        assert_eq!(d.primary.file, 1);
+        assert_eq!(d.labels[0].span.file, 0);
+        // Document scope keeps them apart.
+        let report = lint_run_with_rule(ZH_AUTO, &[("a.txt", "曼格斯套州气价上涨。"), ("b.txt", "曼吉斯套州建厂。")]);
+        assert!(report.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn words_skip_chinese_and_keep_accents() {
+        let t = "他说，Müller said Ånd 中文Tokayev, then Özil.";
+        let ws: Vec<(&str, bool)> = words(t).iter().map(|w| (&t[w.range.clone()], w.mid)).collect();
+        assert_eq!(
+            ws,
+            vec![("Müller", false), ("said", true), ("Ånd", true), ("Tokayev", false), ("then", true), ("Özil", true)]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_never_panic(s in "\\PC{0,40}") {
+            for w in words(&s) {
+                proptest::prop_assert!(s.is_char_boundary(w.range.start) && s.is_char_boundary(w.range.end));
+            }
+            let chars = CharSet::new(&ZH_DATA.chars);
+            let weak = CharSet::new(&ZH_DATA.weak);
+            for r in transliteration_runs(&s, &chars, &weak, 2) {
+                proptest::prop_assert!(s.is_char_boundary(r.start) && s.is_char_boundary(r.end));
+            }
+        }
+    }
+
+    #[test]
+    fn run_scope_fixtures_are_compared_across_documents() {
+        let a = include_str!("../../fixtures/variants/multi-run-a.md");
+        let b = include_str!("../../fixtures/variants/multi-run-b.md");
+        let rule = format!("{ZH_AUTO}scope = \"run\"\n");
+        let report = lint_run_with_rule(&rule, &[("a.md", a), ("b.md", b)]);
+        assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
+        let d = &report.diagnostics[0];
+        assert_eq!((d.primary.file, &b[d.primary.range()]), (1, "曼吉斯套"));
+        assert_eq!((d.labels[0].span.file, &a[d.labels[0].span.range()]), (0, "曼格斯套"));
+        // Each alone is consistent.
+        assert!(lint_run_with_rule(ZH_AUTO, &[("a.md", a), ("b.md", b)]).diagnostics.is_empty());
+    }
+
+    #[test]
+    fn pair_finders() {
+        let p = substitution_pairs(["曼格斯套", "曼吉斯套", "曼格斯套尔", "阿拉木图"].into_iter());
+        assert_eq!(p.into_iter().collect::<Vec<_>>(), vec![("曼吉斯套", "曼格斯套", 1)]);
+        assert!(close_names("Tokayev", "Tokaev") && close_names("Phillips", "Philips"));
+        assert!(!close_names("Clark", "Clarke") && !close_names("Russia", "Russian"));
+        assert!(!close_names("Tokayev", "Rokayev") && !close_names("Austria", "Australia"));
+        let p = one_edit_pairs(["Tokayev", "Tokaev", "Tokayeva"].into_iter());
+        assert!(p.contains(&("Tokaev", "Tokayev")) && p.len() == 1, "{p:?}");
+    }
+}

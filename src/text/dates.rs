@@ -1,0 +1,509 @@
+//! Calendar dates in Chinese and English prose, with the weekday stated next to them.
+//!
+//! Recognised forms (byte spans into the text given):
+//! - Chinese: `2022年1月6日（星期四）`, `1月6日周四`, `1月6日礼拜四`, `二〇二二年一月六日`, `6号`
+//!   as day suffix; full-width digits too. Lunar dates (`农历…`) are skipped.
+//! - ISO `2022-01-06`, optionally followed by a weekday (`(Thu)`, `（周四）`).
+//! - English: `Thursday, January 6, 2022`, `Thursday 6 January`, `Thu, 06 Jan 2022 09:29:36 GMT`
+//!   (RFC 2822), and dates without a weekday (`January 6, 2022`, `6 January 2022`, `February 30`).
+//! - Compact `20220715` (year context only: a dateline such as `（20220715）`).
+//!
+//! Calendar arithmetic (weekday, validity) is left to the caller through [`civil_date`].
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use jiff::civil::{Date, Weekday};
+use regex::Regex;
+
+/// How a weekday was written, so a fix can keep the style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WeekdayStyle {
+    /// `星期四`
+    Xingqi,
+    /// `周四`
+    Zhou,
+    /// `礼拜四`
+    Libai,
+    /// `Thursday` (or `THURSDAY` when `upper`)
+    EnFull { upper: bool },
+    /// `Thu`, `Thur`, `Thurs` (or upper case)
+    EnAbbr { upper: bool },
+}
+
+impl WeekdayStyle {
+    /// The weekday `w` written in this style.
+    pub fn render(self, w: Weekday) -> String {
+        let i = w.to_monday_zero_offset() as usize;
+        const ZH: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+        const FULL: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+        match self {
+            WeekdayStyle::Xingqi => format!("星期{}", ZH[i]),
+            WeekdayStyle::Zhou => format!("周{}", ZH[i]),
+            WeekdayStyle::Libai => format!("礼拜{}", if i == 6 { "天" } else { ZH[i] }),
+            WeekdayStyle::EnFull { upper } => cased(FULL[i], upper),
+            WeekdayStyle::EnAbbr { upper } => cased(&FULL[i][..3], upper),
+        }
+    }
+}
+
+fn cased(s: &str, upper: bool) -> String {
+    if upper { s.to_ascii_uppercase() } else { s.to_string() }
+}
+
+/// A weekday written next to a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatedWeekday {
+    /// The weekday word (`星期四`, `Thursday`), the span a fix replaces.
+    pub range: Range<usize>,
+    pub weekday: Weekday,
+    pub style: WeekdayStyle,
+}
+
+/// Which script the date is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Script {
+    Zh,
+    En,
+    /// ISO `2022-01-06` and compact `20220106`: either language.
+    Numeric,
+}
+
+/// One date found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateMention {
+    /// The date itself, weekday excluded.
+    pub range: Range<usize>,
+    pub year: Option<i32>,
+    pub month: u8,
+    pub day: u8,
+    pub weekday: Option<StatedWeekday>,
+    pub script: Script,
+    /// Only good as year context (a compact `20220715`), never checked itself.
+    pub context_only: bool,
+}
+
+impl DateMention {
+    /// The whole mention, weekday included.
+    pub fn full_range(&self) -> Range<usize> {
+        match &self.weekday {
+            Some(w) => self.range.start.min(w.range.start)..self.range.end.max(w.range.end),
+            None => self.range.clone(),
+        }
+    }
+}
+
+/// The calendar date, if the year/month/day exist.
+pub fn civil_date(year: i32, month: u8, day: u8) -> Option<Date> {
+    let y = i16::try_from(year).ok()?;
+    Date::new(y, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
+}
+
+/// Days in `month` of `year`; without a year February counts 29.
+pub fn days_in_month(year: Option<i32>, month: u8) -> Option<u8> {
+    let y = year.and_then(|y| i16::try_from(y).ok()).unwrap_or(2000);
+    let d = Date::new(y, i8::try_from(month).ok()?, 1).ok()?;
+    u8::try_from(d.days_in_month()).ok()
+}
+
+const WD_EN: &str = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY|Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri|Sat|Sun|MON|TUE|WED|THU|FRI|SAT|SUN)\b\.?";
+const MON_EN: &str = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?";
+
+static ZH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?:(?P<y>[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})[\x20\t]*年[\x20\t]*)?
+        (?P<m>[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])[\x20\t]*月[\x20\t]*
+        (?P<d>[0-9０-９]{1,2}|三十一?|[一二]?十[一二三四五六七八九]?|[一二三四五六七八九])[\x20\t]*[日号]
+        (?:[\x20\t]*[（(，,]?[\x20\t]*(?P<wp>星期|周|礼拜)(?P<w>[一二三四五六日天]))?",
+    )
+    .expect("valid regex")
+});
+
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})\b(?:[\x20\t]*[（(,，]?[\x20\t]*(?:(?P<wp>星期|周|礼拜)(?P<w>[一二三四五六日天])|{WD_EN}))?"
+    ))
+    .expect("valid regex")
+});
+
+static EN_WD_DAY_MON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b{WD_EN},?[\x20\t\n]+(?:the[\x20\t\n]+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\x20\t\n]+(?:of[\x20\t\n]+)?{MON_EN}(?:,?[\x20\t\n]+(?P<y>\d{{4}})\b)?"
+    ))
+    .expect("valid regex")
+});
+
+static EN_WD_MON_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b{WD_EN},?[\x20\t\n]+{MON_EN}[\x20\t\n]+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?[\x20\t\n]+(?P<y>\d{{4}})\b)?"
+    ))
+    .expect("valid regex")
+});
+
+/// Dates without a weekday: only full month names (an abbreviation without a weekday is too
+/// often something else).
+static EN_DAY_MON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?[\x20\t\n]+(?:of[\x20\t\n]+)?(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b(?:,?[\x20\t\n]+(?P<y>\d{4})\b)?")
+        .expect("valid regex")
+});
+
+static EN_MON_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)[\x20\t\n]+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?[\x20\t\n]+(?P<y>\d{4})\b)?")
+        .expect("valid regex")
+});
+
+/// Every English form needs a month name: skip the English regexes when none is present.
+static MONTH_PREFILTER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::new(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+        .expect("valid automaton")
+});
+
+static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])(?P<all>(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01]))(?:[^0-9]|$)")
+        .expect("valid regex")
+});
+
+fn digit_value(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        '０'..='９' => Some(c as u32 - '０' as u32),
+        '〇' | '○' | '零' => Some(0),
+        '一' => Some(1),
+        '二' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        _ => None,
+    }
+}
+
+/// A number written with digits (`12`, `１２`), digit by digit (`二〇二二`) or with 十
+/// (`十二`, `二十九`, `三十一`).
+fn parse_number(s: &str) -> Option<u32> {
+    if let Some(pos) = s.find('十') {
+        let (head, tail) = (&s[..pos], &s[pos + '十'.len_utf8()..]);
+        let tens = if head.is_empty() { 1 } else { digit_value(single(head)?)? };
+        let ones = if tail.is_empty() { 0 } else { digit_value(single(tail)?)? };
+        return Some(tens * 10 + ones);
+    }
+    let mut n: u32 = 0;
+    for c in s.chars() {
+        n = n.checked_mul(10)?.checked_add(digit_value(c)?)?;
+    }
+    Some(n)
+}
+
+fn single(s: &str) -> Option<char> {
+    let mut it = s.chars();
+    let c = it.next()?;
+    it.next().is_none().then_some(c)
+}
+
+fn zh_weekday(c: &str) -> Option<Weekday> {
+    Some(match c {
+        "一" => Weekday::Monday,
+        "二" => Weekday::Tuesday,
+        "三" => Weekday::Wednesday,
+        "四" => Weekday::Thursday,
+        "五" => Weekday::Friday,
+        "六" => Weekday::Saturday,
+        "日" | "天" => Weekday::Sunday,
+        _ => return None,
+    })
+}
+
+fn en_weekday(s: &str) -> Option<(Weekday, WeekdayStyle)> {
+    let upper = s.len() > 1 && s.chars().all(|c| c.is_ascii_uppercase());
+    let lower = s.to_ascii_lowercase();
+    let w = match lower.get(..2)? {
+        "mo" => Weekday::Monday,
+        "tu" => Weekday::Tuesday,
+        "we" => Weekday::Wednesday,
+        "th" => Weekday::Thursday,
+        "fr" => Weekday::Friday,
+        "sa" => Weekday::Saturday,
+        "su" => Weekday::Sunday,
+        _ => return None,
+    };
+    let style = if lower.ends_with("day") { WeekdayStyle::EnFull { upper } } else { WeekdayStyle::EnAbbr { upper } };
+    Some((w, style))
+}
+
+fn en_month(s: &str) -> Option<u8> {
+    let lower = s.to_ascii_lowercase();
+    const M: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    M.iter().position(|m| lower.starts_with(m)).map(|i| i as u8 + 1)
+}
+
+/// Whether a lunar-calendar marker sits just before `start` (`农历二月三十`).
+fn lunar_before(text: &str, start: usize) -> bool {
+    let mut begin = start;
+    for _ in 0..8 {
+        match text[..begin].chars().next_back() {
+            Some(c) => begin -= c.len_utf8(),
+            None => break,
+        }
+    }
+    let window = &text[begin..start];
+    ["农历", "阴历", "夏历", "旧历", "正月", "腊月"].iter().any(|m| window.contains(m))
+}
+
+/// Every date in `text`, sorted by start, without overlaps (the longer mention wins).
+pub fn extract_dates(text: &str) -> Vec<DateMention> {
+    let mut out: Vec<DateMention> = Vec::new();
+    if text.contains('月') {
+        for c in ZH.captures_iter(text) {
+            let whole = c.get(0).expect("group 0");
+            // A digit just before means the month is the tail of a longer number.
+            if text[..whole.start()].chars().next_back().is_some_and(|p| digit_value(p).is_some() || p == '十') {
+                continue;
+            }
+            if lunar_before(text, whole.start()) {
+                continue;
+            }
+            let (Some(m), Some(d)) = (c.name("m"), c.name("d")) else { continue };
+            let (Some(month), Some(day)) = (parse_number(m.as_str()), parse_number(d.as_str())) else { continue };
+            let year = c.name("y").and_then(|y| parse_number(y.as_str())).and_then(|y| i32::try_from(y).ok());
+            let date_end = text[d.end()..]
+                .char_indices()
+                .find(|(_, ch)| *ch == '日' || *ch == '号')
+                .map_or(whole.end(), |(i, ch)| d.end() + i + ch.len_utf8());
+            let weekday = match (c.name("wp"), c.name("w")) {
+                (Some(p), Some(w)) => zh_weekday(w.as_str()).map(|wd| StatedWeekday {
+                    range: p.start()..w.end(),
+                    weekday: wd,
+                    style: match p.as_str() {
+                        "星期" => WeekdayStyle::Xingqi,
+                        "周" => WeekdayStyle::Zhou,
+                        _ => WeekdayStyle::Libai,
+                    },
+                }),
+                _ => None,
+            };
+            push(&mut out, whole.start()..date_end, year, month, day, weekday, Script::Zh, false);
+        }
+    }
+    if text.contains('-') {
+        for c in ISO.captures_iter(text) {
+            let (Some(y), Some(m), Some(d)) = (c.name("y"), c.name("m"), c.name("d")) else { continue };
+            let (Some(year), Some(month), Some(day)) =
+                (parse_number(y.as_str()), parse_number(m.as_str()), parse_number(d.as_str()))
+            else {
+                continue;
+            };
+            let weekday = if let (Some(p), Some(w)) = (c.name("wp"), c.name("w")) {
+                zh_weekday(w.as_str()).map(|wd| StatedWeekday {
+                    range: p.start()..w.end(),
+                    weekday: wd,
+                    style: match p.as_str() {
+                        "星期" => WeekdayStyle::Xingqi,
+                        "周" => WeekdayStyle::Zhou,
+                        _ => WeekdayStyle::Libai,
+                    },
+                })
+            } else {
+                c.name("wd").and_then(|w| {
+                    en_weekday(w.as_str()).map(|(wd, style)| StatedWeekday { range: w.range(), weekday: wd, style })
+                })
+            };
+            push(&mut out, y.start()..d.end(), i32::try_from(year).ok(), month, day, weekday, Script::Numeric, false);
+        }
+    }
+    if MONTH_PREFILTER.is_match(text) {
+        for re in [&*EN_WD_DAY_MON, &*EN_WD_MON_DAY, &*EN_DAY_MON, &*EN_MON_DAY] {
+            for c in re.captures_iter(text) {
+                let (Some(mon), Some(d)) = (c.name("mon"), c.name("d")) else { continue };
+                let (Some(month), Some(day)) = (en_month(mon.as_str()), parse_number(d.as_str())) else { continue };
+                let year = c.name("y").and_then(|y| parse_number(y.as_str())).and_then(|y| i32::try_from(y).ok());
+                let weekday = c.name("wd").and_then(|w| {
+                    en_weekday(w.as_str()).map(|(wd, style)| StatedWeekday { range: w.range(), weekday: wd, style })
+                });
+                // "The Sun, 12 March 2004" names a newspaper, not a Sunday.
+                let weekday = weekday.filter(|w| {
+                    !matches!(w.style, WeekdayStyle::EnAbbr { .. })
+                        || !(text[..w.range.start].ends_with("the ") || text[..w.range.start].ends_with("The "))
+                });
+                // The date part: from the first of day/month to the last of day/month/year.
+                let start = mon.start().min(d.start());
+                let end = c.name("y").map_or(mon.end().max(d.end()), |y| y.end());
+                let end = end.max(mon.end()).max(d.end());
+                push(&mut out, start..end, year, u32::from(month), day, weekday, Script::En, false);
+            }
+        }
+    }
+    if text.bytes().filter(u8::is_ascii_digit).nth(7).is_some() {
+        for c in COMPACT.captures_iter(text) {
+            let (Some(all), Some(y), Some(m), Some(d)) = (c.name("all"), c.name("y"), c.name("m"), c.name("d")) else {
+                continue;
+            };
+            let (Some(year), Some(month), Some(day)) =
+                (parse_number(y.as_str()), parse_number(m.as_str()), parse_number(d.as_str()))
+            else {
+                continue;
+            };
+            if civil_date(i32::try_from(year).unwrap_or(0), month as u8, day as u8).is_none() {
+                continue;
+            }
+            push(&mut out, all.range(), i32::try_from(year).ok(), month, day, None, Script::Numeric, true);
+        }
+    }
+    // Sort, then drop mentions overlapping an earlier kept one (longer first at equal start).
+    out.sort_by(|a, b| {
+        let (fa, fb) = (a.full_range(), b.full_range());
+        fa.start.cmp(&fb.start).then(fb.end.cmp(&fa.end))
+    });
+    let mut kept: Vec<DateMention> = Vec::with_capacity(out.len());
+    for m in out {
+        if let Some(last) = kept.last()
+            && m.full_range().start < last.full_range().end
+        {
+            continue;
+        }
+        kept.push(m);
+    }
+    kept
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push(
+    out: &mut Vec<DateMention>,
+    range: Range<usize>,
+    year: Option<i32>,
+    month: u32,
+    day: u32,
+    weekday: Option<StatedWeekday>,
+    script: Script,
+    context_only: bool,
+) {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return;
+    }
+    out.push(DateMention { range, year, month: month as u8, day: day as u8, weekday, script, context_only });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn one(text: &str) -> DateMention {
+        let v = extract_dates(text);
+        assert_eq!(v.len(), 1, "{text}: {v:?}");
+        v.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn chinese_forms() {
+        let t = "2022年1月6日（星期四）";
+        let m = one(t);
+        assert_eq!((m.year, m.month, m.day), (Some(2022), 1, 6));
+        assert_eq!(&t[m.range.clone()], "2022年1月6日");
+        let w = m.weekday.unwrap();
+        assert_eq!(&t[w.range], "星期四");
+        assert_eq!(w.weekday, Weekday::Thursday);
+
+        let t = "会议定于1月6日周四举行";
+        let m = one(t);
+        assert_eq!(m.year, None);
+        assert_eq!(&t[m.weekday.as_ref().unwrap().range.clone()], "周四");
+        assert_eq!(m.weekday.unwrap().style, WeekdayStyle::Zhou);
+
+        let m = one("3月6号礼拜天");
+        assert_eq!(m.weekday.unwrap().weekday, Weekday::Sunday);
+
+        let m = one("二〇二二年一月六日");
+        assert_eq!((m.year, m.month, m.day), (Some(2022), 1, 6));
+        let m = one("二〇二一年十二月三十一日");
+        assert_eq!((m.year, m.month, m.day), (Some(2021), 12, 31));
+        let m = one("２０２２年２月２９日");
+        assert_eq!((m.year, m.month, m.day), (Some(2022), 2, 29));
+    }
+
+    #[test]
+    fn lunar_and_long_numbers_are_skipped() {
+        assert!(extract_dates("农历二月三十日").is_empty());
+        assert!(extract_dates("编号112月3日").iter().all(|m| m.month != 12 || m.day != 3));
+    }
+
+    #[test]
+    fn english_and_iso_forms() {
+        let t = "Thursday, January 6, 2022";
+        let m = one(t);
+        assert_eq!((m.year, m.month, m.day), (Some(2022), 1, 6));
+        assert_eq!(&t[m.range.clone()], "January 6, 2022");
+        assert_eq!(m.weekday.unwrap().style, WeekdayStyle::EnFull { upper: false });
+
+        let t = "Thu, 06 Jan 2022 09:29:36 GMT";
+        let m = one(t);
+        assert_eq!((m.year, m.month, m.day), (Some(2022), 1, 6));
+        assert_eq!(m.weekday.unwrap().style, WeekdayStyle::EnAbbr { upper: false });
+
+        let t = "on Thursday 6 January the vote";
+        let m = one(t);
+        assert_eq!(m.year, None);
+        assert_eq!(&t[m.full_range()], "Thursday 6 January");
+
+        let t = "2022-01-06 (Thu)";
+        let m = one(t);
+        assert_eq!(&t[m.weekday.unwrap().range], "Thu");
+        let m = one("2022-01-06（周四）");
+        assert_eq!(m.weekday.unwrap().style, WeekdayStyle::Zhou);
+
+        let t = "as The Sun, 12 March 2004, said";
+        let m = one(t);
+        assert!(m.weekday.is_none(), "{m:?}");
+        let m = one("due February 30.");
+        assert_eq!((m.month, m.day), (2, 30));
+        let m = one("on 5 March 2004 they");
+        assert_eq!(m.year, Some(2004));
+        let m = one("《新闻联播》（20220715）");
+        assert!(m.context_only && m.year == Some(2022));
+    }
+
+    #[test]
+    fn render_keeps_the_style() {
+        assert_eq!(WeekdayStyle::Zhou.render(Weekday::Friday), "周五");
+        assert_eq!(WeekdayStyle::Xingqi.render(Weekday::Sunday), "星期日");
+        assert_eq!(WeekdayStyle::Libai.render(Weekday::Sunday), "礼拜天");
+        assert_eq!(WeekdayStyle::EnFull { upper: false }.render(Weekday::Friday), "Friday");
+        assert_eq!(WeekdayStyle::EnAbbr { upper: true }.render(Weekday::Friday), "FRI");
+    }
+
+    #[test]
+    fn calendar_helpers() {
+        assert_eq!(civil_date(2022, 1, 6).unwrap().weekday(), Weekday::Thursday);
+        assert!(civil_date(2022, 2, 30).is_none());
+        assert_eq!(days_in_month(None, 2), Some(29));
+        assert_eq!(days_in_month(Some(2022), 2), Some(28));
+        assert_eq!(days_in_month(Some(2022), 4), Some(30));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+        #[test]
+        fn never_panics_and_spans_are_char_boundaries(
+            s in r"[0-9０-９〇一二三四五六七八九十年月日号周星期礼拜天（）(), \-a-zA-Z农历]{0,40}"
+        ) {
+            for m in extract_dates(&s) {
+                for r in [m.range.clone(), m.full_range()] {
+                    prop_assert!(r.start <= r.end && r.end <= s.len());
+                    prop_assert!(s.is_char_boundary(r.start) && s.is_char_boundary(r.end));
+                }
+                prop_assert!((1..=12).contains(&m.month) && (1..=31).contains(&m.day));
+            }
+        }
+
+        #[test]
+        fn any_text_never_panics(s in "\\PC{0,60}") {
+            for m in extract_dates(&s) {
+                prop_assert!(s.is_char_boundary(m.range.start) && s.is_char_boundary(m.range.end));
+            }
+        }
+    }
+}
