@@ -5,6 +5,8 @@
 //! into a ready [`Check`] (regexes compiled once per run, here).
 
 pub mod pattern;
+pub mod timeline;
+pub mod timezone;
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -16,7 +18,7 @@ use crate::diagnostic::{Diagnostic, FileId, Fix, Label, Replacement, Severity, S
 use crate::document::Document;
 
 /// The registry, in the order `factlint rules` lists kinds.
-pub static KINDS: &[&KindInfo] = &[&pattern::KIND];
+pub static KINDS: &[&KindInfo] = &[&timezone::KIND, &timeline::KIND, &pattern::KIND];
 
 /// Looks a kind up by name.
 pub fn kind(name: &str) -> Option<&'static KindInfo> {

@@ -336,7 +336,8 @@ fn scan_prefix(text: &str, at: usize, m: &mut TimeMention) -> usize {
         m.day = d;
         start = ds;
         e = ds;
-    } else if let Some(w) = ends_with_at(text, e, &["当天", "当日", "同日", "同一天", "今天", "今日", "当地时间当天"]) {
+    } else if let Some(w) = ends_with_at(text, e, &["当天", "当日", "同日", "同一天", "今天", "今日", "当地时间当天"])
+    {
         m.relative_day = true;
         start = e - w.len();
         e = start;
@@ -376,7 +377,8 @@ fn zone_after(text: &str, at: usize) -> Option<Range<usize>> {
     if rest.len() - trimmed.len() > 2 {
         return None;
     }
-    let lower_starts = |w: &str| trimmed.len() >= w.len() && trimmed.as_bytes()[..w.len()].eq_ignore_ascii_case(w.as_bytes());
+    let lower_starts =
+        |w: &str| trimmed.len() >= w.len() && trimmed.as_bytes()[..w.len()].eq_ignore_ascii_case(w.as_bytes());
     if lower_starts("local time") {
         return Some(off..off + "local time".len());
     }
@@ -416,18 +418,30 @@ fn zone_after(text: &str, at: usize) -> Option<Range<usize>> {
 /// Chinese and English words that make the clause future tense.
 const FUTURE_ZH: &[&str] = &["将", "计划", "预计", "拟", "定于", "准备", "届时", "要在", "预定", "预期"];
 const FUTURE_EN: &[&str] = &[
-    "will ", "would ", "is due", "are due", "scheduled", "expected to", "plans to", "planned", "is set to", "shall ",
+    "will ",
+    "would ",
+    "is due",
+    "are due",
+    "scheduled",
+    "expected to",
+    "plans to",
+    "planned",
+    "is set to",
+    "shall ",
     "'ll ",
 ];
 /// Words anywhere in the clause before a time that make it part of a schedule.
-const SCHEDULE_ZH: &[&str] = &["每日", "每天", "每晚", "每周", "每逢", "每隔", "从", "宵禁", "期间", "营业", "开放", "截至", "直至"];
+const SCHEDULE_ZH: &[&str] =
+    &["每日", "每天", "每晚", "每周", "每逢", "每隔", "从", "宵禁", "期间", "营业", "开放", "截至", "直至"];
 const SCHEDULE_EN: &[&str] = &["every", "daily", "nightly", "curfew", "each ", "opens", "closes", "between", "from "];
 /// Words right before a time that make it a bound or the end of a range.
 const BOUND_ZH: &[&str] = &["至", "到", "直到", "自", "起", "~", "～", "—", "-", "–"];
 const BOUND_EN: &[&str] = &["until", "till", "by", "before", "after", "to", "through", "since", "-", "–"];
 /// Words right after a time that make it the start of a range or a bound.
-const AFTER_SCHEDULE: &[&str] =
-    &["至", "到", "～", "~", "—", "-", "–", "前", "以前", "之前", "后", "以后", "之后", "以来", "to ", "until", "and ", "till"];
+const AFTER_SCHEDULE: &[&str] = &[
+    "至", "到", "～", "~", "—", "-", "–", "前", "以前", "之前", "后", "以后", "之后", "以来", "to ", "until", "and ",
+    "till",
+];
 
 /// The clause before byte `at`: back to the last sentence or clause mark, at most ~90 bytes.
 fn clause_before(text: &str, at: usize) -> &str {
@@ -658,7 +672,9 @@ fn meridiem_time(text: &str, anchor: usize, _after: usize) -> Option<TimeMention
     if !(1..=12).contains(&h) && h < 13 {
         return None;
     }
-    if hs > 0 && matches!(text.as_bytes()[hs - 1], b':' | b'.' | b',' | b'$') || (hs > 0 && text.as_bytes()[hs - 1].is_ascii_alphanumeric()) {
+    if hs > 0 && matches!(text.as_bytes()[hs - 1], b':' | b'.' | b',' | b'$')
+        || (hs > 0 && text.as_bytes()[hs - 1].is_ascii_alphanumeric())
+    {
         return None;
     }
     let (pm, mut end) = meridiem_after(text, e)?;
@@ -728,10 +744,23 @@ pub fn find_full_dates(text: &str) -> Vec<(Range<usize>, i16, i8, i8)> {
         let get = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i32>().ok());
         let month_name = |n: &str| {
             c.name(n).map(|m| {
-                ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-                    .iter()
-                    .position(|x| *x == m.as_str())
-                    .map_or(0, |p| p as i32 + 1)
+                [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ]
+                .iter()
+                .position(|x| *x == m.as_str())
+                .map_or(0, |p| p as i32 + 1)
             })
         };
         let (y, mo, d) = if let Some(y) = get("y") {
@@ -787,7 +816,9 @@ mod tests {
 
     #[test]
     fn not_times() {
-        for t in ["一时间难以判断", "同时宣布", "5个小时", "3点建议", "增长3点5个百分点", "比分3:1", "第3时段", "盛极一时"] {
+        for t in
+            ["一时间难以判断", "同时宣布", "5个小时", "3点建议", "增长3点5个百分点", "比分3:1", "第3时段", "盛极一时"]
+        {
             assert!(find_times(t).is_empty(), "{t}: {:?}", find_times(t));
         }
     }
@@ -839,7 +870,10 @@ mod tests {
     #[test]
     fn full_dates() {
         let d = find_full_dates("自2022年1月1日起，and on January 5, 2024 and 2024-03-01.");
-        assert_eq!(d.iter().map(|x| (x.1, x.2, x.3)).collect::<Vec<_>>(), vec![(2022, 1, 1), (2024, 1, 5), (2024, 3, 1)]);
+        assert_eq!(
+            d.iter().map(|x| (x.1, x.2, x.3)).collect::<Vec<_>>(),
+            vec![(2022, 1, 1), (2024, 1, 5), (2024, 3, 1)]
+        );
     }
 
     proptest::proptest! {

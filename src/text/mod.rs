@@ -2,3 +2,4 @@
 
 pub mod chars;
 pub mod clock;
+pub mod zones;
