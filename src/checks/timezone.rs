@@ -220,8 +220,27 @@ fn sentence(text: &str, range: &Range<usize>) -> Range<usize> {
     start..end
 }
 
-/// The zone of the place a local time belongs to: the places of its sentence (all agreeing),
-/// else the last place before it in the segment, else in earlier segments of the entry.
+/// The zones of the places a local time at `range` belongs to: the places of its sentence,
+/// else the last place before it in the segment, else in earlier segments from `first_seg`.
+fn place_zones(t: &ZoneTable, segs: &[Segment], seg: usize, first_seg: usize, range: &Range<usize>) -> Vec<usize> {
+    let text = segs[seg].text.as_str();
+    let sent = sentence(text, range);
+    let in_sentence: Vec<usize> = t.places_in(&text[sent.clone()]).into_iter().map(|p| p.1).collect();
+    if !in_sentence.is_empty() {
+        return in_sentence;
+    }
+    if let Some(p) = t.places_in(&text[..sent.start]).last() {
+        return vec![p.1];
+    }
+    for s in (first_seg..seg).rev() {
+        if let Some(p) = t.places_in(&segs[s].text).last() {
+            return vec![p.1];
+        }
+    }
+    Vec::new()
+}
+
+/// The offset of the place a local time belongs to (all candidate places must agree on it).
 fn local_zone(
     t: &ZoneTable,
     segs: &[Segment],
@@ -230,21 +249,17 @@ fn local_zone(
     m: &TimeMention,
     dt: DateTime,
 ) -> Option<(i32, usize)> {
-    let text = segs[seg].text.as_str();
-    let sent = sentence(text, &m.span);
-    let in_sentence: Vec<usize> = t.places_in(&text[sent.clone()]).into_iter().map(|p| p.1).collect();
-    if !in_sentence.is_empty() {
-        return t.same_offset(&in_sentence, dt).map(|o| (o, in_sentence[0]));
+    let zs = place_zones(t, segs, seg, first_seg, &m.span);
+    t.same_offset(&zs, dt).map(|o| (o, zs[0]))
+}
+
+/// Whether the places found for a local time agree (on the offset at `dt` when known).
+fn resolves(t: &ZoneTable, zs: &[usize], dt: Option<DateTime>) -> bool {
+    match dt {
+        _ if zs.is_empty() => false,
+        Some(dt) => t.same_offset(zs, dt).is_some(),
+        None => zs.iter().all(|&z| z == zs[0]),
     }
-    if let Some(p) = t.places_in(&text[..sent.start]).last() {
-        return t.offset_at(p.1, dt).map(|o| (o, p.1));
-    }
-    for s in (first_seg..seg).rev() {
-        if let Some(p) = t.places_in(&segs[s].text).last() {
-            return t.offset_at(p.1, dt).map(|o| (o, p.1));
-        }
-    }
-    None
 }
 
 /// Month and day written right after a local-time word (`当地时间1月5日`, `当地时间5日`).
@@ -267,14 +282,15 @@ fn date_after(text: &str, at: usize) -> Option<(Option<i8>, i8)> {
     (after.starts_with('日') || after.starts_with('号')).then_some((None, v))
 }
 
+/// A month (when written) and a day.
+type MonthDay = (Option<i8>, i8);
+
 /// A civil date for a mention: its own date, else the date of the local-time context.
 fn mention_civil(m: &TimeMention, ctx: Option<(Option<i8>, i8)>, base: DocDate) -> Option<DateTime> {
     let (month, day) = match (m.month, m.day) {
         (mo, Some(d)) => (mo, d),
-        _ if m.relative_day => {
-            let (mo, d) = ctx?;
-            (mo, d)
-        }
+        // 当天 after 当地时间1月5日; else the day of the entry (today, 当地时间今天)
+        _ if m.relative_day => ctx.unwrap_or((Some(base.month), base.day)),
         _ => return None,
     };
     let mut year = m.year.unwrap_or(base.year);
@@ -320,11 +336,7 @@ impl TimezoneCheck {
         let entries = entries(doc);
         let reference =
             if entries.is_empty() { None } else { declared_reference(doc, t).or_else(|| self.reference.clone()) };
-        let Some(base) = doc_date(doc) else {
-            // Without a year no local time can be converted: still count what is there.
-            self.count_only(doc, out);
-            return;
-        };
+        let mut lazy_base: Option<Option<DocDate>> = None;
         let (mut found, mut resolved, mut checked) = (0u64, 0u64, 0u64);
         let mut seg_entry: Vec<Option<usize>> = vec![None; doc.segments.len()];
         for (k, e) in entries.iter().enumerate() {
@@ -345,19 +357,39 @@ impl TimezoneCheck {
             if entry.is_some_and(|e| e.stamp_seg == si) {
                 continue;
             }
-            // The date of the stamp, for local dates without a month.
-            let mut base = base;
+            // The document's date, then the stamp's, for local dates without a month or year.
+            let first = entry.map_or(si, |e| e.stamp_seg + 1);
+            let doc_base = *lazy_base.get_or_insert_with(|| doc_date(doc));
+            let noon = doc_base.and_then(|b| civil(b.year, b.month, b.day, 12, 0));
+            let mentions = clock::find_times(text);
+            for w in ["当地时间", "local time"] {
+                for (i, _) in text.match_indices(w) {
+                    found += 1;
+                    resolved +=
+                        u64::from(resolves(t, &place_zones(t, &doc.segments, si, first, &(i..i + w.len())), noon));
+                }
+            }
+            for m in &mentions {
+                if mention_zone(t, text, m).is_none()
+                    && m.relative_day
+                    && (text[..m.span.start].contains("当地时间") || text[..m.span.start].contains("local time"))
+                {
+                    found += 1;
+                    resolved += u64::from(resolves(t, &place_zones(t, &doc.segments, si, first, &m.span), noon));
+                }
+            }
+            let Some(mut base) = doc_base else { continue };
             let entry_dt = entry.and_then(|e| {
                 let (mo, d) = (e.stamp.month?, e.stamp.day?);
                 let y = e.stamp.year.unwrap_or(base.year);
                 base = DocDate { year: y, month: mo, day: d };
                 civil(y, mo, d, e.stamp.hour, e.stamp.minute)
             });
-            let local_words: Vec<(usize, Option<(Option<i8>, i8)>)> = ["当地时间", "local time"]
+            let local_words: Vec<(usize, Option<MonthDay>)> = ["当地时间", "local time"]
                 .iter()
                 .flat_map(|w| text.match_indices(w).map(|(i, w)| (i, date_after(text, i + w.len()))))
                 .collect();
-            for m in clock::find_times(text) {
+            for m in mentions {
                 let zone = mention_zone(t, text, &m);
                 let ctx = local_words.iter().filter(|(i, _)| *i < m.span.start).max_by_key(|(i, _)| *i);
                 let is_local = match &zone {
@@ -367,19 +399,12 @@ impl TimezoneCheck {
                 if !is_local && zone.is_none() {
                     continue;
                 }
-                if is_local {
-                    found += 1;
-                }
                 if m.future || m.schedule {
                     continue;
                 }
-                let ctx_date = ctx.and_then(|c| c.1).or_else(|| {
-                    // 当地时间1月5日 at the time itself was consumed into the mention
-                    None
-                });
+                let ctx_date = ctx.and_then(|c| c.1);
                 let Some(dt) = mention_civil(&m, ctx_date, base) else { continue };
                 let (offset, place) = if is_local {
-                    let first = entry.map_or(si, |e| e.stamp_seg + 1);
                     match local_zone(t, &doc.segments, si, first, &m, dt) {
                         Some((o, z)) => (o, Some(z)),
                         None => continue,
@@ -390,9 +415,6 @@ impl TimezoneCheck {
                         None => continue,
                     }
                 };
-                if is_local {
-                    resolved += 1;
-                }
                 let (Some(entry), Some(entry_dt), Some(reference)) = (entry, entry_dt, reference.as_ref()) else {
                     continue;
                 };
@@ -428,29 +450,9 @@ impl TimezoneCheck {
         out.count("local-time mentions checked", checked);
     }
 
-    fn count_only(&self, doc: &Document, out: &mut Output<'_>) {
-        let t = self.table();
-        let mut found = 0;
-        for seg in &doc.segments {
-            let text = seg.text.as_str();
-            if !(text.contains("当地时间") || text.contains("local time")) {
-                continue;
-            }
-            let has_ctx = |at: usize| text[..at].contains("当地时间") || text[..at].contains("local time");
-            for m in clock::find_times(text) {
-                let local = match mention_zone(t, text, &m) {
-                    Some((_, a)) => a.local,
-                    None => m.relative_day && has_ctx(m.span.start),
-                };
-                found += u64::from(local);
-            }
-        }
-        out.count("local-time mentions found", found);
-    }
-
     fn paired(&self, doc: &Document, out: &mut Output<'_>) {
         let t = self.table();
-        let base = doc_date(doc);
+        let mut lazy_base: Option<Option<DocDate>> = None;
         let mut pairs = 0;
         for (si, seg) in doc.segments.iter().enumerate() {
             let text = seg.text.as_str();
@@ -476,7 +478,8 @@ impl TimezoneCheck {
                 if za == zb {
                     continue;
                 }
-                let Some(base) = base else { continue };
+                let own = clock::find_full_dates(text).first().map(|d| DocDate { year: d.1, month: d.2, day: d.3 });
+                let Some(base) = own.or_else(|| *lazy_base.get_or_insert_with(|| doc_date(doc))) else { continue };
                 let both_days = a.day.is_some() && b.day.is_some();
                 let date_of = |m: &TimeMention| {
                     let d = m.day.unwrap_or(base.day);
@@ -523,7 +526,7 @@ impl TimezoneCheck {
 
     fn abbreviations(&self, doc: &Document, out: &mut Output<'_>) {
         let t = self.table();
-        let base = doc_date(doc);
+        let mut lazy_base: Option<Option<DocDate>> = None;
         let mut n = 0;
         for seg in &doc.segments {
             let text = seg.text.as_str();
@@ -531,18 +534,27 @@ impl TimezoneCheck {
             {
                 continue;
             }
+            let candidates: Vec<(TimeMention, Range<usize>, usize, i32)> = clock::find_times(text)
+                .into_iter()
+                .filter_map(|m| {
+                    let (zr, a) = mention_zone(t, text, &m)?;
+                    let (zone, stated) = (a.zone?, a.offset?);
+                    Some((m, zr, zone, stated))
+                })
+                .collect();
+            if candidates.is_empty() {
+                continue;
+            }
             let dates = clock::find_full_dates(text);
-            for m in clock::find_times(text) {
-                let Some((zr, a)) = mention_zone(t, text, &m) else { continue };
-                let (Some(zone), Some(stated)) = (a.zone, a.offset) else { continue };
+            for (m, zr, zone, stated) in candidates {
                 // the mention's date: its own, the nearest full date in the segment, the document's
                 let date = match (m.year, m.month, m.day) {
                     (Some(y), Some(mo), Some(d)) => Some((y, mo, d)),
-                    _ => dates
-                        .iter()
-                        .min_by_key(|d| d.0.start.abs_diff(m.span.start))
-                        .map(|d| (d.1, d.2, d.3))
-                        .or_else(|| base.map(|b| (b.year, b.month, b.day))),
+                    _ => {
+                        dates.iter().min_by_key(|d| d.0.start.abs_diff(m.span.start)).map(|d| (d.1, d.2, d.3)).or_else(
+                            || lazy_base.get_or_insert_with(|| doc_date(doc)).map(|b| (b.year, b.month, b.day)),
+                        )
+                    }
                 };
                 let Some((y, mo, d)) = date else { continue };
                 let Some(dt) = civil(y, mo, d, m.hour24(), m.minute) else { continue };
@@ -591,7 +603,8 @@ impl TimezoneCheck {
                             ("time", &text[m.time.clone()]),
                             ("mention", &text[m.span.clone()]),
                         ];
-                        out.report(doc.file, seg.source_range(m.span.clone()), &vars);
+                        out.report(doc.file, seg.source_range(m.span.clone()), &vars)
+                            .primary_label("a.m./p.m. with a 24-hour time");
                     }
                     continue;
                 };
@@ -601,11 +614,8 @@ impl TimezoneCheck {
                 }
                 let vars =
                     [("part", &text[dpr.clone()]), ("time", &text[m.time.clone()]), ("mention", &text[m.span.clone()])];
-                out.report(doc.file, seg.source_range(m.span.clone()), &vars).label(
-                    doc.file,
-                    seg.source_range(dpr.clone()),
-                    "this part of the day",
-                );
+                out.report(doc.file, seg.source_range(m.span.clone()), &vars)
+                    .primary_label(format!("“{}” with a 24-hour time", &text[dpr.clone()]));
             }
         }
         out.count("day parts checked", n);
@@ -615,7 +625,10 @@ impl TimezoneCheck {
 impl ZoneTable {
     /// An abbreviation for `zone` at `offset` (the one to write instead of a wrong one).
     pub fn right_abbreviation(&self, zone: usize, offset: i32, ascii: bool) -> Option<String> {
-        self.aliases_for(zone, offset).into_iter().find(|n| n.is_ascii() == ascii)
+        self.aliases_for(zone, offset)
+            .into_iter()
+            .find(|n| n.is_ascii() == ascii)
+            .or_else(|| self.fixed_alias(offset).filter(|n| n.is_ascii() == ascii))
     }
 }
 

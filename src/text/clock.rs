@@ -264,7 +264,10 @@ fn ends_with_at<'a>(text: &str, end: usize, words: &[&'a str]) -> Option<&'a str
 
 /// Date attached before byte `end`: `2022年1月5日`, `1月5日`, `5日`, `5号`, `2022-01-05`,
 /// `2022/1/5`, with optional spaces. Returns (start, year, month, day).
-fn date_before(text: &str, end: usize) -> Option<(usize, Option<i16>, Option<i8>, Option<i8>)> {
+/// Where a date starts, and its year, month and day as written.
+type DateAt = (usize, Option<i16>, Option<i8>, Option<i8>);
+
+fn date_before(text: &str, end: usize) -> Option<DateAt> {
     let mut e = end;
     while e > 0 && text.as_bytes()[e - 1] == b' ' {
         e -= 1;
@@ -467,6 +470,14 @@ fn mark_context(text: &str, m: &mut TimeMention) {
     let en_last = en.trim_end().trim_end_matches(" at").trim_end_matches(" about").trim_end_matches(" around");
     let last_word = en_last.rsplit(' ').next().unwrap_or("");
     let tail = text.get(m.span.end..).unwrap_or("").trim_start_matches(' ');
+    if m.day.is_none() && !m.relative_day {
+        // "this afternoon at 3 p.m.", "at 9 a.m. today": the day of the report
+        let upto = tail.find(['.', ',', ';', '。', '，']).unwrap_or(tail.len());
+        let after = tail.get(..upto).unwrap_or("").to_ascii_lowercase();
+        m.relative_day = ["today", "this morning", "this afternoon", "this evening", "tonight"]
+            .iter()
+            .any(|w| en.contains(w) || after.contains(w));
+    }
     m.schedule = m.next_day
         || SCHEDULE_ZH.iter().any(|w| clause.contains(w))
         || SCHEDULE_EN.iter().any(|w| en.contains(w))
@@ -584,7 +595,7 @@ fn zh_time(text: &str, anchor: usize, after: usize) -> Option<TimeMention> {
     if is_dian && !(has_zhong || has_minute || anchored) {
         return None;
     }
-    if !arabic && !(has_minute || anchored || approx || has_zhong) {
+    if !(arabic || has_minute || anchored || approx || has_zhong) {
         return None;
     }
     if is_dian && !arabic && text[end..].starts_with(|c: char| cn_digit(c).is_some()) {
@@ -672,8 +683,9 @@ fn meridiem_time(text: &str, anchor: usize, _after: usize) -> Option<TimeMention
     if !(1..=12).contains(&h) && h < 13 {
         return None;
     }
-    if hs > 0 && matches!(text.as_bytes()[hs - 1], b':' | b'.' | b',' | b'$')
-        || (hs > 0 && text.as_bytes()[hs - 1].is_ascii_alphanumeric())
+    if hs > 0
+        && (matches!(text.as_bytes()[hs - 1], b':' | b'.' | b',' | b'$')
+            || text.as_bytes()[hs - 1].is_ascii_alphanumeric())
     {
         return None;
     }
@@ -687,6 +699,7 @@ fn meridiem_time(text: &str, anchor: usize, _after: usize) -> Option<TimeMention
     m.span = hs..end;
     let head = clause_before(text, hs).to_ascii_lowercase();
     m.approx = head.ends_with("about ") || head.ends_with("around ") || head.ends_with("approximately ");
+
     Some(m)
 }
 
@@ -729,10 +742,10 @@ pub fn parse_stamp(line: &str) -> Option<Stamp> {
 pub fn find_full_dates(text: &str) -> Vec<(Range<usize>, i16, i8, i8)> {
     static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(
-            r"(?x)(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]
-             |\b(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})\b
-             |\b(?P<mn>January|February|March|April|May|June|July|August|September|October|November|December)\s(?P<d3>\d{1,2}),\s(?P<y3>\d{4})\b
-             |\b(?P<d4>\d{1,2})\s(?P<mn4>January|February|March|April|May|June|July|August|September|October|November|December)\s(?P<y4>\d{4})\b",
+            r"(?x)(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>\d{1,2})[日号]
+             |(?-u:\b)(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})(?-u:\b)
+             |(?-u:\b)(?P<mn>January|February|March|April|May|June|July|August|September|October|November|December)\x20(?P<d3>\d{1,2}),\x20(?P<y3>\d{4})(?-u:\b)
+             |(?-u:\b)(?P<d4>\d{1,2})\x20(?P<mn4>January|February|March|April|May|June|July|August|September|October|November|December)\x20(?P<y4>\d{4})(?-u:\b)",
         )
         .expect("valid regex")
     });

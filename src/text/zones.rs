@@ -198,6 +198,15 @@ impl ZoneTable {
             .collect()
     }
 
+    /// A zone word for a fixed offset alone (GMT for +00:00), preferring the shortest.
+    pub fn fixed_alias(&self, offset: i32) -> Option<String> {
+        self.aliases
+            .iter()
+            .filter(|(n, a)| a.zone.is_none() && a.offset == Some(offset) && n.len() >= 3)
+            .map(|(n, _)| n.clone())
+            .min_by_key(|n| (n.chars().count(), n.clone()))
+    }
+
     /// The UTC offset (seconds) of zone `z` at local civil time `dt`.
     pub fn offset_at(&self, z: usize, dt: DateTime) -> Option<i32> {
         let tz = &self.zones[z];
