@@ -450,10 +450,26 @@ impl TimezoneCheck {
         out.count("local-time mentions checked", checked);
     }
 
+    /// The offset of one side of a pair at `dt`: the zone word's, or the place's for a local time.
+    fn side_offset(
+        &self,
+        doc: &Document,
+        si: usize,
+        m: &TimeMention,
+        z: &Alias,
+        dt: DateTime,
+    ) -> Option<(i32, Option<usize>)> {
+        if z.local {
+            local_zone(self.table(), &doc.segments, si, si, m, dt).map(|(o, z)| (o, Some(z)))
+        } else {
+            self.alias_offset(z, dt).map(|o| (o, z.zone))
+        }
+    }
+
     fn paired(&self, doc: &Document, out: &mut Output<'_>) {
         let t = self.table();
         let mut lazy_base: Option<Option<DocDate>> = None;
-        let mut pairs = 0;
+        let (mut pairs, mut local_checked) = (0, 0);
         for (si, seg) in doc.segments.iter().enumerate() {
             let text = seg.text.as_str();
             if !text.contains("时间") && !text.contains("GMT") && !text.contains("UTC") && !text.contains("local time")
@@ -463,49 +479,100 @@ impl TimezoneCheck {
             let ms = clock::find_times(text);
             for w in ms.windows(2) {
                 let (a, b) = (&w[0], &w[1]);
-                let b_start = b.zone_before.as_ref().map_or(b.span.start, |z| {
-                    t.alias_suffix(&text[z.clone()]).map_or(b.span.start, |(i, _)| z.start + i)
-                });
-                let gap = text.get(a.span.end..b_start).unwrap_or("x");
-                let gap_ok = gap.chars().count() <= 2
-                    && gap.chars().all(|c| matches!(c, '（' | '(' | ' ' | '，' | ',' | '即' | '/' | '、'));
-                if !gap_ok || a.future || b.future {
+                let Some((bz, zb)) = mention_zone(t, text, b) else { continue };
+                let b_start = bz.start.min(b.span.start);
+                let Some(gap) = text.get(a.span.end..b_start) else { continue };
+                let mut g = gap.to_string();
+                for word in ["也就是", "相当于", "即", "起", "and", "or"] {
+                    g = g.replace(word, "");
+                }
+                if g.chars().count() > 3 || !g.chars().all(|c| matches!(c, '（' | '(' | ' ' | '，' | ',' | '/' | '、'))
+                {
                     continue;
                 }
-                let (Some((_, za)), Some((_, zb))) = (mention_zone(t, text, a), mention_zone(t, text, b)) else {
-                    continue;
-                };
+                let Some((_, za)) = mention_zone(t, text, a) else { continue };
                 if za == zb {
                     continue;
                 }
-                let own = clock::find_full_dates(text).first().map(|d| DocDate { year: d.1, month: d.2, day: d.3 });
-                let Some(base) = own.or_else(|| *lazy_base.get_or_insert_with(|| doc_date(doc))) else { continue };
-                let both_days = a.day.is_some() && b.day.is_some();
-                let date_of = |m: &TimeMention| {
-                    let d = m.day.unwrap_or(base.day);
-                    civil(m.year.unwrap_or(base.year), m.month.unwrap_or(base.month), d, m.hour24(), m.minute)
+                // A local time whose sentence names places in different zones is not resolved.
+                let ambiguous = |m: &TimeMention, z: &Alias| {
+                    let mut zs = place_zones(t, &doc.segments, si, si, &m.span);
+                    zs.sort_unstable();
+                    zs.dedup();
+                    z.local && zs.len() != 1
                 };
-                let (Some(da), Some(db)) = (date_of(a), date_of(b)) else { continue };
-                let off = |m: &TimeMention, z: &Alias, dt: DateTime| -> Option<(i32, Option<usize>)> {
-                    if z.local {
-                        local_zone(t, &doc.segments, si, si, m, dt).map(|(o, z)| (o, Some(z)))
-                    } else {
-                        self.alias_offset(z, dt).map(|o| (o, z.zone))
-                    }
-                };
-                let (Some((oa, _)), Some((ob, pb))) = (off(a, &za, da), off(b, &zb, db)) else { continue };
-                let (Some(ua), Some(ub)) = (utc_minutes(da, oa), utc_minutes(db, ob)) else { continue };
-                pairs += 1;
-                let diff = if both_days { ub - ua } else { (ub - ua).rem_euclid(1440) };
-                let diff = if both_days { diff } else { diff.min(1440 - diff) };
-                if diff == 0 {
+                if ambiguous(a, &za) || ambiguous(b, &zb) {
                     continue;
                 }
-                let Some(expected) = local_civil(ua, ob) else { continue };
-                let want = if both_days || a.day.is_some() {
-                    hm(expected)
-                } else {
-                    format!("{:02}:{:02}", expected.hour(), expected.minute())
+                // Dates: a full date in the paragraph fixes the year; otherwise any year from
+                // 2000 to 2030 that makes the pair agree clears it (offsets change rarely).
+                let own = clock::find_full_dates(text).first().map(|d| DocDate { year: d.1, month: d.2, day: d.3 });
+                let base = own.or_else(|| *lazy_base.get_or_insert_with(|| doc_date(doc)));
+                let month = a.month.or(b.month).or(base.map(|b| b.month));
+                let years: Vec<i16> = match (a.year.or(b.year), own) {
+                    (Some(y), _) => vec![y],
+                    (None, Some(o)) => vec![o.year],
+                    _ => (2000..=2030).collect(),
+                };
+                let months: Vec<i8> = month.map_or_else(|| (1..=12).collect(), |m| vec![m]);
+                let day_delta = match (a.day, b.day) {
+                    (Some(da), Some(db)) => {
+                        let d = i64::from(db) - i64::from(da);
+                        Some(if d > 1 {
+                            -1
+                        } else if d < -1 {
+                            1
+                        } else {
+                            d
+                        })
+                    }
+                    _ => None,
+                };
+                let mut agree = false;
+                let mut shown: Option<(i32, i32, Option<usize>)> = None;
+                let mut any = false;
+                'cands: for &y in &years {
+                    for &mo in &months {
+                        let day_a = a.day.unwrap_or(15).min(28);
+                        let (Some(da), Some(db)) = (
+                            civil(y, mo, day_a, a.hour24().min(23), a.minute),
+                            civil(y, mo, b.day.unwrap_or(15).min(28), b.hour24().min(23), b.minute),
+                        ) else {
+                            continue;
+                        };
+                        let (Some((oa, _)), Some((ob, pb))) =
+                            (self.side_offset(doc, si, a, &za, da), self.side_offset(doc, si, b, &zb, db))
+                        else {
+                            continue;
+                        };
+                        any = true;
+                        let ta = i64::from(a.hour24()) * 60 + i64::from(a.minute) - i64::from(oa / 60);
+                        let tb = i64::from(b.hour24()) * 60 + i64::from(b.minute) - i64::from(ob / 60);
+                        let diff = match day_delta {
+                            Some(dd) => tb + dd * 1440 - ta,
+                            None => (tb - ta).rem_euclid(1440),
+                        };
+                        if diff == 0 {
+                            agree = true;
+                            break 'cands;
+                        }
+                        if shown.is_none() || (base.is_some_and(|b| b.year == y)) {
+                            shown = Some((oa, ob, pb));
+                        }
+                    }
+                }
+                if !any {
+                    continue;
+                }
+                pairs += 1;
+                local_checked += u64::from(za.local) + u64::from(zb.local);
+                let Some((oa, ob, pb)) = shown.filter(|_| !agree) else { continue };
+                let minutes =
+                    i64::from(a.hour24()) * 60 + i64::from(a.minute) - i64::from(oa / 60) + i64::from(ob / 60);
+                let (dshift, rem) = (minutes.div_euclid(1440), minutes.rem_euclid(1440));
+                let want = match a.day {
+                    Some(d) => format!("{}日{:02}:{:02}", i64::from(d) + dshift, rem / 60, rem % 60),
+                    None => format!("{:02}:{:02}", rem / 60, rem % 60),
                 };
                 let first = format!("{} ({})", &text[a.span.clone()], format_offset(oa));
                 let zone_b =
@@ -522,6 +589,7 @@ impl TimezoneCheck {
             }
         }
         out.count("paired times checked", pairs);
+        out.count("local-time mentions checked", local_checked);
     }
 
     fn abbreviations(&self, doc: &Document, out: &mut Output<'_>) {

@@ -311,6 +311,15 @@ fn date_before(text: &str, end: usize) -> Option<DateAt> {
     Some((start, year, month, Some(d as i8)))
 }
 
+/// A date in brackets ending at `end`: `（3月25日）`, `(25日)`.
+fn bracket_date_before(text: &str, end: usize) -> Option<DateAt> {
+    let head = text.get(..end)?;
+    let inner_end = head.strip_suffix('）').or_else(|| head.strip_suffix(')'))?.len();
+    let (ds, y, mo, d) = date_before(text, inner_end)?;
+    let open = text[..ds].strip_suffix('（').or_else(|| text[..ds].strip_suffix('('))?.len();
+    Some((open, y, mo, d))
+}
+
 fn valid_md(m: i32, d: i32) -> bool {
     (1..=12).contains(&m) && (1..=31).contains(&d)
 }
@@ -332,8 +341,22 @@ fn scan_prefix(text: &str, at: usize, m: &mut TimeMention) -> usize {
         start = s;
         e = s;
     }
-    // （凌晨） in brackets is rare; a date comes next
-    if let Some((ds, y, mo, d)) = date_before(text, e) {
+    // 今天（3月25日）: a relative day explained by a date in brackets
+    if let Some((bs, y, mo, d)) = bracket_date_before(text, e) {
+        m.year = y;
+        m.month = mo;
+        m.day = d;
+        start = bs;
+        e = bs;
+        if let Some(w) = ends_with_at(
+            text,
+            e,
+            &["今天", "今日", "当天", "当日", "昨天", "昨日", "明天", "昨晚", "今晨", "今晚", "当晚"],
+        ) {
+            start = e - w.len();
+            e = start;
+        }
+    } else if let Some((ds, y, mo, d)) = date_before(text, e) {
         m.year = y;
         m.month = mo;
         m.day = d;
@@ -825,6 +848,11 @@ mod tests {
         assert_eq!(one("下午3点半开会").hour24(), 15);
         assert_eq!(one("下午3点半开会").minute, 30);
         assert_eq!(one("2022年1月5日下午3时").year, Some(2022));
+        let t = "北京时间今天（2月9日）上午7时23分，地震发生";
+        let m = one(t);
+        assert_eq!(&t[m.span.clone()], "今天（2月9日）上午7时23分");
+        assert_eq!((m.month, m.day, m.hour24()), (Some(2), Some(9), 7));
+        assert_eq!(&t[m.zone_before.clone().unwrap()], "北京时间");
     }
 
     #[test]
