@@ -83,7 +83,7 @@ impl TimelineCheck {
             return;
         }
         let year = first_year(doc).unwrap_or(2000);
-        let mut keyed: Vec<(usize, i64)> = Vec::new();
+        let mut keyed: Vec<(usize, i64, bool)> = Vec::new();
         let mut last_date: Option<(i16, i8, i8)> = None;
         for (k, e) in es.iter().enumerate() {
             let s = &e.stamp;
@@ -92,13 +92,19 @@ impl TimelineCheck {
                 _ => last_date,
             };
             last_date = date;
-            if let Some((y, m, d)) = date {
-                keyed.push((k, day_key(y, m, d) * 1440 + i64::from(s.hour) * 60 + i64::from(s.minute)));
+            let minutes = i64::from(s.hour) * 60 + i64::from(s.minute);
+            match date {
+                Some((y, m, d)) => keyed.push((k, day_key(y, m, d) * 1440 + minutes, true)),
+                // a blog of times only: one day
+                None => keyed.push((k, minutes, false)),
             }
         }
+        // Time-only stamps more than 12 hours apart cross midnight: compare nothing there.
+        let comparable =
+            |a: &(usize, i64, bool), b: &(usize, i64, bool)| a.2 == b.2 && (a.2 || (a.1 - b.1).abs() <= 720);
         out.count("timestamped entries", keyed.len() as u64);
         let (mut up, mut down) = (0, 0);
-        for w in keyed.windows(2) {
+        for w in keyed.windows(2).filter(|w| comparable(&w[0], &w[1])) {
             match w[1].1.cmp(&w[0].1) {
                 std::cmp::Ordering::Greater => up += 1,
                 std::cmp::Ordering::Less => down += 1,
@@ -109,7 +115,7 @@ impl TimelineCheck {
             return;
         }
         let descending = down > up;
-        for w in keyed.windows(2) {
+        for w in keyed.windows(2).filter(|w| comparable(&w[0], &w[1])) {
             let wrong = if descending { w[1].1 > w[0].1 } else { w[1].1 < w[0].1 };
             if !wrong {
                 continue;

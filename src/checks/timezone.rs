@@ -509,7 +509,10 @@ impl TimezoneCheck {
                 let own = clock::find_full_dates(text).first().map(|d| DocDate { year: d.1, month: d.2, day: d.3 });
                 let base = own.or_else(|| *lazy_base.get_or_insert_with(|| doc_date(doc)));
                 let month = a.month.or(b.month).or(base.map(|b| b.month));
-                let years: Vec<i16> = match (a.year.or(b.year), own) {
+                let years: Vec<i16> = match (
+                    a.year.or(b.year),
+                    own.or_else(|| front_matter_date(doc).map(|d| DocDate { year: d.0, month: d.1, day: d.2 })),
+                ) {
                     (Some(y), _) => vec![y],
                     (None, Some(o)) => vec![o.year],
                     _ => (2000..=2030).collect(),
