@@ -771,6 +771,19 @@ finding = "{finding}"
         assert!(lint_with_rule(&r, "a.txt", "On January 4, 2024, the talks began at 10 a.m. EST.").is_empty());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        #[test]
+        fn blog_like_text_never_panics(body in "[0-9:：时分点日月年当地时间北京莫斯科阿拉木图凌晨下午将至每日（）\n 2022-]{0,80}") {
+            let src = format!("以下均为北京时间\n\n2022年1月5日17:38\n\n{body}\n\n1月5日17:02\n\n{body}");
+            for f in ["event-after-report", "paired-times-disagree", "wrong-abbreviation", "day-part-mismatch"] {
+                for d in lint_with_rule(&rule(f), "a.txt", &src) {
+                    proptest::prop_assert!(src.get(d.primary.range()).is_some());
+                }
+            }
+        }
+    }
+
     #[test]
     fn day_part_conflicts() {
         let r = rule("day-part-mismatch");
