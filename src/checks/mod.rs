@@ -8,6 +8,8 @@ pub mod conversion;
 pub mod pairing;
 pub mod pattern;
 pub mod repetition;
+pub mod timeline;
+pub mod timezone;
 pub mod variants;
 pub mod weekday;
 
@@ -21,7 +23,7 @@ use crate::diagnostic::{Diagnostic, FileId, Fix, Label, Replacement, Severity, S
 use crate::document::Document;
 
 /// The registry, in the order `factlint rules` lists kinds.
-pub static KINDS: &[&KindInfo] = &[&conversion::KIND, &weekday::KIND, &variants::KIND, &repetition::KIND, &pairing::KIND, &pattern::KIND];
+pub static KINDS: &[&KindInfo] = &[&conversion::KIND, &timezone::KIND, &timeline::KIND, &weekday::KIND, &variants::KIND, &repetition::KIND, &pairing::KIND, &pattern::KIND];
 
 /// Looks a kind up by name.
 pub fn kind(name: &str) -> Option<&'static KindInfo> {

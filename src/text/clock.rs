@@ -1,0 +1,933 @@
+//! Clock times and dates in Chinese and English prose, with byte spans: `1月5日17:38`,
+//! `2022-01-05 17:38`, `当地时间1月5日凌晨1时30分`, `当天15时左右`, `十五时`, `下午3点半`,
+//! `3 p.m. local time`, `0900 GMT`. Pure extraction: no zone resolution, no I/O.
+//!
+//! Each [`TimeMention`] carries what surrounds it and matters for its meaning: a zone word
+//! before (`北京时间`, `当地时间`) or after (`GMT`, `local time`, `UTC+5`), a day-part word
+//! (`凌晨`, `下午`), and whether it sits in a schedule or range (`每日23时至次日7时`) or a
+//! future-tense clause (`将于`, `will`), where it names no event time.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// A part of the day named next to a clock time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayPart {
+    /// 凌晨 (small hours), 午夜/半夜 when not midnight itself.
+    Dawn,
+    /// 早上, 早晨, 清晨, 上午.
+    Morning,
+    /// 中午.
+    Noon,
+    /// 下午.
+    Afternoon,
+    /// 傍晚.
+    Dusk,
+    /// 晚上, 晚间, 夜间, 当晚, 晚.
+    Evening,
+    /// 深夜, 夜里.
+    Night,
+}
+
+/// One clock time found in text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeMention {
+    /// The whole mention: date (if attached), day part, hour, minute, `许`/`左右`, am/pm.
+    pub span: Range<usize>,
+    /// Just the hour and minute.
+    pub time: Range<usize>,
+    pub year: Option<i16>,
+    pub month: Option<i8>,
+    pub day: Option<i8>,
+    /// `当天`, `当日`, `同日`, `今天`, `当晚` before it: the day named earlier in the text.
+    pub relative_day: bool,
+    /// `次日`/`翌日` before it: the day after the day named earlier.
+    pub next_day: bool,
+    /// The hour as written (0–24).
+    pub hour: i8,
+    pub minute: i8,
+    pub day_part: Option<(DayPart, Range<usize>)>,
+    /// `Some(true)` for p.m., `Some(false)` for a.m.
+    pub pm: Option<bool>,
+    /// A run of Han characters ending in `时间` right before the mention (`据…当地时间`); the
+    /// zone word is one of its suffixes.
+    pub zone_before: Option<Range<usize>>,
+    /// A zone word right after the time: `GMT`, `UTC+5`, `EST`, `local time`, `Moscow time`.
+    pub zone_after: Option<Range<usize>>,
+    /// `许`, `左右`, `前后`, `about`, `around`.
+    pub approx: bool,
+    /// A future-tense clause (`将`, `将于`, `计划`, `预计`, `will`, `is due to`).
+    pub future: bool,
+    /// A schedule, a range or a bound rather than an event (`每日`, `至`, `到`, `前`,
+    /// `until`, `from`, `daily`, `curfew`).
+    pub schedule: bool,
+}
+
+impl TimeMention {
+    /// The hour on a 24-hour clock (0–24) after day part and am/pm.
+    pub fn hour24(&self) -> i8 {
+        let h = self.hour;
+        if let Some(pm) = self.pm {
+            return match (pm, h) {
+                (true, 1..=11) => h + 12,
+                (false, 12) => 0,
+                _ => h,
+            };
+        }
+        match self.day_part.as_ref().map(|d| d.0) {
+            Some(DayPart::Afternoon | DayPart::Dusk | DayPart::Evening) if (1..=11).contains(&h) => h + 12,
+            Some(DayPart::Noon) if (1..=4).contains(&h) => h + 12,
+            Some(DayPart::Night) if (7..=11).contains(&h) => h + 12,
+            Some(DayPart::Dawn) if h == 12 => 0,
+            _ => h,
+        }
+    }
+
+    /// Whether the day-part word (or am/pm) cannot name the hour as written: `凌晨15时`,
+    /// `上午14时`, `晚上15时`, `15 p.m.`.
+    pub fn day_part_conflict(&self) -> bool {
+        let h = self.hour;
+        if self.pm.is_some() {
+            return h >= 13;
+        }
+        match self.day_part.as_ref().map(|d| d.0) {
+            Some(DayPart::Dawn | DayPart::Morning) => (13..=23).contains(&h),
+            Some(DayPart::Noon) => (15..=23).contains(&h),
+            Some(DayPart::Afternoon) => (20..=23).contains(&h),
+            Some(DayPart::Evening) => (13..=16).contains(&h),
+            _ => false,
+        }
+    }
+}
+
+/// A timestamp line that opens a live-blog entry: `1月5日17:38`, `2022-01-05 17:38`,
+/// `2022年1月5日 17:38`, `17:38`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub year: Option<i16>,
+    pub month: Option<i8>,
+    pub day: Option<i8>,
+    pub hour: i8,
+    pub minute: i8,
+}
+
+const ANCHORS: &[&str] = &["时", "点", ":", "：", "a.m", "p.m", "A.M", "P.M", "am", "pm", "AM", "PM", "GMT", "UTC"];
+
+static ANCHOR_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(ANCHORS).expect("valid anchors")
+});
+
+/// English zone words that may follow a time (abbreviations are checked with word bounds).
+const ZONE_TOKENS: &[&str] = &[
+    "GMT", "UTC", "BST", "CET", "CEST", "EET", "EEST", "WET", "WEST", "MSK", "IST", "JST", "KST", "HKT", "SGT", "AEST",
+    "AEDT", "ACST", "ACDT", "AWST", "NZST", "NZDT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST",
+    "AKDT", "HST", "ET", "CT", "MT", "PT", "ALMT", "AQTT", "PKT", "WIB", "ICT", "PHT", "SAST", "EAT", "WAT", "CAT",
+    "BRT", "ART", "Z",
+];
+
+const DAY_PARTS: &[(&str, DayPart)] = &[
+    ("凌晨", DayPart::Dawn),
+    ("午夜", DayPart::Dawn),
+    ("半夜", DayPart::Dawn),
+    ("清晨", DayPart::Morning),
+    ("早晨", DayPart::Morning),
+    ("早上", DayPart::Morning),
+    ("上午", DayPart::Morning),
+    ("今晨", DayPart::Morning),
+    ("中午", DayPart::Noon),
+    ("下午", DayPart::Afternoon),
+    ("傍晚", DayPart::Dusk),
+    ("晚上", DayPart::Evening),
+    ("晚间", DayPart::Evening),
+    ("夜间", DayPart::Evening),
+    ("当晚", DayPart::Evening),
+    ("今晚", DayPart::Evening),
+    ("深夜", DayPart::Night),
+    ("夜里", DayPart::Night),
+    ("晚", DayPart::Evening),
+    ("早", DayPart::Morning),
+];
+
+fn cn_digit(c: char) -> Option<i32> {
+    Some(match c {
+        '零' | '〇' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        '十' => 10,
+        _ => return None,
+    })
+}
+
+/// Value of a Chinese numeral below 100 (`十五`, `二十三`, `零五`), or `None`.
+pub fn chinese_number(s: &str) -> Option<i32> {
+    let mut total = 0;
+    let mut cur: Option<i32> = None;
+    let mut seen_ten = false;
+    for c in s.chars() {
+        let d = cn_digit(c)?;
+        if d == 10 {
+            if seen_ten {
+                return None;
+            }
+            seen_ten = true;
+            total += cur.unwrap_or(1) * 10;
+            cur = None;
+        } else {
+            if cur.is_some() && d != 0 && !seen_ten {
+                // 零五 is 5, 二三 is not a number
+                if cur != Some(0) {
+                    return None;
+                }
+            }
+            cur = Some(d);
+        }
+    }
+    Some(total + cur.unwrap_or(0))
+}
+
+fn prev_char(text: &str, at: usize) -> Option<(usize, char)> {
+    text.get(..at)?.char_indices().next_back()
+}
+
+fn next_char(text: &str, at: usize) -> Option<char> {
+    text.get(at..)?.chars().next()
+}
+
+/// Start of the run of ASCII digits ending at `end` (at most `max` digits), if any.
+fn digits_before(text: &str, end: usize, max: usize) -> Option<(usize, i32)> {
+    let b = text.as_bytes();
+    let mut s = end;
+    while s > 0 && b[s - 1].is_ascii_digit() && end - s <= max {
+        s -= 1;
+    }
+    if s == end || end - s > max {
+        return None;
+    }
+    text[s..end].parse().ok().map(|v| (s, v))
+}
+
+fn digits_after(text: &str, start: usize, max: usize) -> Option<(usize, i32)> {
+    let b = text.as_bytes();
+    let mut e = start;
+    while e < b.len() && b[e].is_ascii_digit() && e - start <= max {
+        e += 1;
+    }
+    if e == start || e - start > max {
+        return None;
+    }
+    text[start..e].parse().ok().map(|v| (e, v))
+}
+
+fn cn_number_before(text: &str, end: usize, max_chars: usize) -> Option<(usize, i32)> {
+    let mut s = end;
+    let mut n = 0;
+    while let Some((i, c)) = prev_char(text, s) {
+        if cn_digit(c).is_none() || n == max_chars {
+            break;
+        }
+        s = i;
+        n += 1;
+    }
+    if s == end {
+        return None;
+    }
+    chinese_number(&text[s..end]).map(|v| (s, v))
+}
+
+fn cn_number_after(text: &str, start: usize, max_chars: usize) -> Option<(usize, i32)> {
+    let mut e = start;
+    for (n, c) in text[start..].chars().enumerate() {
+        if cn_digit(c).is_none() || n == max_chars {
+            break;
+        }
+        e += c.len_utf8();
+    }
+    if e == start {
+        return None;
+    }
+    chinese_number(&text[start..e]).map(|v| (e, v))
+}
+
+fn ends_with_at<'a>(text: &str, end: usize, words: &[&'a str]) -> Option<&'a str> {
+    let head = text.get(..end)?;
+    words.iter().copied().find(|w| head.ends_with(w))
+}
+
+/// Date attached before byte `end`: `2022年1月5日`, `1月5日`, `5日`, `5号`, `2022-01-05`,
+/// `2022/1/5`, with optional spaces. Returns (start, year, month, day).
+/// Where a date starts, and its year, month and day as written.
+type DateAt = (usize, Option<i16>, Option<i8>, Option<i8>);
+
+fn date_before(text: &str, end: usize) -> Option<DateAt> {
+    let mut e = end;
+    while e > 0 && text.as_bytes()[e - 1] == b' ' {
+        e -= 1;
+    }
+    // ISO-like 2022-01-05 / 2022/1/5
+    if let Some((ds, d)) = digits_before(text, e, 2)
+        && ds > 0
+        && matches!(text.as_bytes()[ds - 1], b'-' | b'/')
+    {
+        let sep = text.as_bytes()[ds - 1];
+        if let Some((ms, m)) = digits_before(text, ds - 1, 2)
+            && ms > 0
+            && text.as_bytes()[ms - 1] == sep
+            && let Some((ys, y)) = digits_before(text, ms - 1, 4)
+            && ms - 1 - ys == 4
+            && valid_md(m, d)
+        {
+            return Some((ys, Some(y as i16), Some(m as i8), Some(d as i8)));
+        }
+    }
+    let day_end = if text[..e].ends_with('日') || text[..e].ends_with('号') { e - 3 } else { return None };
+    let (ds, d) = digits_before(text, day_end, 2)?;
+    if !(1..=31).contains(&d) {
+        return None;
+    }
+    let (mut start, mut month, mut year) = (ds, None, None);
+    if text[..ds].ends_with('月')
+        && let Some((ms, m)) = digits_before(text, ds - 3, 2)
+        && (1..=12).contains(&m)
+    {
+        start = ms;
+        month = Some(m as i8);
+        if text[..ms].ends_with('年')
+            && let Some((ys, y)) = digits_before(text, ms - 3, 4)
+            && ms - 3 - ys == 4
+        {
+            start = ys;
+            year = Some(y as i16);
+        }
+    }
+    Some((start, year, month, Some(d as i8)))
+}
+
+/// A date in brackets ending at `end`: `（3月25日）`, `(25日)`.
+fn bracket_date_before(text: &str, end: usize) -> Option<DateAt> {
+    let head = text.get(..end)?;
+    let inner_end = head.strip_suffix('）').or_else(|| head.strip_suffix(')'))?.len();
+    let (ds, y, mo, d) = date_before(text, inner_end)?;
+    let open = text[..ds].strip_suffix('（').or_else(|| text[..ds].strip_suffix('('))?.len();
+    Some((open, y, mo, d))
+}
+
+fn valid_md(m: i32, d: i32) -> bool {
+    (1..=12).contains(&m) && (1..=31).contains(&d)
+}
+
+/// Scans the prefix before a time (at byte `at`) for day part, date, relative-day words and a
+/// zone word; fills them into `m` and returns the mention's new start.
+fn scan_prefix(text: &str, at: usize, m: &mut TimeMention) -> usize {
+    let mut start = at;
+    let mut e = at;
+    // day part may sit before or after the date: 5日凌晨1时 / 凌晨5日? (only the former)
+    let dp_words: Vec<&str> = DAY_PARTS.iter().map(|d| d.0).collect();
+    if let Some(w) = ends_with_at(text, e, &dp_words) {
+        let part = DAY_PARTS.iter().find(|d| d.0 == w).map(|d| d.1).unwrap_or(DayPart::Evening);
+        let s = e - w.len();
+        m.day_part = Some((part, s..e));
+        if matches!(w, "当晚" | "今晚" | "今晨") {
+            m.relative_day = true;
+        }
+        start = s;
+        e = s;
+    }
+    // 今天（3月25日）: a relative day explained by a date in brackets
+    if let Some((bs, y, mo, d)) = bracket_date_before(text, e) {
+        m.year = y;
+        m.month = mo;
+        m.day = d;
+        start = bs;
+        e = bs;
+        if let Some(w) = ends_with_at(
+            text,
+            e,
+            &["今天", "今日", "当天", "当日", "昨天", "昨日", "明天", "昨晚", "今晨", "今晚", "当晚"],
+        ) {
+            start = e - w.len();
+            e = start;
+        }
+    } else if let Some((ds, y, mo, d)) = date_before(text, e) {
+        m.year = y;
+        m.month = mo;
+        m.day = d;
+        start = ds;
+        e = ds;
+    } else if let Some(w) = ends_with_at(text, e, &["当天", "当日", "同日", "同一天", "今天", "今日", "当地时间当天"])
+    {
+        m.relative_day = true;
+        start = e - w.len();
+        e = start;
+    } else if let Some(w) = ends_with_at(text, e, &["次日", "翌日", "第二天"]) {
+        m.next_day = true;
+        start = e - w.len();
+        e = start;
+    }
+    // Zone word: Han run ending in 时间, allowing one space.
+    let mut z = e;
+    if z > 0 && text.as_bytes()[z - 1] == b' ' {
+        z -= 1;
+    }
+    if text[..z].ends_with("时间") {
+        let mut s = z - "时间".len();
+        let mut n = 0;
+        while let Some((i, c)) = prev_char(text, s) {
+            if !crate::text::chars::is_han(c) || n >= 8 {
+                break;
+            }
+            s = i;
+            n += 1;
+        }
+        if n > 0 {
+            m.zone_before = Some(s..z);
+        }
+    }
+    start
+}
+
+/// English zone word after byte `at` (one optional space): `GMT`, `UTC+5`, `EST`, `local time`,
+/// `Moscow time`, `(GMT)`.
+fn zone_after(text: &str, at: usize) -> Option<Range<usize>> {
+    let rest = text.get(at..)?;
+    let trimmed = rest.trim_start_matches([' ', '(']);
+    let off = at + (rest.len() - trimmed.len());
+    if rest.len() - trimmed.len() > 2 {
+        return None;
+    }
+    let lower_starts =
+        |w: &str| trimmed.len() >= w.len() && trimmed.as_bytes()[..w.len()].eq_ignore_ascii_case(w.as_bytes());
+    if lower_starts("local time") {
+        return Some(off..off + "local time".len());
+    }
+    let word_len = trimmed.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+    if word_len == 0 {
+        return None;
+    }
+    let word = &trimmed[..word_len];
+    if ZONE_TOKENS.contains(&word) {
+        let mut end = off + word_len;
+        // UTC+5, GMT+05:30
+        let b = text.as_bytes();
+        if matches!(word, "UTC" | "GMT") && end < b.len() && matches!(b[end], b'+' | b'-') {
+            let mut e = end + 1;
+            while e < b.len() && (b[e].is_ascii_digit() || b[e] == b':') && e - end <= 5 {
+                e += 1;
+            }
+            if e > end + 1 {
+                end = e;
+            }
+        }
+        if end < b.len() && b[end].is_ascii_alphanumeric() {
+            return None;
+        }
+        return Some(off..end);
+    }
+    // "Moscow time", "Beijing time"
+    if word.as_bytes()[0].is_ascii_uppercase() && trimmed[word_len..].starts_with(" time") {
+        let end = off + word_len + " time".len();
+        if text.as_bytes().get(end).is_none_or(|b| !b.is_ascii_alphanumeric()) {
+            return Some(off..end);
+        }
+    }
+    None
+}
+
+/// Chinese and English words that make the clause future tense.
+const FUTURE_ZH: &[&str] = &["将", "计划", "预计", "拟", "定于", "准备", "届时", "要在", "预定", "预期"];
+const FUTURE_EN: &[&str] = &[
+    "will ",
+    "would ",
+    "is due",
+    "are due",
+    "scheduled",
+    "expected to",
+    "plans to",
+    "planned",
+    "is set to",
+    "shall ",
+    "'ll ",
+];
+/// Words anywhere in the clause before a time that make it part of a schedule.
+const SCHEDULE_ZH: &[&str] =
+    &["每日", "每天", "每晚", "每周", "每逢", "每隔", "从", "宵禁", "期间", "营业", "开放", "截至", "直至"];
+const SCHEDULE_EN: &[&str] = &["every", "daily", "nightly", "curfew", "each ", "opens", "closes", "between", "from "];
+/// Words right before a time that make it a bound or the end of a range.
+const BOUND_ZH: &[&str] = &["至", "到", "直到", "自", "起", "~", "～", "—", "-", "–"];
+const BOUND_EN: &[&str] = &["until", "till", "by", "before", "after", "to", "through", "since", "-", "–"];
+/// Words right after a time that make it the start of a range or a bound.
+const AFTER_SCHEDULE: &[&str] = &[
+    "至", "到", "～", "~", "—", "-", "–", "前", "以前", "之前", "后", "以后", "之后", "以来", "to ", "until", "and ",
+    "till",
+];
+
+/// The clause before byte `at`: back to the last sentence or clause mark, at most ~90 bytes.
+fn clause_before(text: &str, at: usize) -> &str {
+    let mut s = at.saturating_sub(90);
+    while !text.is_char_boundary(s) {
+        s += 1;
+    }
+    let head = &text[s..at];
+    match head.rfind(['。', '；', '！', '？', '\n', ';', '!', '?', '，', ',']) {
+        Some(i) => {
+            let c = head[i..].chars().next().map_or(1, char::len_utf8);
+            &head[i + c..]
+        }
+        None => head,
+    }
+}
+
+fn mark_context(text: &str, m: &mut TimeMention) {
+    let clause = clause_before(text, m.span.start);
+    let en = clause.to_ascii_lowercase();
+    m.future = FUTURE_ZH.iter().any(|w| clause.contains(w)) || FUTURE_EN.iter().any(|w| en.contains(w));
+    let zh_last = clause.trim_end();
+    let en_last = en.trim_end().trim_end_matches(" at").trim_end_matches(" about").trim_end_matches(" around");
+    let last_word = en_last.rsplit(' ').next().unwrap_or("");
+    let tail = text.get(m.span.end..).unwrap_or("").trim_start_matches(' ');
+    if m.day.is_none() && !m.relative_day {
+        // "this afternoon at 3 p.m.", "at 9 a.m. today": the day of the report
+        let upto = tail.find(['.', ',', ';', '。', '，']).unwrap_or(tail.len());
+        let after = tail.get(..upto).unwrap_or("").to_ascii_lowercase();
+        m.relative_day = ["today", "this morning", "this afternoon", "this evening", "tonight"]
+            .iter()
+            .any(|w| en.contains(w) || after.contains(w));
+    }
+    m.schedule = m.next_day
+        || SCHEDULE_ZH.iter().any(|w| clause.contains(w))
+        || SCHEDULE_EN.iter().any(|w| en.contains(w))
+        || BOUND_ZH.iter().any(|w| zh_last.ends_with(w))
+        || BOUND_EN.contains(&last_word)
+        || AFTER_SCHEDULE.iter().any(|w| tail.starts_with(w));
+}
+
+/// Every clock time in `text`, in order, without overlaps.
+pub fn find_times(text: &str) -> Vec<TimeMention> {
+    let mut out: Vec<TimeMention> = Vec::new();
+    for a in ANCHOR_AC.find_iter(text) {
+        if out.last().is_some_and(|l| a.start() < l.span.end) {
+            continue;
+        }
+        let found = match &text[a.range()] {
+            "时" | "点" => zh_time(text, a.start(), a.end()),
+            ":" | "：" => colon_time(text, a.start(), a.end()),
+            "GMT" | "UTC" => four_digit_time(text, a.start()),
+            _ => meridiem_time(text, a.start(), a.end()),
+        };
+        if let Some(mut m) = found {
+            if out.last().is_some_and(|l| m.span.start < l.span.end) {
+                continue;
+            }
+            mark_context(text, &mut m);
+            out.push(m);
+        }
+    }
+    out
+}
+
+fn blank(hour: i32, minute: i32, time: Range<usize>) -> TimeMention {
+    TimeMention {
+        span: time.clone(),
+        time,
+        year: None,
+        month: None,
+        day: None,
+        relative_day: false,
+        next_day: false,
+        hour: hour as i8,
+        minute: minute as i8,
+        day_part: None,
+        pm: None,
+        zone_before: None,
+        zone_after: None,
+        approx: false,
+        future: false,
+        schedule: false,
+    }
+}
+
+/// `15时`, `十五时三十分`, `凌晨1时许`, `下午3点半`, `8点钟`.
+fn zh_time(text: &str, anchor: usize, after: usize) -> Option<TimeMention> {
+    let is_dian = &text[anchor..after] == "点";
+    if let Some(c) = next_char(text, after)
+        && matches!(c, '间' | '期' | '代' | '候' | '速' | '差' | '区' | '刻' | '节' | '光' | '机' | '段' | '点')
+    {
+        return None;
+    }
+    let (hs, h, arabic) = match digits_before(text, anchor, 2) {
+        Some((s, v)) => (s, v, true),
+        None => {
+            let (s, v) = cn_number_before(text, anchor, 3)?;
+            (s, v, false)
+        }
+    };
+    if !(0..=24).contains(&h) {
+        return None;
+    }
+    if let Some((_, c)) = prev_char(text, hs)
+        && (c.is_ascii_digit()
+            || matches!(c, '.' | '第' | '每' | '个' | '几' | '多' | '半' | '年' | '/' | '：' | ':')
+            || (arabic && cn_digit(c).is_some()))
+    {
+        return None;
+    }
+    // minutes
+    let mut end = after;
+    let mut minute = 0;
+    let mut has_minute = false;
+    let mut has_zhong = false;
+    if text[end..].starts_with("钟") {
+        end += "钟".len();
+        has_zhong = true;
+    }
+    if text[end..].starts_with('半') {
+        end += '半'.len_utf8();
+        minute = 30;
+        has_minute = true;
+    } else if let Some((e, v)) = digits_after(text, end, 2).or_else(|| cn_number_after(text, end, 3))
+        && text[e..].starts_with('分')
+        && (0..60).contains(&v)
+    {
+        minute = v;
+        end = e + '分'.len_utf8();
+        has_minute = true;
+        if text[end..].starts_with('钟') {
+            // 15分钟 after an hour is still the minute: 8时15分钟 is rare; keep the span tight.
+        }
+    }
+    let time_end = end;
+    let mut m = blank(h, minute, hs..time_end);
+    let start = scan_prefix(text, hs, &mut m);
+    let mut approx = false;
+    for w in ["许", "左右", "前后", "多"] {
+        if text[end..].starts_with(w) {
+            end += w.len();
+            approx = true;
+            break;
+        }
+    }
+    let anchored = m.day_part.is_some() || m.day.is_some() || m.relative_day || m.zone_before.is_some();
+    if is_dian && !(has_zhong || has_minute || anchored) {
+        return None;
+    }
+    if !(arabic || has_minute || anchored || approx || has_zhong) {
+        return None;
+    }
+    if is_dian && !arabic && text[end..].starts_with(|c: char| cn_digit(c).is_some()) {
+        return None; // 三点五 is a decimal
+    }
+    m.approx = approx;
+    m.span = start..end;
+    Some(m)
+}
+
+/// `17:38`, `1月5日17:38`, `2022-01-05 17:38`, `9:30 a.m.`, `15:00 GMT`.
+fn colon_time(text: &str, anchor: usize, after: usize) -> Option<TimeMention> {
+    let (hs, h) = digits_before(text, anchor, 2)?;
+    let (me, mi) = digits_after(text, after, 2)?;
+    if me - after != 2 || !(0..=24).contains(&h) || !(0..60).contains(&mi) {
+        return None;
+    }
+    if let Some((_, c)) = prev_char(text, hs)
+        && (c.is_ascii_digit() || matches!(c, ':' | '：' | '.' | '比'))
+    {
+        return None;
+    }
+    let mut end = me;
+    // seconds
+    if text[end..].starts_with(':')
+        && let Some((se, _)) = digits_after(text, end + 1, 2)
+        && se - end == 3
+    {
+        end = se;
+    }
+    if next_char(text, end).is_some_and(|c| c.is_ascii_digit() || c == ':' || c == '：') {
+        return None; // 3:1:2 or a ratio
+    }
+    let mut m = blank(h, mi, hs..end);
+    let start = scan_prefix(text, hs, &mut m);
+    if let Some((pm, e)) = meridiem_after(text, end) {
+        m.pm = Some(pm);
+        end = e;
+    }
+    if let Some(z) = zone_after(text, end) {
+        end = z.end;
+        m.zone_after = Some(z);
+    }
+    m.span = start..end;
+    Some(m)
+}
+
+/// ` a.m.`, `pm`, `P.M.` after byte `at` (one optional space); (is_pm, end).
+fn meridiem_after(text: &str, at: usize) -> Option<(bool, usize)> {
+    let rest = text.get(at..)?;
+    let t = rest.strip_prefix(' ').unwrap_or(rest);
+    let off = at + rest.len() - t.len();
+    let b = t.as_bytes();
+    if b.len() < 2 {
+        return None;
+    }
+    let pm = match b[0].to_ascii_lowercase() {
+        b'a' => false,
+        b'p' => true,
+        _ => return None,
+    };
+    let (len, ok) = if b[1] == b'.' && b.len() >= 3 && b[2].eq_ignore_ascii_case(&b'm') {
+        (if b.get(3) == Some(&b'.') { 4 } else { 3 }, true)
+    } else if b[1].eq_ignore_ascii_case(&b'm') {
+        (2, true)
+    } else {
+        (0, false)
+    };
+    if !ok {
+        return None;
+    }
+    if b.get(len).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some((pm, off + len))
+}
+
+/// `3 p.m.`, `3pm`, `10:30 a.m.` (the colon form is found from the colon).
+fn meridiem_time(text: &str, anchor: usize, _after: usize) -> Option<TimeMention> {
+    let mut e = anchor;
+    if e > 0 && text.as_bytes()[e - 1] == b' ' {
+        e -= 1;
+    }
+    let (hs, h) = digits_before(text, e, 2)?;
+    if !(1..=12).contains(&h) && h < 13 {
+        return None;
+    }
+    if hs > 0
+        && (matches!(text.as_bytes()[hs - 1], b':' | b'.' | b',' | b'$')
+            || text.as_bytes()[hs - 1].is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let (pm, mut end) = meridiem_after(text, e)?;
+    let mut m = blank(h, 0, hs..end);
+    m.pm = Some(pm);
+    if let Some(z) = zone_after(text, end) {
+        end = z.end;
+        m.zone_after = Some(z);
+    }
+    m.span = hs..end;
+    let head = clause_before(text, hs).to_ascii_lowercase();
+    m.approx = head.ends_with("about ") || head.ends_with("around ") || head.ends_with("approximately ");
+
+    Some(m)
+}
+
+/// `0900 GMT`, `1500 UTC` (four digits right before the zone word).
+fn four_digit_time(text: &str, anchor: usize) -> Option<TimeMention> {
+    let e = if anchor > 0 && text.as_bytes()[anchor - 1] == b' ' { anchor - 1 } else { anchor };
+    let (hs, v) = digits_before(text, e, 4)?;
+    if e - hs != 4 || (hs > 0 && text.as_bytes()[hs - 1].is_ascii_alphanumeric()) {
+        return None;
+    }
+    let (h, mi) = (v / 100, v % 100);
+    if h > 24 || mi > 59 {
+        return None;
+    }
+    let z = zone_after(text, e)?;
+    let mut m = blank(h, mi, hs..e);
+    m.span = hs..z.end;
+    m.zone_after = Some(z);
+    Some(m)
+}
+
+/// A line that is nothing but a timestamp (an entry heading of a live blog).
+pub fn parse_stamp(line: &str) -> Option<Stamp> {
+    let t = line.trim().trim_matches(|c: char| matches!(c, '*' | '#' | '【' | '】' | '[' | ']')).trim();
+    if t.is_empty() || t.len() > 40 {
+        return None;
+    }
+    let ms = find_times(t);
+    let m = ms.first()?;
+    if ms.len() != 1 || m.span != (0..t.len()) || m.zone_before.is_some() || m.day_part.is_some() || m.approx {
+        return None;
+    }
+    if !t[m.time.clone()].contains([':', '：']) {
+        return None;
+    }
+    Some(Stamp { year: m.year, month: m.month, day: m.day, hour: m.hour, minute: m.minute })
+}
+
+/// Full dates (`2022年1月5日`, `2022-01-05`, `January 5, 2022`, `5 January 2022`) with spans.
+pub fn find_full_dates(text: &str) -> Vec<(Range<usize>, i16, i8, i8)> {
+    static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?x)(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>\d{1,2})[日号]
+             |(?-u:\b)(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})(?-u:\b)
+             |(?-u:\b)(?P<mn>January|February|March|April|May|June|July|August|September|October|November|December)\x20(?P<d3>\d{1,2}),\x20(?P<y3>\d{4})(?-u:\b)
+             |(?-u:\b)(?P<d4>\d{1,2})\x20(?P<mn4>January|February|March|April|May|June|July|August|September|October|November|December)\x20(?P<y4>\d{4})(?-u:\b)",
+        )
+        .expect("valid regex")
+    });
+    let mut out = Vec::new();
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
+    for c in RE.captures_iter(text) {
+        let get = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i32>().ok());
+        let month_name = |n: &str| {
+            c.name(n).map(|m| {
+                [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ]
+                .iter()
+                .position(|x| *x == m.as_str())
+                .map_or(0, |p| p as i32 + 1)
+            })
+        };
+        let (y, mo, d) = if let Some(y) = get("y") {
+            (y, get("m"), get("d"))
+        } else if let Some(y) = get("y2") {
+            (y, get("m2"), get("d2"))
+        } else if let Some(y) = get("y3") {
+            (y, month_name("mn"), get("d3"))
+        } else {
+            (get("y4").unwrap_or(0), month_name("mn4"), get("d4"))
+        };
+        if let (Some(mo), Some(d)) = (mo, d)
+            && (1000..=9999).contains(&y)
+            && valid_md(mo, d)
+        {
+            let r = c.get(0).map_or(0..0, |m| m.range());
+            out.push((r, y as i16, mo as i8, d as i8));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> TimeMention {
+        let v = find_times(text);
+        assert_eq!(v.len(), 1, "{text}: {v:?}");
+        v.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn chinese_forms() {
+        let t = "据报道，当天15时左右，抗议者冲进大楼。";
+        let m = one(t);
+        assert_eq!(&t[m.span.clone()], "当天15时左右");
+        assert!(m.relative_day && m.approx && m.hour == 15);
+
+        let t = "当地时间1月5日凌晨1时30分，总统宣布。";
+        let m = one(t);
+        assert_eq!(&t[m.span.clone()], "1月5日凌晨1时30分");
+        assert_eq!((m.month, m.day, m.hour24(), m.minute), (Some(1), Some(5), 1, 30));
+        assert_eq!(&t[m.zone_before.clone().unwrap()], "当地时间");
+
+        let m = one("晚上十五时发生爆炸");
+        assert_eq!(m.hour, 15);
+        assert!(m.day_part_conflict());
+        assert_eq!(one("下午3点半开会").hour24(), 15);
+        assert_eq!(one("下午3点半开会").minute, 30);
+        assert_eq!(one("2022年1月5日下午3时").year, Some(2022));
+        let t = "北京时间今天（2月9日）上午7时23分，地震发生";
+        let m = one(t);
+        assert_eq!(&t[m.span.clone()], "今天（2月9日）上午7时23分");
+        assert_eq!((m.month, m.day, m.hour24()), (Some(2), Some(9), 7));
+        assert_eq!(&t[m.zone_before.clone().unwrap()], "北京时间");
+    }
+
+    #[test]
+    fn not_times() {
+        for t in
+            ["一时间难以判断", "同时宣布", "5个小时", "3点建议", "增长3点5个百分点", "比分3:1", "第3时段", "盛极一时"]
+        {
+            assert!(find_times(t).is_empty(), "{t}: {:?}", find_times(t));
+        }
+    }
+
+    #[test]
+    fn schedules_and_future() {
+        let t = "每日23时至次日7时实行宵禁";
+        let v = find_times(t);
+        assert_eq!(v.len(), 2);
+        assert!(v.iter().all(|m| m.schedule));
+        let t = "措施持续至1月19日0时。";
+        assert!(one(t).schedule);
+        assert!(one("他将于当天15时发表讲话").future);
+        assert!(one("The minister will speak at 3 p.m. local time.").future);
+    }
+
+    #[test]
+    fn english_forms() {
+        let t = "The blast came at 3 p.m. local time (0900 GMT) on Monday.";
+        let v = find_times(t);
+        assert_eq!(v.len(), 2);
+        assert_eq!(&t[v[0].span.clone()], "3 p.m. local time");
+        assert_eq!(v[0].hour24(), 15);
+        assert_eq!(&t[v[1].span.clone()], "0900 GMT");
+        assert_eq!(&t[v[1].zone_after.clone().unwrap()], "GMT");
+        let t = "at 10:30 a.m. EST on 4 July";
+        let m = one(t);
+        assert_eq!(&t[m.span.clone()], "10:30 a.m. EST");
+        assert!(find_times("the name game, I am here").is_empty());
+    }
+
+    #[test]
+    fn stamps() {
+        assert_eq!(parse_stamp("1月5日17:38").map(|s| (s.month, s.hour, s.minute)), Some((Some(1), 17, 38)));
+        assert_eq!(parse_stamp("2022-01-05 17:38").and_then(|s| s.year), Some(2022));
+        assert!(parse_stamp("17:38").is_some());
+        assert!(parse_stamp("当天15时左右，抗议者冲进大楼").is_none());
+        assert!(parse_stamp("1月5日").is_none());
+    }
+
+    #[test]
+    fn numerals() {
+        assert_eq!(chinese_number("十五"), Some(15));
+        assert_eq!(chinese_number("二十三"), Some(23));
+        assert_eq!(chinese_number("零五"), Some(5));
+        assert_eq!(chinese_number("二三"), None);
+    }
+
+    #[test]
+    fn full_dates() {
+        let d = find_full_dates("自2022年1月1日起，and on January 5, 2024 and 2024-03-01.");
+        assert_eq!(
+            d.iter().map(|x| (x.1, x.2, x.3)).collect::<Vec<_>>(),
+            vec![(2022, 1, 1), (2024, 1, 5), (2024, 3, 1)]
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn never_panics_and_spans_on_boundaries(s in "[0-9０-９:：时点分半许左右当天地间北京凌晨下午晚上将至每日 ap.mGMTUTClocaltime十五二三年月日号-]{0,40}") {
+            for m in find_times(&s) {
+                proptest::prop_assert!(s.is_char_boundary(m.span.start) && s.is_char_boundary(m.span.end));
+                proptest::prop_assert!(m.span.start <= m.time.start && m.time.end <= m.span.end);
+                proptest::prop_assert!(m.hour <= 24 && m.minute < 60);
+            }
+            let _ = parse_stamp(&s);
+            let _ = find_full_dates(&s);
+        }
+    }
+}
