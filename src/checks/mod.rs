@@ -23,7 +23,16 @@ use crate::diagnostic::{Diagnostic, FileId, Fix, Label, Replacement, Severity, S
 use crate::document::Document;
 
 /// The registry, in the order `factlint rules` lists kinds.
-pub static KINDS: &[&KindInfo] = &[&conversion::KIND, &timezone::KIND, &timeline::KIND, &weekday::KIND, &variants::KIND, &repetition::KIND, &pairing::KIND, &pattern::KIND];
+pub static KINDS: &[&KindInfo] = &[
+    &conversion::KIND,
+    &timezone::KIND,
+    &timeline::KIND,
+    &weekday::KIND,
+    &variants::KIND,
+    &repetition::KIND,
+    &pairing::KIND,
+    &pattern::KIND,
+];
 
 /// Looks a kind up by name.
 pub fn kind(name: &str) -> Option<&'static KindInfo> {
