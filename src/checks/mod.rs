@@ -4,6 +4,7 @@
 //! A rule file parameterises a kind; [`KindInfo::build`] turns the rule's kind-specific keys
 //! into a ready [`Check`] (regexes compiled once per run, here).
 
+pub mod duplicate;
 pub mod pattern;
 
 use std::any::Any;
@@ -16,7 +17,7 @@ use crate::diagnostic::{Diagnostic, FileId, Fix, Label, Replacement, Severity, S
 use crate::document::Document;
 
 /// The registry, in the order `factlint rules` lists kinds.
-pub static KINDS: &[&KindInfo] = &[&pattern::KIND];
+pub static KINDS: &[&KindInfo] = &[&pattern::KIND, &duplicate::KIND];
 
 /// Looks a kind up by name.
 pub fn kind(name: &str) -> Option<&'static KindInfo> {
@@ -106,6 +107,18 @@ pub struct Example {
     /// Expected findings, by the text their primary span covers; empty means silent.
     #[serde(default)]
     pub expect: Vec<Expected>,
+    /// Documents linted in the same run before the example (for run-scope kinds such as
+    /// cross-document duplicates); only findings in the example's own text are compared.
+    #[serde(default)]
+    pub before: Vec<ExampleDocument>,
+}
+
+/// A document of an example's run other than the example itself.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleDocument {
+    pub path: String,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
