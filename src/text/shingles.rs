@@ -52,8 +52,9 @@ pub struct Sketch {
     /// Hash of the whole normalised token sequence: equal for texts identical after
     /// normalisation.
     pub exact: u64,
-    /// LSH band keys of the MinHash signature (band index mixed in).
-    pub bands: [u64; BANDS],
+    /// LSH band keys of the MinHash signature (band index mixed in), 32 bits each: a rare
+    /// collision only adds a candidate that verification rejects.
+    pub bands: [u32; BANDS],
     /// Sorted, deduplicated shingle hashes, for the exact similarity of candidates.
     pub shingles: Box<[u32]>,
 }
@@ -63,6 +64,7 @@ pub struct Sketch {
 pub struct Scratch {
     tokens: Vec<u64>,
     shingles: Vec<u64>,
+    set: Vec<u32>,
 }
 
 #[inline]
@@ -102,16 +104,43 @@ fn fold_fast(c: char) -> char {
 
 /// Splits normalised text into token hashes: each CJK character is a token, each run of
 /// other alphanumeric characters (case-folded) is a word token; whitespace, punctuation,
-/// symbols and placeholders only separate tokens.
-fn tokenize(chars: impl Iterator<Item = char>, out: &mut Vec<u64>) {
+/// symbols and placeholders only separate tokens. Returns the number of CJK tokens, or `None`
+/// when `fast` is set and a character needs the normalisation tables.
+fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -> Option<usize> {
     const WORD_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut word: Option<u64> = None;
+    let mut cjk = 0;
     for c in chars {
-        if is_cjk_token(c) {
+        let c = if fast {
+            if !fast_char(c) {
+                return None;
+            }
+            let c = fold_fast(c);
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    let h = word.unwrap_or(WORD_SEED);
+                    word = Some((h ^ c.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01B3));
+                } else if let Some(w) = word.take() {
+                    out.push(fmix64(w));
+                }
+                continue;
+            }
+            c
+        } else {
+            c
+        };
+        if matches!(c as u32, 0x2010..=0x2027 | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303D..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFFFC)
+        {
+            // Common CJK and typographic punctuation: a separator, without a table lookup.
+            if let Some(w) = word.take() {
+                out.push(fmix64(w));
+            }
+        } else if is_cjk_token(c) {
             if let Some(w) = word.take() {
                 out.push(fmix64(w));
             }
             out.push(fmix64(c as u64));
+            cjk += 1;
         } else if c.is_alphanumeric() {
             let mut h = word.unwrap_or(WORD_SEED);
             if c.is_ascii() {
@@ -129,32 +158,28 @@ fn tokenize(chars: impl Iterator<Item = char>, out: &mut Vec<u64>) {
     if let Some(w) = word {
         out.push(fmix64(w));
     }
+    Some(cjk)
 }
 
-/// Token hashes of `text` after NFKC normalisation and Latin case folding.
-pub fn tokens(text: &str, out: &mut Vec<u64>) {
+/// Token hashes of `text` after NFKC normalisation and Latin case folding; returns how many
+/// are CJK characters.
+pub fn tokens(text: &str, out: &mut Vec<u64>) -> usize {
     out.clear();
-    if text.chars().all(fast_char) {
-        tokenize(text.chars().map(fold_fast), out);
-    } else {
-        tokenize(text.nfkc(), out);
+    if let Some(cjk) = tokenize(text.chars(), true, out) {
+        return cjk;
     }
-}
-
-/// Which script a token sequence is in: CJK when CJK characters are at least half the tokens.
-fn script_of(text: &str, n_tokens: usize) -> Script {
-    let cjk = text.chars().filter(|&c| is_cjk_token(c)).count();
-    if cjk > 0 && cjk * 2 >= n_tokens { Script::Cjk } else { Script::Words }
+    out.clear();
+    tokenize(text.nfkc(), false, out).unwrap_or(0)
 }
 
 /// Fingerprints a paragraph, or `None` when it has no token at all.
 pub fn sketch(text: &str, params: ShingleParams, scratch: &mut Scratch) -> Option<Sketch> {
-    tokens(text, &mut scratch.tokens);
+    let cjk = tokens(text, &mut scratch.tokens);
     let toks = &scratch.tokens;
     if toks.is_empty() {
         return None;
     }
-    let script = script_of(text, toks.len());
+    let script = if cjk > 0 && cjk * 2 >= toks.len() { Script::Cjk } else { Script::Words };
     let n = match script {
         Script::Cjk => params.ngram_cjk,
         Script::Words => params.ngram_words,
@@ -195,16 +220,18 @@ pub fn sketch(text: &str, params: ShingleParams, scratch: &mut Scratch) -> Optio
         }
     }
     densify(&mut sig, &filled);
-    let mut bands = [0u64; BANDS];
+    let mut bands = [0u32; BANDS];
     for (b, key) in bands.iter_mut().enumerate() {
         let mut k = (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         for &v in &sig[b * ROWS..(b + 1) * ROWS] {
             k = fmix64(k ^ v as u64);
         }
-        *key = k;
+        *key = (k >> 32) as u32;
     }
 
-    let mut set: Vec<u32> = shingles.iter().map(|&s| (s >> 32) as u32).collect();
+    let set = &mut scratch.set;
+    set.clear();
+    set.extend(shingles.iter().map(|&s| (s >> 32) as u32));
     set.sort_unstable();
     set.dedup();
     Some(Sketch {
@@ -212,7 +239,7 @@ pub fn sketch(text: &str, params: ShingleParams, scratch: &mut Scratch) -> Optio
         tokens: u32::try_from(toks.len()).unwrap_or(u32::MAX),
         exact,
         bands,
-        shingles: set.into_boxed_slice(),
+        shingles: Box::from(set.as_slice()),
     })
 }
 
@@ -283,31 +310,34 @@ pub fn lsh_candidates<'a>(
     bucket_cap: usize,
     mut allow: impl FnMut(u32, u32) -> bool,
 ) -> Vec<(u32, u32)> {
-    let mut keys: Vec<(u64, u32)> = Vec::new();
+    // (band key << 32 | id), sorted as plain integers.
+    let mut keys: Vec<u64> = Vec::new();
     for (id, s) in sketches {
-        keys.extend(s.bands.iter().map(|&k| (k, id)));
+        keys.extend(s.bands.iter().map(|&k| (u64::from(k) << 32) | u64::from(id)));
     }
     keys.sort_unstable();
     let mut pairs = Vec::new();
     let mut start = 0;
     while start < keys.len() {
         let mut end = start + 1;
-        while end < keys.len() && keys[end].0 == keys[start].0 {
+        while end < keys.len() && keys[end] >> 32 == keys[start] >> 32 {
             end += 1;
         }
         let bucket = &keys[start..end];
+        let id = |k: u64| k as u32;
         if bucket.len() <= bucket_cap {
-            for (x, &(_, a)) in bucket.iter().enumerate() {
-                for &(_, b) in &bucket[x + 1..] {
+            for (x, &ka) in bucket.iter().enumerate() {
+                for &kb in &bucket[x + 1..] {
+                    let (a, b) = (id(ka), id(kb));
                     if a != b && allow(a, b) {
                         pairs.push((a.min(b), a.max(b)));
                     }
                 }
             }
         } else {
-            let first = bucket[0].1;
+            let first = id(bucket[0]);
             for w in bucket.windows(2) {
-                for (a, b) in [(first, w[1].1), (w[0].1, w[1].1)] {
+                for (a, b) in [(first, id(w[1])), (id(w[0]), id(w[1]))] {
                     if a != b && allow(a, b) {
                         pairs.push((a.min(b), a.max(b)));
                     }
