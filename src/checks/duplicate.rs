@@ -59,6 +59,10 @@ struct Spec {
     /// Regexes: a paragraph matching any of them is never a duplicate.
     #[serde(default)]
     allow: Vec<Spanned<String>>,
+    /// Near duplicates that differ only in their figures (a daily statistic, a session
+    /// number) are recurring formulas, not copies: don't report them.
+    #[serde(default)]
+    ignore_figure_changes: bool,
 }
 
 fn default_threshold() -> Spanned<f64> {
@@ -117,6 +121,7 @@ struct DuplicateCheck {
     settings: SketchSettings,
     boilerplate: usize,
     allow: Option<RegexSet>,
+    ignore_figure_changes: bool,
 }
 
 fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
@@ -169,6 +174,7 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
             },
             boilerplate: *spec.boilerplate_documents.get_ref(),
             allow,
+            ignore_figure_changes: spec.ignore_figure_changes,
         })
     })
 }
@@ -336,7 +342,7 @@ impl DuplicateCheck {
                     out.count("candidate pairs", candidates.len() as u64);
                     for (i, j) in candidates {
                         let (a, b) = (&paras[i as usize].sketch, &paras[j as usize].sketch);
-                        if a.exact == b.exact {
+                        if a.exact == b.exact || self.figures_only(a, b) {
                             continue;
                         }
                         let sim = shingles::jaccard(&a.shingles, &b.shingles);
@@ -463,6 +469,11 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 }
 
 impl DuplicateCheck {
+    /// Whether two different paragraphs differ only in their figures, and that is ignored.
+    fn figures_only(&self, a: &Sketch, b: &Sketch) -> bool {
+        self.ignore_figure_changes && a.exact != b.exact && a.figures_masked == b.figures_masked
+    }
+
     fn finish_run(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
         let docs: Vec<(FileId, Box<DocData>)> =
             gathered.into_iter().filter_map(|(f, g)| g.downcast::<DocData>().ok().map(|d| (f, d))).collect();
@@ -525,7 +536,10 @@ impl DuplicateCheck {
         let mut best: Vec<Option<(u32, f64)>> = vec![None; all.len()];
         for &(a, b, sim) in &edges {
             let (earlier, later) = (a.min(b), a.max(b));
-            if is_boilerplate[later as usize] || all[earlier as usize].doc == all[later as usize].doc {
+            if is_boilerplate[later as usize]
+                || all[earlier as usize].doc == all[later as usize].doc
+                || self.figures_only(sk(earlier), sk(later))
+            {
                 continue;
             }
             let better = match best[later as usize] {

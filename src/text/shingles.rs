@@ -52,6 +52,9 @@ pub struct Sketch {
     /// Hash of the whole normalised token sequence: equal for texts identical after
     /// normalisation.
     pub exact: u64,
+    /// Like `exact`, with every run of figures (digits, Chinese numerals) as one placeholder:
+    /// equal for texts that differ only in their figures.
+    pub figures_masked: u64,
     /// LSH band keys of the MinHash signature (band index mixed in), 32 bits each: a rare
     /// collision only adds a candidate that verification rejects.
     pub bands: [u32; BANDS],
@@ -108,8 +111,10 @@ fn fold_fast(c: char) -> char {
 /// when `fast` is set and a character needs the normalisation tables.
 fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -> Option<usize> {
     const WORD_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut word: Option<u64> = None;
+    // The word being read: its hash, and whether it is all digits.
+    let mut word: Option<(u64, bool)> = None;
     let mut cjk = 0;
+    let push_word = |w: (u64, bool), out: &mut Vec<u64>| out.push(token(fmix64(w.0), w.1));
     for c in chars {
         let c = if fast {
             if !fast_char(c) {
@@ -118,10 +123,11 @@ fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -
             let c = fold_fast(c);
             if c.is_ascii() {
                 if c.is_ascii_alphanumeric() {
-                    let h = word.unwrap_or(WORD_SEED);
-                    word = Some((h ^ c.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01B3));
+                    let (h, digits) = word.unwrap_or((WORD_SEED, true));
+                    let h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01B3);
+                    word = Some((h, digits && c.is_ascii_digit()));
                 } else if let Some(w) = word.take() {
-                    out.push(fmix64(w));
+                    push_word(w, out);
                 }
                 continue;
             }
@@ -133,16 +139,16 @@ fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -
         {
             // Common CJK and typographic punctuation: a separator, without a table lookup.
             if let Some(w) = word.take() {
-                out.push(fmix64(w));
+                push_word(w, out);
             }
         } else if is_cjk_token(c) {
             if let Some(w) = word.take() {
-                out.push(fmix64(w));
+                push_word(w, out);
             }
-            out.push(fmix64(c as u64));
+            out.push(token(fmix64(c as u64), is_han_numeral(c)));
             cjk += 1;
         } else if c.is_alphanumeric() {
-            let mut h = word.unwrap_or(WORD_SEED);
+            let (mut h, digits) = word.unwrap_or((WORD_SEED, true));
             if c.is_ascii() {
                 h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01B3);
             } else {
@@ -150,15 +156,43 @@ fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -
                     h = (h ^ l as u64).wrapping_mul(0x100_0000_01B3);
                 }
             }
-            word = Some(h);
+            word = Some((h, digits && c.is_numeric()));
         } else if let Some(w) = word.take() {
-            out.push(fmix64(w));
+            push_word(w, out);
         }
     }
     if let Some(w) = word {
-        out.push(fmix64(w));
+        push_word(w, out);
     }
     Some(cjk)
+}
+
+/// A token hash whose lowest bit says whether the token is a figure.
+#[inline]
+fn token(hash: u64, figure: bool) -> u64 {
+    (hash & !1) | u64::from(figure)
+}
+
+fn is_han_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '〇' | '零'
+            | '一'
+            | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+            | '两'
+    )
 }
 
 /// Token hashes of `text` after NFKC normalisation and Latin case folding; returns how many
@@ -188,8 +222,17 @@ pub fn sketch(text: &str, params: ShingleParams, scratch: &mut Scratch) -> Optio
     .min(toks.len());
 
     let mut exact = 0x243F_6A88_85A3_08D3u64 ^ toks.len() as u64;
+    // The same with every run of figures replaced by one placeholder.
+    let mut masked = 0x1319_8A2E_0370_7344u64;
+    let mut in_figure = false;
     for &t in toks {
         exact = (exact.rotate_left(23) ^ t).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let figure = t & 1 == 1;
+        if !(figure && in_figure) {
+            let m = if figure { 0x5EED } else { t };
+            masked = (masked.rotate_left(23) ^ m).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+        in_figure = figure;
     }
 
     // Rolling polynomial hash over the last n token hashes: H = Σ t_i · B^(n-1-i).
@@ -238,6 +281,7 @@ pub fn sketch(text: &str, params: ShingleParams, scratch: &mut Scratch) -> Optio
         script,
         tokens: u32::try_from(toks.len()).unwrap_or(u32::MAX),
         exact,
+        figures_masked: masked,
         bands,
         shingles: Box::from(set.as_slice()),
     })
