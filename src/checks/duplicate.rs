@@ -75,7 +75,7 @@ fn default_ngram_cjk() -> Spanned<usize> {
     Spanned::new(0..0, 3)
 }
 fn default_ngram_words() -> Spanned<usize> {
-    Spanned::new(0..0, 3)
+    Spanned::new(0..0, 2)
 }
 fn default_min_cjk() -> usize {
     20
@@ -475,8 +475,10 @@ impl DuplicateCheck {
     }
 
     fn finish_run(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
-        let docs: Vec<(FileId, Box<DocData>)> =
+        let mut docs: Vec<(FileId, Box<DocData>)> =
             gathered.into_iter().filter_map(|(f, g)| g.downcast::<DocData>().ok().map(|d| (f, d))).collect();
+        // "Earlier" is path order, so the findings do not depend on the order of the arguments.
+        docs.sort_by(|a, b| (&a.1.path, a.0).cmp(&(&b.1.path, b.0)));
         let mut all: Vec<RunPara> = Vec::new();
         for (d, (_, data)) in docs.iter().enumerate() {
             all.extend(data.ids.iter().map(|&p| RunPara { doc: d as u32, para: p }));

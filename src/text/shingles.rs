@@ -30,7 +30,7 @@ pub struct ShingleParams {
 
 impl Default for ShingleParams {
     fn default() -> Self {
-        ShingleParams { ngram_cjk: 3, ngram_words: 3 }
+        ShingleParams { ngram_cjk: 3, ngram_words: 2 }
     }
 }
 
