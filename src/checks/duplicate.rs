@@ -276,6 +276,20 @@ fn sketch_document(doc: &Document, settings: SketchSettings) -> Vec<Para> {
     paras
 }
 
+/// The sketches of a document's comparable paragraphs with the default settings (for
+/// benchmarks and tools that measure the candidate stage).
+pub fn paragraph_sketches(doc: &Document) -> Vec<Sketch> {
+    let settings = SketchSettings {
+        params: ShingleParams { ngram_cjk: *default_ngram_cjk().get_ref(), ngram_words: *default_ngram_words().get_ref() },
+        min_cjk: default_min_cjk(),
+        min_words: default_min_words(),
+    };
+    sketch_document(doc, settings).into_iter().map(|p| p.sketch).collect()
+}
+
+/// Buckets larger than this in the LSH stage are chained (exposed for benchmarks).
+pub const LSH_BUCKET_CAP: usize = BUCKET_CAP;
+
 impl DuplicateCheck {
     /// The document's sketches, from the thread's cache when another duplicate rule with the
     /// same settings has just made them.
