@@ -113,7 +113,8 @@ fn recall(paths: &[std::path::PathBuf]) {
     }
     let exhaustive = t.elapsed();
     let t = Instant::now();
-    let candidates = lsh_candidates(sketches.iter().enumerate().map(|(i, s)| (i as u32, s)), LSH_BUCKET_CAP, |_, _| true);
+    let candidates =
+        lsh_candidates(sketches.iter().enumerate().map(|(i, s)| (i as u32, s)), LSH_BUCKET_CAP, |_, _| true);
     let lsh = t.elapsed();
     let found = |t: &(u32, u32, bool)| candidates.binary_search(&(t.0, t.1)).is_ok();
     let near: Vec<&(u32, u32, bool)> = truth.iter().filter(|t| !t.2).collect();

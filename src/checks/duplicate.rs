@@ -105,7 +105,7 @@ enum Scope {
     Run,
 }
 
-/// Settings that decide which paragraphs are sketched and how (the cache key's settings part).
+/// How paragraphs are shingled, and which are long enough to compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct SketchSettings {
     params: ShingleParams,
@@ -194,7 +194,7 @@ struct CacheKey {
     file: FileId,
     len: usize,
     digest: u64,
-    settings: SketchSettings,
+    params: ShingleParams,
 }
 
 thread_local! {
@@ -246,7 +246,8 @@ fn is_running_text(text: &str) -> bool {
     prev_period
 }
 
-fn sketch_document(doc: &Document, settings: SketchSettings) -> Vec<Para> {
+/// Sketches every paragraph of running text; the rules apply their own minimum length.
+fn sketch_document(doc: &Document, params: ShingleParams) -> Vec<Para> {
     let mut scratch = Scratch::default();
     let mut paras = Vec::new();
     let (mut pos, mut line) = (0usize, 1u32);
@@ -260,10 +261,7 @@ fn sketch_document(doc: &Document, settings: SketchSettings) -> Vec<Para> {
         if !is_running_text(&seg.text) {
             continue;
         }
-        let Some(sketch) = shingles::sketch(&seg.text, settings.params, &mut scratch) else { continue };
-        if !long_enough(&sketch, &settings) {
-            continue;
-        }
+        let Some(sketch) = shingles::sketch(&seg.text, params, &mut scratch) else { continue };
         let range = seg.range();
         if range.start < pos {
             (pos, line) = (0, 1);
@@ -280,11 +278,14 @@ fn sketch_document(doc: &Document, settings: SketchSettings) -> Vec<Para> {
 /// benchmarks and tools that measure the candidate stage).
 pub fn paragraph_sketches(doc: &Document) -> Vec<Sketch> {
     let settings = SketchSettings {
-        params: ShingleParams { ngram_cjk: *default_ngram_cjk().get_ref(), ngram_words: *default_ngram_words().get_ref() },
+        params: ShingleParams {
+            ngram_cjk: *default_ngram_cjk().get_ref(),
+            ngram_words: *default_ngram_words().get_ref(),
+        },
         min_cjk: default_min_cjk(),
         min_words: default_min_words(),
     };
-    sketch_document(doc, settings).into_iter().map(|p| p.sketch).collect()
+    sketch_document(doc, settings.params).into_iter().map(|p| p.sketch).filter(|s| long_enough(s, &settings)).collect()
 }
 
 /// Buckets larger than this in the LSH stage are chained (exposed for benchmarks).
@@ -292,18 +293,18 @@ pub const LSH_BUCKET_CAP: usize = BUCKET_CAP;
 
 impl DuplicateCheck {
     /// The document's sketches, from the thread's cache when another duplicate rule with the
-    /// same settings has just made them.
+    /// same shingle lengths has just made them.
     fn paras(&self, doc: &Document) -> Arc<Vec<Para>> {
         let key = CacheKey {
             file: doc.file,
             len: doc.source.len(),
             digest: digest(doc.source.as_bytes()),
-            settings: self.settings,
+            params: self.settings.params,
         };
         if let Some(hit) = CACHE.with(|c| c.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, p)| Arc::clone(p))) {
             return hit;
         }
-        let paras = Arc::new(sketch_document(doc, self.settings));
+        let paras = Arc::new(sketch_document(doc, self.settings.params));
         CACHE.with(|c| *c.borrow_mut() = Some((key, Arc::clone(&paras))));
         paras
     }
@@ -320,7 +321,8 @@ impl DuplicateCheck {
         let paras = self.paras(doc);
         // The allow-list is consulted only for paragraphs about to be reported (it is rare
         // for a paragraph to be repeated at all).
-        let ids: Vec<u32> = (0..paras.len() as u32).collect();
+        let ids: Vec<u32> =
+            (0..paras.len() as u32).filter(|&i| long_enough(&paras[i as usize].sketch, &self.settings)).collect();
         out.count("paragraphs compared", ids.len() as u64);
         if ids.len() < 2 {
             return;
@@ -591,7 +593,12 @@ impl Check for DuplicateCheck {
             return None;
         }
         let paras = self.paras(doc);
-        let ids = (0..paras.len() as u32).filter(|&i| self.allowed(doc, &paras[i as usize])).collect();
+        let ids = (0..paras.len() as u32)
+            .filter(|&i| {
+                let p = &paras[i as usize];
+                long_enough(&p.sketch, &self.settings) && self.allowed(doc, p)
+            })
+            .collect();
         Some(Box::new(DocData { path: doc.path.clone(), paras, ids }))
     }
 

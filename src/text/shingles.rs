@@ -116,6 +116,15 @@ fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -
     let mut cjk = 0;
     let push_word = |w: (u64, bool), out: &mut Vec<u64>| out.push(token(fmix64(w.0), w.1));
     for c in chars {
+        if matches!(c as u32, 0x4E00..=0x9FFF) {
+            // The common case in Chinese text, first: a Han character of the basic block.
+            if let Some(w) = word.take() {
+                push_word(w, out);
+            }
+            out.push(token((c as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93), is_han_numeral(c)));
+            cjk += 1;
+            continue;
+        }
         let c = if fast {
             if !fast_char(c) {
                 return None;
@@ -145,7 +154,8 @@ fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -
             if let Some(w) = word.take() {
                 push_word(w, out);
             }
-            out.push(token(fmix64(c as u64), is_han_numeral(c)));
+            // One multiply suffices: shingles are mixed again as a whole.
+            out.push(token((c as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93), is_han_numeral(c)));
             cjk += 1;
         } else if c.is_alphanumeric() {
             let (mut h, digits) = word.unwrap_or((WORD_SEED, true));
@@ -236,7 +246,8 @@ pub fn sketch(text: &str, params: ShingleParams, scratch: &mut Scratch) -> Optio
     }
 
     // Rolling polynomial hash over the last n token hashes: H = Σ t_i · B^(n-1-i).
-    const B: u64 = 0x0000_0100_0000_01B3 | 1;
+    // A large odd multiplier, so no small differences of tokens cancel out.
+    const B: u64 = 0x9E37_79B9_7F4A_7C15;
     let b_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(B));
     let shingles = &mut scratch.shingles;
     shingles.clear();
