@@ -688,6 +688,24 @@ why = "w"
         assert!(report.diagnostics.is_empty());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn spans_are_on_char_boundaries(parts in proptest::collection::vec("[a-c 阿图。，.!\\n]{0,30}", 0..8)) {
+            // Paragraphs drawn from a tiny alphabet repeat often; each is doubled to force pairs.
+            let text: String = parts.iter().flat_map(|p| [p.as_str(), "\n\n", p.as_str(), "\n\n"]).collect();
+            for report in ["exact", "near", "contained"] {
+                let r = rule(&format!("report = \"{report}\"\nmin_cjk_chars = 1\nmin_words = 1"));
+                for d in lint_with_rule(&r, "a.md", &text) {
+                    proptest::prop_assert!(text.get(d.primary.range()).is_some());
+                    for l in &d.labels {
+                        proptest::prop_assert!(text.get(l.span.range()).is_some());
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn bad_settings_are_rejected() {
         let bad = "[[rule]]\nid = \"t/d\"\nkind = \"duplicate\"\nseverity = \"info\"\nmessage = \"m\"\ndescription = \"d\"\nwhy = \"w\"\nthreshold = 1.5\n";
