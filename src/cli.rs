@@ -35,7 +35,8 @@ pub enum Command {
     },
     /// Write a commented starter factlint.toml in the current folder (never overwrites).
     Init,
-    /// Run the examples of every rule in a rule file; exit 1 if one fails.
+    /// Run the examples of every rule in a rule file (each after its `before` documents, in one
+    /// run); exit 1 if one fails.
     TestRules {
         /// The rule file (TOML with [[rule]] tables).
         file: PathBuf,

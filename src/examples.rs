@@ -1,5 +1,6 @@
-//! Runs the `[[rule.example]]` blocks of rules: each example is linted with its rule alone,
-//! and the primary spans found must cover exactly the expected texts.
+//! Runs the `[[rule.example]]` blocks of rules: each example is linted with its rule alone
+//! (after the example's `before` documents, in the same run), and the primary spans found in
+//! the example's text must cover exactly the expected texts.
 
 use crate::checks::Example;
 use crate::config::Config;
@@ -46,7 +47,16 @@ pub fn run_examples(config: &mut Config) -> ExampleRun {
 
 fn check_example(config: &Config, ex: &Example) -> Result<(), String> {
     let name = ex.path.clone().unwrap_or_else(|| "example.txt".to_string());
-    let report = engine::lint(config, vec![Input::Text { name, text: ex.text.clone() }]);
+    if ex.before.iter().any(|b| b.path == name) {
+        return Err(format!("a `before` document is named {name:?} like the example itself"));
+    }
+    let mut inputs: Vec<Input> =
+        ex.before.iter().map(|b| Input::Text { name: b.path.clone(), text: b.text.clone() }).collect();
+    inputs.push(Input::Text { name: name.clone(), text: ex.text.clone() });
+    let mut report = engine::lint(config, inputs);
+    // Only findings in the example's own text count; `before` documents set the scene.
+    let own = report.files.iter().position(|f| f.path == name);
+    report.diagnostics.retain(|d| Some(d.primary.file) == own);
     let src = &ex.text;
     let mut found: Vec<&str> =
         report.diagnostics.iter().map(|d| src.get(d.primary.range()).unwrap_or("<bad span>")).collect();

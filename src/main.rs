@@ -351,6 +351,13 @@ fn explain_rule(r: &factlint::config::Rule) -> String {
         s.push_str(&format!("\nHelp: {h}\n"));
     }
     for ex in &m.examples {
+        for b in &ex.before {
+            s.push_str(&format!(
+                "\nWith, earlier in the run, {}:\n    {}\n",
+                b.path,
+                b.text.trim_end().replace('\n', "\n    ")
+            ));
+        }
         if ex.expect.is_empty() {
             s.push_str(&format!("\nStays silent on:\n    {}\n", ex.text.trim_end().replace('\n', "\n    ")));
         } else {

@@ -5,6 +5,7 @@
 //! into a ready [`Check`] (regexes compiled once per run, here).
 
 pub mod conversion;
+pub mod duplicate;
 pub mod pairing;
 pub mod pattern;
 pub mod repetition;
@@ -23,7 +24,7 @@ use crate::diagnostic::{Diagnostic, FileId, Fix, Label, Replacement, Severity, S
 use crate::document::Document;
 
 /// The registry, in the order `factlint rules` lists kinds.
-pub static KINDS: &[&KindInfo] = &[
+pub static KINDS: &[&KindInfo] = &[&conversion::KIND, &duplicate::KIND, &timezone::KIND, &timeline::KIND, &weekday::KIND, &variants::KIND, &repetition::KIND, &pairing::KIND, &pattern::KIND];
     &conversion::KIND,
     &timezone::KIND,
     &timeline::KIND,
@@ -122,6 +123,18 @@ pub struct Example {
     /// Expected findings, by the text their primary span covers; empty means silent.
     #[serde(default)]
     pub expect: Vec<Expected>,
+    /// Documents linted in the same run before the example (for run-scope kinds such as
+    /// cross-document duplicates); only findings in the example's own text are compared.
+    #[serde(default)]
+    pub before: Vec<ExampleDocument>,
+}
+
+/// A document of an example's run other than the example itself.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleDocument {
+    pub path: String,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]

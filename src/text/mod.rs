@@ -4,5 +4,6 @@ pub mod chars;
 pub mod clock;
 pub mod dates;
 pub mod numbers;
+pub mod shingles;
 pub mod units;
 pub mod zones;

@@ -1,0 +1,715 @@
+//! `duplicate`: paragraphs repeated exactly or nearly, within a document and across the
+//! documents of one run, in time linear in the text (MinHash + LSH, then exact verification).
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::sync::Arc;
+
+use regex::{RegexSet, RegexSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Check, DiagnosticExt, Gathered, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
+use crate::diagnostic::FileId;
+use crate::document::{Document, SegmentKind};
+use crate::text::shingles::{self, Scratch, Script, ShingleParams, Sketch};
+
+pub static KIND: KindInfo = KindInfo {
+    name: "duplicate",
+    summary: "paragraphs repeated exactly or nearly, within a document and across the documents of one run",
+    docs: include_str!("../../docs/checks/duplicate.md"),
+    build,
+};
+
+/// Buckets larger than this are chained rather than paired all with all.
+const BUCKET_CAP: usize = 32;
+/// Smallest shingle hashes of a paragraph looked up when searching for containment.
+const CONTAINMENT_PROBES: usize = 4;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Spec {
+    /// What the rule reports: `exact`, `near`, `all` (exact and near) or `contained`.
+    #[serde(default)]
+    report: Report,
+    /// `document` (pairs inside one document) or `run` (pairs across documents of one run).
+    #[serde(default)]
+    scope: Scope,
+    /// Lowest Jaccard similarity of the shingle sets that counts as a near duplicate.
+    #[serde(default = "default_threshold")]
+    threshold: Spanned<f64>,
+    /// Lowest share of the shorter paragraph's shingles found in the longer one (`contained`).
+    #[serde(default = "default_containment")]
+    containment: Spanned<f64>,
+    /// Shingle length in characters for CJK paragraphs.
+    #[serde(default = "default_ngram_cjk")]
+    ngram_cjk: Spanned<usize>,
+    /// Shingle length in words for other paragraphs.
+    #[serde(default = "default_ngram_words")]
+    ngram_words: Spanned<usize>,
+    /// CJK paragraphs with fewer characters (after normalisation) are ignored.
+    #[serde(default = "default_min_cjk")]
+    min_cjk_chars: usize,
+    /// Other paragraphs with fewer words are ignored.
+    #[serde(default = "default_min_words")]
+    min_words: usize,
+    /// (run scope) a paragraph found in at least this many documents is template text.
+    #[serde(default = "default_boilerplate")]
+    boilerplate_documents: Spanned<usize>,
+    /// Regexes: a paragraph matching any of them is never a duplicate.
+    #[serde(default)]
+    allow: Vec<Spanned<String>>,
+    /// Near duplicates that differ only in their figures (a daily statistic, a session
+    /// number) are recurring formulas, not copies: don't report them.
+    #[serde(default)]
+    ignore_figure_changes: bool,
+}
+
+fn default_threshold() -> Spanned<f64> {
+    Spanned::new(0..0, 0.8)
+}
+fn default_containment() -> Spanned<f64> {
+    Spanned::new(0..0, 0.9)
+}
+fn default_ngram_cjk() -> Spanned<usize> {
+    Spanned::new(0..0, 3)
+}
+fn default_ngram_words() -> Spanned<usize> {
+    Spanned::new(0..0, 2)
+}
+fn default_min_cjk() -> usize {
+    20
+}
+fn default_min_words() -> usize {
+    8
+}
+fn default_boilerplate() -> Spanned<usize> {
+    Spanned::new(0..0, 5)
+}
+
+#[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Report {
+    Exact,
+    #[default]
+    Near,
+    All,
+    Contained,
+}
+
+#[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Scope {
+    #[default]
+    Document,
+    Run,
+}
+
+/// How paragraphs are shingled, and which are long enough to compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SketchSettings {
+    params: ShingleParams,
+    min_cjk: usize,
+    min_words: usize,
+}
+
+struct DuplicateCheck {
+    report: Report,
+    scope: Scope,
+    threshold: f64,
+    containment: f64,
+    settings: SketchSettings,
+    boilerplate: usize,
+    allow: Option<RegexSet>,
+    ignore_figure_changes: bool,
+}
+
+fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
+    build_with(meta, input, |_, spec: Spec| {
+        for (v, name) in [(&spec.threshold, "threshold"), (&spec.containment, "containment")] {
+            if !(v.get_ref() > &0.0 && v.get_ref() <= &1.0) {
+                return Err(SpecError::at(v.span(), format!("`{name}` must be above 0 and at most 1")));
+            }
+        }
+        for (v, name) in [(&spec.ngram_cjk, "ngram_cjk"), (&spec.ngram_words, "ngram_words")] {
+            if !(1..=shingles::MAX_NGRAM).contains(v.get_ref()) {
+                return Err(SpecError::at(v.span(), format!("`{name}` must be between 1 and {}", shingles::MAX_NGRAM)));
+            }
+        }
+        if *spec.boilerplate_documents.get_ref() < 2 {
+            return Err(SpecError::at(spec.boilerplate_documents.span(), "`boilerplate_documents` must be at least 2"));
+        }
+        if spec.scope == Scope::Run && spec.report == Report::Contained {
+            return Err(SpecError {
+                message: "containment is checked within a document only (`scope = \"document\"`)".into(),
+                span: None,
+            });
+        }
+        let allow = if spec.allow.is_empty() {
+            None
+        } else {
+            for p in &spec.allow {
+                regex::Regex::new(p.get_ref()).map_err(|e| {
+                    SpecError::at(p.span(), format!("invalid regex: {}", e.to_string().lines().last().unwrap_or("")))
+                })?;
+            }
+            let set = RegexSetBuilder::new(spec.allow.iter().map(|p| p.get_ref().as_str()))
+                .size_limit(1 << 24)
+                .build()
+                .map_err(|e| SpecError { message: format!("invalid allow-list: {e}"), span: None })?;
+            Some(set)
+        };
+        Ok(DuplicateCheck {
+            report: spec.report,
+            scope: spec.scope,
+            threshold: *spec.threshold.get_ref(),
+            containment: *spec.containment.get_ref(),
+            settings: SketchSettings {
+                params: ShingleParams {
+                    ngram_cjk: *spec.ngram_cjk.get_ref(),
+                    ngram_words: *spec.ngram_words.get_ref(),
+                },
+                min_cjk: spec.min_cjk_chars,
+                min_words: spec.min_words,
+            },
+            boilerplate: *spec.boilerplate_documents.get_ref(),
+            allow,
+            ignore_figure_changes: spec.ignore_figure_changes,
+        })
+    })
+}
+
+/// One paragraph long enough to be compared.
+struct Para {
+    /// Index of its segment in the document.
+    seg: u32,
+    range: Range<usize>,
+    line: u32,
+    sketch: Sketch,
+}
+
+/// Identifies a document's sketches for the per-thread cache.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct CacheKey {
+    file: FileId,
+    len: usize,
+    digest: u64,
+    params: ShingleParams,
+}
+
+thread_local! {
+    /// The sketches of the document last seen on this thread. The engine runs every rule of
+    /// a document on one thread in a row, so the exact, near and cross-document rules sketch
+    /// a document once between them.
+    static CACHE: RefCell<Option<(CacheKey, Arc<Vec<Para>>)>> = const { RefCell::new(None) };
+}
+
+/// A fast digest of the whole source, so the cache never serves another text. Four
+/// independent lanes keep the multiplications from waiting on each other.
+fn digest(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut lanes = [0x51_7C_C1_B7_27_22_0A_95u64 ^ bytes.len() as u64, 1, 2, 3];
+    let mut chunks = bytes.chunks_exact(32);
+    for c in &mut chunks {
+        for (l, w) in lanes.iter_mut().zip(c.chunks_exact(8)) {
+            let v = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            *l = (l.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+    }
+    let mut h = lanes.iter().fold(0u64, |h, &l| (h.rotate_left(17) ^ l).wrapping_mul(K));
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+    }
+    h
+}
+
+fn long_enough(s: &Sketch, settings: &SketchSettings) -> bool {
+    let min = match s.script {
+        Script::Cjk => settings.min_cjk,
+        Script::Words => settings.min_words,
+    };
+    s.tokens as usize >= min.max(1)
+}
+
+/// Whether a paragraph has at least one sentence end. Titles set as bold lines and the summary
+/// lines that announce them ("（5）…；") have none, and repeat each other by design.
+fn is_running_text(text: &str) -> bool {
+    let mut prev_period = false;
+    for c in text.chars() {
+        match c {
+            '。' | '！' | '？' | '!' | '?' | '｡' => return true,
+            '.' => prev_period = true,
+            c if prev_period && (c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | ')')) => return true,
+            _ => prev_period = false,
+        }
+    }
+    prev_period
+}
+
+/// Sketches every paragraph of running text; the rules apply their own minimum length.
+fn sketch_document(doc: &Document, params: ShingleParams) -> Vec<Para> {
+    let mut scratch = Scratch::default();
+    let mut paras = Vec::new();
+    let (mut pos, mut line) = (0usize, 1u32);
+    let bytes = doc.source.as_bytes();
+    for (i, seg) in doc.segments.iter().enumerate() {
+        // Headings repeat the summary lines that announce them, table cells repeat by nature,
+        // and a front-matter description repeats the lede: only running text is compared.
+        if !matches!(seg.kind, SegmentKind::Paragraph | SegmentKind::ListItem) {
+            continue;
+        }
+        if !is_running_text(&seg.text) {
+            continue;
+        }
+        let Some(sketch) = shingles::sketch(&seg.text, params, &mut scratch) else { continue };
+        let range = seg.range();
+        if range.start < pos {
+            (pos, line) = (0, 1);
+        }
+        let upto = range.start.min(bytes.len());
+        line += bytes[pos.min(upto)..upto].iter().filter(|&&b| b == b'\n').count() as u32;
+        pos = upto;
+        paras.push(Para { seg: i as u32, range, line, sketch });
+    }
+    paras
+}
+
+/// The sketches of a document's comparable paragraphs with the default settings (for
+/// benchmarks and tools that measure the candidate stage).
+pub fn paragraph_sketches(doc: &Document) -> Vec<Sketch> {
+    let settings = SketchSettings {
+        params: ShingleParams {
+            ngram_cjk: *default_ngram_cjk().get_ref(),
+            ngram_words: *default_ngram_words().get_ref(),
+        },
+        min_cjk: default_min_cjk(),
+        min_words: default_min_words(),
+    };
+    sketch_document(doc, settings.params).into_iter().map(|p| p.sketch).filter(|s| long_enough(s, &settings)).collect()
+}
+
+/// Buckets larger than this in the LSH stage are chained (exposed for benchmarks).
+pub const LSH_BUCKET_CAP: usize = BUCKET_CAP;
+
+impl DuplicateCheck {
+    /// The document's sketches, from the thread's cache when another duplicate rule with the
+    /// same shingle lengths has just made them.
+    fn paras(&self, doc: &Document) -> Arc<Vec<Para>> {
+        let key = CacheKey {
+            file: doc.file,
+            len: doc.source.len(),
+            digest: digest(doc.source.as_bytes()),
+            params: self.settings.params,
+        };
+        if let Some(hit) = CACHE.with(|c| c.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, p)| Arc::clone(p))) {
+            return hit;
+        }
+        let paras = Arc::new(sketch_document(doc, self.settings.params));
+        CACHE.with(|c| *c.borrow_mut() = Some((key, Arc::clone(&paras))));
+        paras
+    }
+
+    /// Whether a paragraph takes part (not on the allow-list).
+    fn allowed(&self, doc: &Document, p: &Para) -> bool {
+        match (&self.allow, doc.segments.get(p.seg as usize)) {
+            (Some(set), Some(seg)) => !set.is_match(&seg.text),
+            _ => true,
+        }
+    }
+
+    fn check_document(&self, doc: &Document, out: &mut Output<'_>) {
+        let paras = self.paras(doc);
+        // The allow-list is consulted only for paragraphs about to be reported (it is rare
+        // for a paragraph to be repeated at all).
+        let ids: Vec<u32> =
+            (0..paras.len() as u32).filter(|&i| long_enough(&paras[i as usize].sketch, &self.settings)).collect();
+        out.count("paragraphs compared", ids.len() as u64);
+        if ids.len() < 2 {
+            return;
+        }
+        // Exact groups: each later member points at the group's first.
+        let mut by_exact: Vec<(u64, u32)> = ids.iter().map(|&i| (paras[i as usize].sketch.exact, i)).collect();
+        by_exact.sort_unstable();
+        let mut identical_to: Vec<Option<u32>> = vec![None; paras.len()];
+        for g in by_exact.chunk_by(|a, b| a.0 == b.0) {
+            for &(_, m) in &g[1..] {
+                identical_to[m as usize] = Some(g[0].1);
+            }
+        }
+        // Best earlier match per later paragraph: (earlier, similarity).
+        let mut best: Vec<Option<(u32, f64)>> = vec![None; paras.len()];
+        match self.report {
+            Report::Exact | Report::All | Report::Near => {
+                if self.report != Report::Near {
+                    for (j, e) in identical_to.iter().enumerate() {
+                        if let Some(i) = e {
+                            best[j] = Some((*i, 1.0));
+                        }
+                    }
+                }
+                if self.report != Report::Exact {
+                    let candidates = shingles::lsh_candidates(
+                        ids.iter()
+                            .filter(|&&i| identical_to[i as usize].is_none())
+                            .map(|&i| (i, &paras[i as usize].sketch)),
+                        BUCKET_CAP,
+                        |_, _| true,
+                    );
+                    out.count("candidate pairs", candidates.len() as u64);
+                    for (i, j) in candidates {
+                        let (a, b) = (&paras[i as usize].sketch, &paras[j as usize].sketch);
+                        if a.exact == b.exact || self.figures_only(a, b) {
+                            continue;
+                        }
+                        let sim = shingles::jaccard(&a.shingles, &b.shingles);
+                        if sim >= self.threshold && best[j as usize].is_none_or(|(_, s)| sim > s) {
+                            best[j as usize] = Some((i, sim));
+                        }
+                    }
+                }
+                for (j, b) in best.iter().enumerate() {
+                    let Some((i, sim)) = *b else { continue };
+                    let (later, earlier) = (&paras[j], &paras[i as usize]);
+                    if !self.allowed(doc, later) || !self.allowed(doc, earlier) {
+                        continue;
+                    }
+                    let identical = later.sketch.exact == earlier.sketch.exact;
+                    let other = format!("line {}", earlier.line);
+                    emit(out, doc.file, later, doc.file, earlier, &other, similarity_text(sim, identical), "");
+                }
+            }
+            Report::Contained => self.check_containment(doc, &paras, &ids, &identical_to, out),
+        }
+    }
+
+    fn check_containment(
+        &self,
+        doc: &Document,
+        paras: &[Para],
+        ids: &[u32],
+        identical_to: &[Option<u32>],
+        out: &mut Output<'_>,
+    ) {
+        let mut postings: Vec<(u32, u32)> = Vec::new();
+        for &i in ids {
+            postings.extend(paras[i as usize].sketch.shingles.iter().map(|&s| (s, i)));
+        }
+        postings.sort_unstable();
+        let mut reported: Vec<(u32, u32)> = Vec::new();
+        let mut found: Vec<u32> = Vec::new();
+        for &a in ids {
+            let small = &paras[a as usize].sketch.shingles;
+            if identical_to[a as usize].is_some() {
+                continue;
+            }
+            found.clear();
+            let probes = &small[..small.len().min(CONTAINMENT_PROBES)];
+            for &s in probes {
+                let lo = postings.partition_point(|p| p.0 < s);
+                let hi = postings.partition_point(|p| p.0 <= s);
+                found.extend(postings[lo..hi].iter().map(|p| p.1).filter(|&b| b != a));
+            }
+            found.sort_unstable();
+            let need = probes.len().saturating_sub(1).max(1);
+            for g in found.chunk_by(|x, y| x == y) {
+                let b = g[0];
+                let large = &paras[b as usize].sketch;
+                if g.len() < need || large.shingles.len() <= small.len() {
+                    continue;
+                }
+                let c = shingles::containment(small, &large.shingles);
+                if c < self.containment || shingles::jaccard(small, &large.shingles) >= self.threshold {
+                    continue;
+                }
+                let (later, earlier) = (&paras[a.max(b) as usize], &paras[a.min(b) as usize]);
+                if !self.allowed(doc, later) || !self.allowed(doc, earlier) {
+                    continue;
+                }
+                reported.push((a.max(b), a.min(b)));
+                let relation = if a > b { "is contained in" } else { "contains" };
+                let other = format!("line {}", earlier.line);
+                emit(out, doc.file, later, doc.file, earlier, &other, format!("{}%", percent(c)), relation);
+            }
+        }
+        out.count("contained pairs", reported.len() as u64);
+    }
+}
+
+fn percent(sim: f64) -> u32 {
+    // Floor, so a similarity just under a threshold never prints as the threshold.
+    (sim * 100.0 + 1e-9).floor() as u32
+}
+
+fn similarity_text(sim: f64, identical: bool) -> String {
+    if identical { "identical".to_string() } else { format!("{}% similar", percent(sim)) }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    out: &mut Output<'_>,
+    file: FileId,
+    later: &Para,
+    earlier_file: FileId,
+    earlier: &Para,
+    other: &str,
+    similarity: String,
+    relation: &str,
+) {
+    let d =
+        out.report(file, later.range.clone(), &[("similarity", &similarity), ("other", other), ("relation", relation)]);
+    d.primary_label("repeated here");
+    d.label(earlier_file, earlier.range.clone(), format!("earlier paragraph ({similarity})"));
+}
+
+/// What the run-scope rule keeps of one document.
+struct DocData {
+    path: String,
+    paras: Arc<Vec<Para>>,
+    /// Indices of paragraphs taking part (not on the allow-list).
+    ids: Vec<u32>,
+}
+
+/// A paragraph of the run: (document index in the gathered list, paragraph index).
+#[derive(Clone, Copy)]
+struct RunPara {
+    doc: u32,
+    para: u32,
+}
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
+    }
+    x
+}
+
+impl DuplicateCheck {
+    /// Whether two different paragraphs differ only in their figures, and that is ignored.
+    fn figures_only(&self, a: &Sketch, b: &Sketch) -> bool {
+        self.ignore_figure_changes && a.exact != b.exact && a.figures_masked == b.figures_masked
+    }
+
+    fn finish_run(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
+        let mut docs: Vec<(FileId, Box<DocData>)> =
+            gathered.into_iter().filter_map(|(f, g)| g.downcast::<DocData>().ok().map(|d| (f, d))).collect();
+        // "Earlier" is path order, so the findings do not depend on the order of the arguments.
+        docs.sort_by(|a, b| (&a.1.path, a.0).cmp(&(&b.1.path, b.0)));
+        let mut all: Vec<RunPara> = Vec::new();
+        for (d, (_, data)) in docs.iter().enumerate() {
+            all.extend(data.ids.iter().map(|&p| RunPara { doc: d as u32, para: p }));
+        }
+        out.count("paragraphs compared", all.len() as u64);
+        let sk = |g: u32| -> &Sketch {
+            let rp = all[g as usize];
+            &docs[rp.doc as usize].1.paras[rp.para as usize].sketch
+        };
+        // Exact groups: one representative (the first) enters LSH for the whole group.
+        let mut by_exact: Vec<(u64, u32)> = (0..all.len() as u32).map(|g| (sk(g).exact, g)).collect();
+        by_exact.sort_unstable();
+        let mut parent: Vec<u32> = (0..all.len() as u32).collect();
+        let mut edges: Vec<(u32, u32, f64)> = Vec::new();
+        let mut representative = vec![true; all.len()];
+        for grp in by_exact.chunk_by(|a, b| a.0 == b.0) {
+            let first = grp[0].1;
+            for &(_, m) in &grp[1..] {
+                representative[m as usize] = false;
+                parent[m as usize] = first;
+                if all[m as usize].doc != all[first as usize].doc {
+                    edges.push((first, m, 1.0));
+                }
+            }
+        }
+        let candidates = shingles::lsh_candidates(
+            (0..all.len() as u32).filter(|&g| representative[g as usize]).map(|g| (g, sk(g))),
+            BUCKET_CAP,
+            |a, b| all[a as usize].doc != all[b as usize].doc,
+        );
+        out.count("candidate pairs", candidates.len() as u64);
+        for (i, j) in candidates {
+            let sim = shingles::jaccard(&sk(i).shingles, &sk(j).shingles);
+            if sim >= self.threshold {
+                edges.push((i, j, sim));
+                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                if ri != rj {
+                    parent[ri.max(rj) as usize] = ri.min(rj);
+                }
+            }
+        }
+        // Template text: a group of similar paragraphs spread over many documents.
+        let mut cluster_docs: Vec<(u32, u32)> =
+            (0..all.len() as u32).map(|g| (find(&mut parent, g), all[g as usize].doc)).collect();
+        cluster_docs.sort_unstable();
+        cluster_docs.dedup();
+        let mut boilerplate = vec![false; all.len()];
+        for grp in cluster_docs.chunk_by(|a, b| a.0 == b.0) {
+            if grp.len() >= self.boilerplate {
+                boilerplate[grp[0].0 as usize] = true;
+            }
+        }
+        let is_boilerplate: Vec<bool> =
+            (0..all.len() as u32).map(|g| boilerplate[find(&mut parent, g) as usize]).collect();
+        out.count("boilerplate paragraphs", is_boilerplate.iter().filter(|&&b| b).count() as u64);
+        // Best earlier match per later paragraph, in another document.
+        let mut best: Vec<Option<(u32, f64)>> = vec![None; all.len()];
+        for &(a, b, sim) in &edges {
+            let (earlier, later) = (a.min(b), a.max(b));
+            if is_boilerplate[later as usize]
+                || all[earlier as usize].doc == all[later as usize].doc
+                || self.figures_only(sk(earlier), sk(later))
+            {
+                continue;
+            }
+            let better = match best[later as usize] {
+                None => true,
+                Some((e, s)) => sim > s || (sim == s && earlier < e),
+            };
+            if better {
+                best[later as usize] = Some((earlier, sim));
+            }
+        }
+        for (later, b) in best.iter().enumerate() {
+            let Some((earlier, sim)) = *b else { continue };
+            let (l, e) = (all[later], all[earlier as usize]);
+            let (lfile, ldoc) = (&docs[l.doc as usize].0, &docs[l.doc as usize].1);
+            let (efile, edoc) = (&docs[e.doc as usize].0, &docs[e.doc as usize].1);
+            let (lp, ep) = (&ldoc.paras[l.para as usize], &edoc.paras[e.para as usize]);
+            let identical = lp.sketch.exact == ep.sketch.exact;
+            let other = format!("{}:{}", edoc.path, ep.line);
+            emit(out, *lfile, lp, *efile, ep, &other, similarity_text(sim, identical), "");
+        }
+    }
+}
+
+impl Check for DuplicateCheck {
+    fn check(&self, doc: &Document, out: &mut Output<'_>) {
+        if self.scope == Scope::Document {
+            self.check_document(doc, out);
+        }
+    }
+
+    fn gather(&self, doc: &Document) -> Option<Gathered> {
+        if self.scope != Scope::Run {
+            return None;
+        }
+        let paras = self.paras(doc);
+        let ids = (0..paras.len() as u32)
+            .filter(|&i| {
+                let p = &paras[i as usize];
+                long_enough(&p.sketch, &self.settings) && self.allowed(doc, p)
+            })
+            .collect();
+        Some(Box::new(DocData { path: doc.path.clone(), paras, ids }))
+    }
+
+    fn finish(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
+        if self.scope == Scope::Run {
+            self.finish_run(gathered, out);
+        }
+    }
+
+    fn is_run_scope(&self) -> bool {
+        self.scope == Scope::Run
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{lint_run_with_rule, lint_with_rule};
+
+    fn rule(extra: &str) -> String {
+        format!(
+            r#"
+[[rule]]
+id = "test/dup"
+kind = "duplicate"
+severity = "warning"
+message = "{{similarity}} to the paragraph at {{other}}{{relation}}"
+description = "d"
+why = "w"
+{extra}
+"#
+        )
+    }
+
+    const A: &str = "据报道，阿拉木图市副市长当地时间1月6日凌晨表示，阿拉木图已开始反恐特别行动，国际机场已被政府重新控制并恢复运转。";
+    const A2: &str = "据报道，阿拉木图市副市长当地时间1月6日凌晨表示，阿拉木图已开始名为和平的反恐特别行动，国际机场已被政府重新控制并恢复运转。";
+    const B: &str =
+        "托卡耶夫说，骚乱团伙曾在国外受训，企图夺取城市的重要设施，当地军校学员正与他们交战，伤亡数字尚不清楚。";
+
+    #[test]
+    fn exact_repeat_in_a_document() {
+        let src = format!("{A}\n\n{B}\n\n{A}\n");
+        let d = lint_with_rule(&rule("report = \"exact\""), "a.md", &src);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].primary.start, src.rfind(A).unwrap());
+        assert_eq!(d[0].message, "identical to the paragraph at line 1");
+        assert_eq!(d[0].labels[0].span.start, 0);
+    }
+
+    #[test]
+    fn near_repeat_in_a_document_and_not_an_exact_one() {
+        let src = format!("{A}\n\n{B}\n\n{A2}\n\n{A}\n");
+        let d = lint_with_rule(&rule(""), "a.md", &src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("% similar to the paragraph at line 1"), "{}", d[0].message);
+        assert_eq!(d[0].primary.start, src.find(A2).unwrap());
+    }
+
+    #[test]
+    fn short_and_allowed_paragraphs_are_ignored() {
+        let src = "记者报道。\n\n记者报道。\n";
+        assert!(lint_with_rule(&rule("report = \"exact\""), "a.md", src).is_empty());
+        let src = format!("{A}\n\n{A}\n");
+        assert!(lint_with_rule(&rule("report = \"exact\"\nallow = ['阿拉木图']"), "a.md", &src).is_empty());
+    }
+
+    #[test]
+    fn containment() {
+        let long = format!("{A}{B}");
+        let src = format!("{A}\n\n{long}\n");
+        let d = lint_with_rule(&rule("report = \"contained\""), "a.md", &src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.ends_with("line 1contains"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn across_documents_once_and_boilerplate_skipped() {
+        let r = rule("report = \"all\"\nscope = \"run\"\nboilerplate_documents = 3");
+        let report = lint_run_with_rule(&r, &[("a.md", A), ("b.md", &format!("{B}\n\n{A2}")), ("c.md", B)]);
+        let d = &report.diagnostics;
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].message.ends_with("% similar to the paragraph at a.md:1"), "{}", d[0].message);
+        assert_eq!(report.files[d[0].primary.file].path, "b.md");
+        assert_eq!(d[1].message, "identical to the paragraph at b.md:1");
+        assert_eq!(report.files[d[1].labels[0].span.file].path, "b.md");
+        // Three documents sharing a paragraph: template text.
+        let report = lint_run_with_rule(&r, &[("a.md", A), ("b.md", A), ("c.md", A)]);
+        assert!(report.diagnostics.is_empty());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn spans_are_on_char_boundaries(parts in proptest::collection::vec("[a-c 阿图。，.!\\n]{0,30}", 0..8)) {
+            // Paragraphs drawn from a tiny alphabet repeat often; each is doubled to force pairs.
+            let text: String = parts.iter().flat_map(|p| [p.as_str(), "\n\n", p.as_str(), "\n\n"]).collect();
+            for report in ["exact", "near", "contained"] {
+                let r = rule(&format!("report = \"{report}\"\nmin_cjk_chars = 1\nmin_words = 1"));
+                for d in lint_with_rule(&r, "a.md", &text) {
+                    proptest::prop_assert!(text.get(d.primary.range()).is_some());
+                    for l in &d.labels {
+                        proptest::prop_assert!(text.get(l.span.range()).is_some());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_settings_are_rejected() {
+        let bad = "[[rule]]\nid = \"t/d\"\nkind = \"duplicate\"\nseverity = \"info\"\nmessage = \"m\"\ndescription = \"d\"\nwhy = \"w\"\nthreshold = 1.5\n";
+        let rules = crate::config::load_rule_file("t.toml", bad, &mut crate::config::SeenIds::new());
+        assert!(rules.is_err());
+    }
+}

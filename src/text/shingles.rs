@@ -1,0 +1,498 @@
+//! Paragraph fingerprints for duplicate detection: normalisation, shingles, one-permutation
+//! MinHash with densification, LSH band keys, and exact set similarity.
+//!
+//! Everything is linear in the text and allocation-light: tokens and shingles are 64-bit
+//! hashes computed on the fly (no `String` per token or shingle), one hash per shingle feeds
+//! the signature (one-permutation hashing rather than k hash functions), and a paragraph
+//! keeps only its band keys and a sorted, deduplicated `Box<[u32]>` of shingle hashes for
+//! verification.
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::chars::is_han;
+
+/// Bins of the one-permutation MinHash signature.
+pub const SIGNATURE_BINS: usize = 64;
+/// LSH bands; each band hashes `SIGNATURE_BINS / BANDS` consecutive bins.
+pub const BANDS: usize = 16;
+const ROWS: usize = SIGNATURE_BINS / BANDS;
+/// Longest shingle (in tokens) accepted.
+pub const MAX_NGRAM: usize = 16;
+
+/// How a paragraph is cut into shingles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ShingleParams {
+    /// Shingle length in characters for CJK text.
+    pub ngram_cjk: usize,
+    /// Shingle length in words for Latin (and other alphabetic) text.
+    pub ngram_words: usize,
+}
+
+impl Default for ShingleParams {
+    fn default() -> Self {
+        ShingleParams { ngram_cjk: 3, ngram_words: 2 }
+    }
+}
+
+/// What a paragraph is written in, which decides the shingle length and the minimum size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Script {
+    /// Mostly Han, kana or Hangul: each character is a token.
+    Cjk,
+    /// Mostly words of alphabetic script.
+    Words,
+}
+
+/// The fingerprint of one paragraph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sketch {
+    pub script: Script,
+    /// Tokens after normalisation: CJK characters plus words (numbers count as words).
+    pub tokens: u32,
+    /// Hash of the whole normalised token sequence: equal for texts identical after
+    /// normalisation.
+    pub exact: u64,
+    /// Like `exact`, with every run of figures (digits, Chinese numerals) as one placeholder:
+    /// equal for texts that differ only in their figures.
+    pub figures_masked: u64,
+    /// LSH band keys of the MinHash signature (band index mixed in), 32 bits each: a rare
+    /// collision only adds a candidate that verification rejects.
+    pub bands: [u32; BANDS],
+    /// Sorted, deduplicated shingle hashes, for the exact similarity of candidates.
+    pub shingles: Box<[u32]>,
+}
+
+/// Reusable buffers, so sketching many paragraphs allocates only the kept shingle sets.
+#[derive(Default)]
+pub struct Scratch {
+    tokens: Vec<u64>,
+    shingles: Vec<u64>,
+    set: Vec<u32>,
+}
+
+#[inline]
+fn fmix64(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^= k >> 33;
+    k
+}
+
+/// A character that is a token on its own (Han, kana, Hangul syllables).
+#[inline]
+fn is_cjk_token(c: char) -> bool {
+    is_han(c) || matches!(c as u32, 0x3040..=0x30FF | 0xAC00..=0xD7AF)
+}
+
+/// Characters whose NFKC form is themselves or a plain shift (fullwidth ASCII), handled without
+/// the normalisation tables.
+#[inline]
+fn fast_char(c: char) -> bool {
+    matches!(c as u32,
+        0x00..=0x7F | 0x3000..=0x3037 | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0x3400..=0x4DBF
+        | 0xFF01..=0xFF5E | 0x2010..=0x2027 | 0xFF5F..=0xFF64 | 0xFFFC)
+}
+
+#[inline]
+fn fold_fast(c: char) -> char {
+    match c as u32 {
+        // Fullwidth ASCII: NFKC maps it to ASCII.
+        u @ 0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
+}
+
+/// Splits normalised text into token hashes: each CJK character is a token, each run of
+/// other alphanumeric characters (case-folded) is a word token; whitespace, punctuation,
+/// symbols and placeholders only separate tokens. Returns the number of CJK tokens, or `None`
+/// when `fast` is set and a character needs the normalisation tables.
+fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -> Option<usize> {
+    const WORD_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+    // The word being read: its hash, and whether it is all digits.
+    let mut word: Option<(u64, bool)> = None;
+    let mut cjk = 0;
+    let push_word = |w: (u64, bool), out: &mut Vec<u64>| out.push(token(fmix64(w.0), w.1));
+    for c in chars {
+        if matches!(c as u32, 0x4E00..=0x9FFF) {
+            // The common case in Chinese text, first: a Han character of the basic block.
+            if let Some(w) = word.take() {
+                push_word(w, out);
+            }
+            out.push(token((c as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93), is_han_numeral(c)));
+            cjk += 1;
+            continue;
+        }
+        let c = if fast {
+            if !fast_char(c) {
+                return None;
+            }
+            let c = fold_fast(c);
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    let (h, digits) = word.unwrap_or((WORD_SEED, true));
+                    let h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01B3);
+                    word = Some((h, digits && c.is_ascii_digit()));
+                } else if let Some(w) = word.take() {
+                    push_word(w, out);
+                }
+                continue;
+            }
+            c
+        } else {
+            c
+        };
+        if matches!(c as u32, 0x2010..=0x2027 | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303D..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFFFC)
+        {
+            // Common CJK and typographic punctuation: a separator, without a table lookup.
+            if let Some(w) = word.take() {
+                push_word(w, out);
+            }
+        } else if is_cjk_token(c) {
+            if let Some(w) = word.take() {
+                push_word(w, out);
+            }
+            // One multiply suffices: shingles are mixed again as a whole.
+            out.push(token((c as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93), is_han_numeral(c)));
+            cjk += 1;
+        } else if c.is_alphanumeric() {
+            let (mut h, digits) = word.unwrap_or((WORD_SEED, true));
+            if c.is_ascii() {
+                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01B3);
+            } else {
+                for l in c.to_lowercase() {
+                    h = (h ^ l as u64).wrapping_mul(0x100_0000_01B3);
+                }
+            }
+            word = Some((h, digits && c.is_numeric()));
+        } else if let Some(w) = word.take() {
+            push_word(w, out);
+        }
+    }
+    if let Some(w) = word {
+        push_word(w, out);
+    }
+    Some(cjk)
+}
+
+/// A token hash whose lowest bit says whether the token is a figure.
+#[inline]
+fn token(hash: u64, figure: bool) -> u64 {
+    (hash & !1) | u64::from(figure)
+}
+
+fn is_han_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '〇' | '零'
+            | '一'
+            | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+            | '两'
+    )
+}
+
+/// Token hashes of `text` after NFKC normalisation and Latin case folding; returns how many
+/// are CJK characters.
+pub fn tokens(text: &str, out: &mut Vec<u64>) -> usize {
+    out.clear();
+    if let Some(cjk) = tokenize(text.chars(), true, out) {
+        return cjk;
+    }
+    out.clear();
+    tokenize(text.nfkc(), false, out).unwrap_or(0)
+}
+
+/// Fingerprints a paragraph, or `None` when it has no token at all.
+pub fn sketch(text: &str, params: ShingleParams, scratch: &mut Scratch) -> Option<Sketch> {
+    let cjk = tokens(text, &mut scratch.tokens);
+    let toks = &scratch.tokens;
+    if toks.is_empty() {
+        return None;
+    }
+    let script = if cjk > 0 && cjk * 2 >= toks.len() { Script::Cjk } else { Script::Words };
+    let n = match script {
+        Script::Cjk => params.ngram_cjk,
+        Script::Words => params.ngram_words,
+    }
+    .clamp(1, MAX_NGRAM)
+    .min(toks.len());
+
+    let mut exact = 0x243F_6A88_85A3_08D3u64 ^ toks.len() as u64;
+    // The same with every run of figures replaced by one placeholder.
+    let mut masked = 0x1319_8A2E_0370_7344u64;
+    let mut in_figure = false;
+    for &t in toks {
+        exact = (exact.rotate_left(23) ^ t).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let figure = t & 1 == 1;
+        if !(figure && in_figure) {
+            let m = if figure { 0x5EED } else { t };
+            masked = (masked.rotate_left(23) ^ m).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+        in_figure = figure;
+    }
+
+    // Rolling polynomial hash over the last n token hashes: H = Σ t_i · B^(n-1-i).
+    // A large odd multiplier, so no small differences of tokens cancel out.
+    const B: u64 = 0x9E37_79B9_7F4A_7C15;
+    let b_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(B));
+    let shingles = &mut scratch.shingles;
+    shingles.clear();
+    let mut h = 0u64;
+    for (i, &t) in toks.iter().enumerate() {
+        if i >= n {
+            h = h.wrapping_sub(toks[i - n].wrapping_mul(b_pow));
+        }
+        h = h.wrapping_mul(B).wrapping_add(t);
+        if i + 1 >= n {
+            shingles.push(fmix64(h));
+        }
+    }
+
+    // One-permutation MinHash: the top bits pick the bin, the low bits compete for it.
+    let mut sig = [u32::MAX; SIGNATURE_BINS];
+    let mut filled = [false; SIGNATURE_BINS];
+    for &s in shingles.iter() {
+        let bin = (s >> 58) as usize;
+        let v = s as u32;
+        if v <= sig[bin] {
+            sig[bin] = v;
+            filled[bin] = true;
+        }
+    }
+    densify(&mut sig, &filled);
+    let mut bands = [0u32; BANDS];
+    for (b, key) in bands.iter_mut().enumerate() {
+        let mut k = (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        for &v in &sig[b * ROWS..(b + 1) * ROWS] {
+            k = fmix64(k ^ v as u64);
+        }
+        *key = (k >> 32) as u32;
+    }
+
+    let set = &mut scratch.set;
+    set.clear();
+    set.extend(shingles.iter().map(|&s| (s >> 32) as u32));
+    set.sort_unstable();
+    set.dedup();
+    Some(Sketch {
+        script,
+        tokens: u32::try_from(toks.len()).unwrap_or(u32::MAX),
+        exact,
+        figures_masked: masked,
+        bands,
+        shingles: Box::from(set.as_slice()),
+    })
+}
+
+/// Optimal densification (Shrivastava, 2017): an empty bin borrows the value of the first
+/// filled bin on its own pseudo-random probe sequence, so similar sets borrow alike.
+fn densify(sig: &mut [u32; SIGNATURE_BINS], filled: &[bool; SIGNATURE_BINS]) {
+    if !filled.iter().any(|&f| f) || filled.iter().all(|&f| f) {
+        return;
+    }
+    let original = *sig;
+    for i in 0..SIGNATURE_BINS {
+        if filled[i] {
+            continue;
+        }
+        let mut attempt = 1u64;
+        loop {
+            let j = (fmix64(((i as u64) << 32) | attempt) % SIGNATURE_BINS as u64) as usize;
+            if filled[j] {
+                sig[i] = original[j];
+                break;
+            }
+            attempt += 1;
+        }
+    }
+}
+
+/// |a ∩ b| of two sorted, deduplicated sets.
+pub fn intersection(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Exact Jaccard similarity of two sorted, deduplicated sets (1.0 for two empty sets).
+pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let inter = intersection(a, b);
+    inter as f64 / (a.len() + b.len() - inter) as f64
+}
+
+/// Share of the smaller set found in the larger one.
+pub fn containment(a: &[u32], b: &[u32]) -> f64 {
+    let small = a.len().min(b.len());
+    if small == 0 {
+        return 0.0;
+    }
+    intersection(a, b) as f64 / small as f64
+}
+
+/// Candidate pairs `(i, j)`, `i < j`, of sketches sharing an LSH band key, sorted and
+/// deduplicated. A bucket larger than `bucket_cap` (template text recurring everywhere) is
+/// chained instead of paired all with all: each member is paired with the bucket's first and
+/// its predecessor, which keeps the work linear while still connecting the group.
+pub fn lsh_candidates<'a>(
+    sketches: impl Iterator<Item = (u32, &'a Sketch)>,
+    bucket_cap: usize,
+    mut allow: impl FnMut(u32, u32) -> bool,
+) -> Vec<(u32, u32)> {
+    // (band key << 32 | id), sorted as plain integers.
+    let mut keys: Vec<u64> = Vec::new();
+    for (id, s) in sketches {
+        keys.extend(s.bands.iter().map(|&k| (u64::from(k) << 32) | u64::from(id)));
+    }
+    keys.sort_unstable();
+    let mut pairs = Vec::new();
+    let mut start = 0;
+    while start < keys.len() {
+        let mut end = start + 1;
+        while end < keys.len() && keys[end] >> 32 == keys[start] >> 32 {
+            end += 1;
+        }
+        let bucket = &keys[start..end];
+        let id = |k: u64| k as u32;
+        if bucket.len() <= bucket_cap {
+            for (x, &ka) in bucket.iter().enumerate() {
+                for &kb in &bucket[x + 1..] {
+                    let (a, b) = (id(ka), id(kb));
+                    if a != b && allow(a, b) {
+                        pairs.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        } else {
+            let first = id(bucket[0]);
+            for w in bucket.windows(2) {
+                for (a, b) in [(first, id(w[1])), (id(w[0]), id(w[1]))] {
+                    if a != b && allow(a, b) {
+                        pairs.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        }
+        start = end;
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sk(text: &str) -> Sketch {
+        sketch(text, ShingleParams::default(), &mut Scratch::default()).unwrap()
+    }
+
+    #[test]
+    fn normalisation_ignores_width_case_space_and_punctuation() {
+        let a = sk("Almaty Airport, RETAKEN by the government!");
+        let b = sk("almaty   airport retaken by the GOVERNMENT");
+        assert_eq!(a.exact, b.exact);
+        assert_eq!(a.shingles, b.shingles);
+        let c = sk("阿拉木图机场已恢复运转，航班１２架。");
+        let d = sk("阿拉木图机场 已恢复运转 航班12架");
+        assert_eq!(c.exact, d.exact);
+        // NFKC slow path (a compatibility ideograph and a ligature) agrees with the fast one.
+        assert_eq!(sk("ﬁne day").exact, sk("fine day").exact);
+    }
+
+    #[test]
+    fn scripts_and_token_counts() {
+        let a = sk("哈萨克斯坦阿拉木图市副市长表示");
+        assert_eq!(a.script, Script::Cjk);
+        assert_eq!(a.tokens, 15);
+        let b = sk("The deputy mayor said on Thursday");
+        assert_eq!(b.script, Script::Words);
+        assert_eq!(b.tokens, 6);
+        assert_eq!(sk("1月6日").tokens, 4);
+    }
+
+    #[test]
+    fn near_texts_are_similar_and_different_texts_are_not() {
+        let a = sk(
+            "据报道，阿拉木图市副市长当地时间1月6日凌晨表示，阿拉木图已开始反恐特别行动，国际机场已被政府重新控制并恢复运转。",
+        );
+        let b = sk(
+            "据报道，阿拉木图市副市长当地时间1月6日凌晨表示，阿拉木图已开始名为和平的反恐特别行动，国际机场已被政府重新控制并恢复运转。",
+        );
+        let c = sk("托卡耶夫说，骚乱团伙曾在国外受训，企图夺取城市的重要设施，当地军校学员正与他们交战。");
+        let j = jaccard(&a.shingles, &b.shingles);
+        assert!(j > 0.75 && j < 1.0, "{j}");
+        assert!(jaccard(&a.shingles, &c.shingles) < 0.1);
+        assert!(a.bands.iter().zip(&b.bands).any(|(x, y)| x == y));
+    }
+
+    #[test]
+    fn candidates_find_identical_sketches() {
+        let a = sk("the quick brown fox jumps over the lazy dog near the river bank today");
+        let c = sk("completely different words about weather forecasts for the coming weekend");
+        let list = [a.clone(), c, a];
+        let pairs = lsh_candidates(list.iter().enumerate().map(|(i, s)| (i as u32, s)), 32, |_, _| true);
+        assert_eq!(pairs, vec![(0, 2)]);
+    }
+
+    #[test]
+    fn set_measures() {
+        assert_eq!(intersection(&[1, 3, 5], &[3, 4, 5]), 2);
+        assert!((jaccard(&[1, 3, 5], &[3, 4, 5]) - 0.5).abs() < 1e-9);
+        assert!((containment(&[3, 5], &[1, 3, 5, 7]) - 1.0).abs() < 1e-9);
+        assert_eq!(containment(&[], &[1]), 0.0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn never_panics_and_is_deterministic(s in "\\PC{0,80}", n in 0usize..20, m in 0usize..20) {
+            let p = ShingleParams { ngram_cjk: n, ngram_words: m };
+            let a = sketch(&s, p, &mut Scratch::default());
+            let b = sketch(&s, p, &mut Scratch::default());
+            prop_assert_eq!(&a, &b);
+            if let Some(a) = a {
+                prop_assert!(a.shingles.windows(2).all(|w| w[0] < w[1]));
+                prop_assert!((jaccard(&a.shingles, &a.shingles) - 1.0).abs() < 1e-12);
+            }
+        }
+
+        #[test]
+        fn jaccard_is_symmetric_and_bounded(a in proptest::collection::btree_set(0u32..50, 0..20),
+                                            b in proptest::collection::btree_set(0u32..50, 0..20)) {
+            let a: Vec<u32> = a.into_iter().collect();
+            let b: Vec<u32> = b.into_iter().collect();
+            let j = jaccard(&a, &b);
+            prop_assert!((0.0..=1.0).contains(&j));
+            prop_assert!((j - jaccard(&b, &a)).abs() < 1e-12);
+        }
+    }
+}
