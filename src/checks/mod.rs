@@ -24,8 +24,9 @@ use crate::diagnostic::{Diagnostic, FileId, Fix, Label, Replacement, Severity, S
 use crate::document::Document;
 
 /// The registry, in the order `factlint rules` lists kinds.
-pub static KINDS: &[&KindInfo] = &[&conversion::KIND, &duplicate::KIND, &timezone::KIND, &timeline::KIND, &weekday::KIND, &variants::KIND, &repetition::KIND, &pairing::KIND, &pattern::KIND];
+pub static KINDS: &[&KindInfo] = &[
     &conversion::KIND,
+    &duplicate::KIND,
     &timezone::KIND,
     &timeline::KIND,
     &weekday::KIND,
