@@ -12,7 +12,7 @@ use factlint::document::Document;
 use factlint::engine::{self, Input};
 use factlint::text::shingles::{Sketch, jaccard, lsh_candidates};
 
-const RULES: [&str; 3] = ["duplicate/exact-paragraph", "duplicate/near-paragraph", "duplicate/cross-document"];
+const RULES: [&str; 3] = ["duplicate/exact", "duplicate/near", "duplicate/cross-document"];
 const THRESHOLD: f64 = 0.8;
 /// Paragraphs compared exhaustively for the recall figure.
 const SAMPLE_PARAGRAPHS: usize = 10_000;

@@ -332,3 +332,24 @@ fn engine_rules_take_their_level_from_the_config() {
     let (code, _) = rules_of("[severity]\ndocument = \"loud\"\n");
     assert_eq!(code, Some(2));
 }
+
+#[test]
+fn the_contract_example_config_is_valid() {
+    // The configuration shown in the public contract and the README must load as written.
+    let config = "extends = [\"builtin:zh-news\", \"builtin:en-news\"]\nrules = [\"rules/house-style.toml\"]\n\
+                  [severity]\n\"duplicate/near\" = \"error\"\n[[override]]\npaths = [\"archive/**\"]\n\
+                  ignore = [\"timeline\"]\n";
+    let house = "[[rule]]\nid = \"house/no-utilize\"\nkind = \"pattern\"\nseverity = \"info\"\n\
+                 message = \"prefer use\"\ndescription = \"d\"\nwhy = \"w\"\npatterns = ['\\butilize\\b']\n\
+                 [[rule.example]]\ntext = \"We utilize tools.\"\nexpect = [{ text = \"utilize\" }]\n\
+                 [[rule.example]]\ntext = \"We use tools.\"\nexpect = []\n";
+    let dir = dir_with(&[
+        ("factlint.toml", config.as_bytes()),
+        ("rules/house-style.toml", house.as_bytes()),
+        ("a.md", b"We utilize tools.\n"),
+    ]);
+    let out = factlint(dir.path()).args(["check", "--format", "json", "a.md"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json(&out.stdout);
+    assert_eq!(v["diagnostics"][0]["rule"], "house/no-utilize");
+}

@@ -19,7 +19,8 @@ use crate::error::{Error, FileError, nearest};
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// The built-in packs; a file `rules/zh-*.toml` belongs to `zh-news`, `rules/en-*.toml` to
-/// `en-news`, any other to `common`.
+/// `en-news`, any other to `common`. The language-independent `common` rules (conversions,
+/// duplicates, times) come with either news pack too.
 pub const PACKS: &[&str] = &["common", "zh-news", "en-news"];
 
 /// Names of the config files looked for, in order, in each folder from the current one up.
@@ -206,7 +207,8 @@ impl Config {
         let mut seen = SeenIds::new();
         let mut rules = Vec::new();
         for (file_name, contents) in BUILTIN_RULE_FILES {
-            if packs.contains(&pack_of(file_name)) {
+            let pack = pack_of(file_name);
+            if packs.contains(&pack) || (pack == "common" && !packs.is_empty()) {
                 rules.extend(load_rule_file(&format!("builtin:rules/{file_name}"), contents, &mut seen)?);
             }
         }
