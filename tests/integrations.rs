@@ -394,3 +394,20 @@ fn progress_is_told_every_document() {
     assert_eq!(report.diagnostics.len(), 5);
     assert_eq!((count.total.into_inner(), count.done.into_inner(), count.finished.into_inner()), (5, 5, 1));
 }
+
+#[test]
+fn fixes_of_every_fixing_kind_apply_and_relint_clean() {
+    // A doubled character, a wrong weekday, a non-preferred variant and a mismatched quote.
+    let text =
+        "# 访问\n\n2022年1月6日（星期五），代表团由由北京出发。\n\n特朗普会见代表团。川普当天表示“欢迎来访\"。\n";
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.md", text);
+    let out = factlint(dir.path()).args(["check", "--fix", "--fail-on", "info", "a.md"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixed 4 finding(s) in 1 file(s)"), "{out:?}");
+    let fixed = std::fs::read_to_string(dir.path().join("a.md")).unwrap();
+    assert_eq!(
+        fixed,
+        "# 访问\n\n2022年1月6日（星期四），代表团由北京出发。\n\n特朗普会见代表团。特朗普当天表示“欢迎来访”。\n"
+    );
+    factlint(dir.path()).args(["check", "--fail-on", "info", "a.md"]).assert().code(0);
+}
