@@ -390,9 +390,29 @@ impl DuplicateCheck {
         identical_to: &[Option<u32>],
         out: &mut Output<'_>,
     ) {
+        // Only the probes (each paragraph's smallest shingle hashes) are ever looked up, so
+        // only their postings are collected: a bit filter over the top 16 bits of the hash
+        // rejects almost every other shingle before a binary search among the probes.
+        let mut probes: Vec<u32> = Vec::new();
+        for &a in ids {
+            if identical_to[a as usize].is_none() {
+                let small = &paras[a as usize].sketch.shingles;
+                probes.extend_from_slice(&small[..small.len().min(CONTAINMENT_PROBES)]);
+            }
+        }
+        probes.sort_unstable();
+        probes.dedup();
+        let mut filter = vec![0u64; 1 << 10];
+        for &s in &probes {
+            filter[(s >> 22) as usize] |= 1 << ((s >> 16) & 63);
+        }
         let mut postings: Vec<(u32, u32)> = Vec::new();
         for &i in ids {
-            postings.extend(paras[i as usize].sketch.shingles.iter().map(|&s| (s, i)));
+            for &s in paras[i as usize].sketch.shingles.iter() {
+                if filter[(s >> 22) as usize] & (1 << ((s >> 16) & 63)) != 0 && probes.binary_search(&s).is_ok() {
+                    postings.push((s, i));
+                }
+            }
         }
         postings.sort_unstable();
         let mut reported: Vec<(u32, u32)> = Vec::new();

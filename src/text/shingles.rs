@@ -356,6 +356,40 @@ pub fn containment(a: &[u32], b: &[u32]) -> f64 {
     intersection(a, b) as f64 / small as f64
 }
 
+/// Sorts keys whose low halves are already in ascending order (the ids, pushed in order):
+/// a stable radix sort on the high halves then orders them as plain integers, in linear time.
+fn sort_by_high_half(keys: &mut Vec<u64>) {
+    const BITS: u32 = 11;
+    const BUCKETS: usize = 1 << BITS;
+    if keys.len() < 4096 {
+        keys.sort_unstable();
+        return;
+    }
+    let mut buf = vec![0u64; keys.len()];
+    let mut counts = vec![0usize; BUCKETS];
+    // Three passes of 11 bits cover bits 32..65 of the key (the last pass is partly empty).
+    for pass in 0..3u32 {
+        let shift = 32 + pass * BITS;
+        let digit = |k: u64| ((k >> shift) as usize) & (BUCKETS - 1);
+        counts.fill(0);
+        for &k in keys.iter() {
+            counts[digit(k)] += 1;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &k in keys.iter() {
+            let d = digit(k);
+            buf[counts[d]] = k;
+            counts[d] += 1;
+        }
+        std::mem::swap(keys, &mut buf);
+    }
+}
+
 /// Candidate pairs `(i, j)`, `i < j`, of sketches sharing an LSH band key, sorted and
 /// deduplicated. A bucket larger than `bucket_cap` (template text recurring everywhere) is
 /// chained instead of paired all with all: each member is paired with the bucket's first and
@@ -367,10 +401,18 @@ pub fn lsh_candidates<'a>(
 ) -> Vec<(u32, u32)> {
     // (band key << 32 | id), sorted as plain integers.
     let mut keys: Vec<u64> = Vec::new();
+    let mut ids_ascending = true;
+    let mut last_id = 0u32;
     for (id, s) in sketches {
+        ids_ascending &= id >= last_id;
+        last_id = id;
         keys.extend(s.bands.iter().map(|&k| (u64::from(k) << 32) | u64::from(id)));
     }
-    keys.sort_unstable();
+    if ids_ascending {
+        sort_by_high_half(&mut keys);
+    } else {
+        keys.sort_unstable();
+    }
     let mut pairs = Vec::new();
     let mut start = 0;
     while start < keys.len() {
