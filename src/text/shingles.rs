@@ -244,12 +244,31 @@ pub fn tokens(text: &str, out: &mut Vec<u64>) -> usize {
 
 /// Fingerprints a paragraph, or `None` when it has no token at all.
 pub fn sketch(text: &str, params: ShingleParams, scratch: &mut Scratch) -> Option<Sketch> {
+    sketch_if_long(text, params, 0, 0, scratch)
+}
+
+/// Like [`sketch`], but `None` (without the cost of fingerprinting) when the paragraph has
+/// fewer than `min_cjk` tokens (CJK script) or `min_words` tokens (word script).
+pub fn sketch_if_long(
+    text: &str,
+    params: ShingleParams,
+    min_cjk: usize,
+    min_words: usize,
+    scratch: &mut Scratch,
+) -> Option<Sketch> {
     let cjk = tokens(text, &mut scratch.tokens);
     let toks = &scratch.tokens;
     if toks.is_empty() {
         return None;
     }
     let script = if cjk > 0 && cjk * 2 >= toks.len() { Script::Cjk } else { Script::Words };
+    let min = match script {
+        Script::Cjk => min_cjk,
+        Script::Words => min_words,
+    };
+    if toks.len() < min {
+        return None;
+    }
     let n = match script {
         Script::Cjk => params.ngram_cjk,
         Script::Words => params.ngram_words,
