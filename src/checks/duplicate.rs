@@ -220,11 +220,14 @@ impl Floor {
     }
 }
 
+/// A document's sketches, what they are of, and the floor they were made with.
+type CachedSketches = (CacheKey, Floor, Arc<Vec<Para>>);
+
 thread_local! {
     /// The sketches of the document last seen on this thread. The engine runs every rule of
     /// a document on one thread in a row, so the exact, near and cross-document rules sketch
     /// a document once between them.
-    static CACHE: RefCell<Option<(CacheKey, Floor, Arc<Vec<Para>>)>> = const { RefCell::new(None) };
+    static CACHE: RefCell<Option<CachedSketches>> = const { RefCell::new(None) };
     /// The lowest floor of the duplicate rules seen on this thread, so that a list serves
     /// every rule after the first document, whatever order the rules run in.
     static LOWEST_FLOOR: std::cell::Cell<Option<Floor>> = const { std::cell::Cell::new(None) };
