@@ -197,11 +197,40 @@ struct CacheKey {
     params: ShingleParams,
 }
 
+/// Shortest paragraphs (CJK tokens, words) a list of sketches holds: shorter ones are never
+/// compared by any rule that uses the list, so they are not fingerprinted at all.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Floor {
+    cjk: usize,
+    words: usize,
+}
+
+impl Floor {
+    fn of(settings: &SketchSettings) -> Floor {
+        Floor { cjk: settings.min_cjk.max(1), words: settings.min_words.max(1) }
+    }
+
+    /// Whether a list made with this floor holds every paragraph a rule with `other` needs.
+    fn serves(self, other: Floor) -> bool {
+        self.cjk <= other.cjk && self.words <= other.words
+    }
+
+    fn min(self, other: Floor) -> Floor {
+        Floor { cjk: self.cjk.min(other.cjk), words: self.words.min(other.words) }
+    }
+}
+
+/// A document's sketches, what they are of, and the floor they were made with.
+type CachedSketches = (CacheKey, Floor, Arc<Vec<Para>>);
+
 thread_local! {
     /// The sketches of the document last seen on this thread. The engine runs every rule of
     /// a document on one thread in a row, so the exact, near and cross-document rules sketch
     /// a document once between them.
-    static CACHE: RefCell<Option<(CacheKey, Arc<Vec<Para>>)>> = const { RefCell::new(None) };
+    static CACHE: RefCell<Option<CachedSketches>> = const { RefCell::new(None) };
+    /// The lowest floor of the duplicate rules seen on this thread, so that a list serves
+    /// every rule after the first document, whatever order the rules run in.
+    static LOWEST_FLOOR: std::cell::Cell<Option<Floor>> = const { std::cell::Cell::new(None) };
 }
 
 /// A fast digest of the whole source, so the cache never serves another text. Four
@@ -246,8 +275,9 @@ fn is_running_text(text: &str) -> bool {
     prev_period
 }
 
-/// Sketches every paragraph of running text; the rules apply their own minimum length.
-fn sketch_document(doc: &Document, params: ShingleParams) -> Vec<Para> {
+/// Sketches every paragraph of running text with at least `floor` tokens; the rules apply
+/// their own minimum length.
+fn sketch_document(doc: &Document, params: ShingleParams, floor: Floor) -> Vec<Para> {
     let mut scratch = Scratch::default();
     let mut paras = Vec::new();
     let (mut pos, mut line) = (0usize, 1u32);
@@ -261,7 +291,9 @@ fn sketch_document(doc: &Document, params: ShingleParams) -> Vec<Para> {
         if !is_running_text(&seg.text) {
             continue;
         }
-        let Some(sketch) = shingles::sketch(&seg.text, params, &mut scratch) else { continue };
+        let Some(sketch) = shingles::sketch_if_long(&seg.text, params, floor.cjk, floor.words, &mut scratch) else {
+            continue;
+        };
         let range = seg.range();
         if range.start < pos {
             (pos, line) = (0, 1);
@@ -285,7 +317,11 @@ pub fn paragraph_sketches(doc: &Document) -> Vec<Sketch> {
         min_cjk: default_min_cjk(),
         min_words: default_min_words(),
     };
-    sketch_document(doc, settings.params).into_iter().map(|p| p.sketch).filter(|s| long_enough(s, &settings)).collect()
+    sketch_document(doc, settings.params, Floor::of(&settings))
+        .into_iter()
+        .map(|p| p.sketch)
+        .filter(|s| long_enough(s, &settings))
+        .collect()
 }
 
 /// Buckets larger than this in the LSH stage are chained (exposed for benchmarks).
@@ -301,11 +337,20 @@ impl DuplicateCheck {
             digest: digest(doc.source.as_bytes()),
             params: self.settings.params,
         };
-        if let Some(hit) = CACHE.with(|c| c.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, p)| Arc::clone(p))) {
+        let own = Floor::of(&self.settings);
+        let floor = LOWEST_FLOOR.with(|f| {
+            let lowest = f.get().map_or(own, |l| l.min(own));
+            f.set(Some(lowest));
+            lowest
+        });
+        let hit = CACHE.with(|c| {
+            c.borrow().as_ref().filter(|(k, f, _)| *k == key && f.serves(own)).map(|(_, _, p)| Arc::clone(p))
+        });
+        if let Some(hit) = hit {
             return hit;
         }
-        let paras = Arc::new(sketch_document(doc, self.settings.params));
-        CACHE.with(|c| *c.borrow_mut() = Some((key, Arc::clone(&paras))));
+        let paras = Arc::new(sketch_document(doc, self.settings.params, floor));
+        CACHE.with(|c| *c.borrow_mut() = Some((key, floor, Arc::clone(&paras))));
         paras
     }
 
@@ -390,9 +435,29 @@ impl DuplicateCheck {
         identical_to: &[Option<u32>],
         out: &mut Output<'_>,
     ) {
+        // Only the probes (each paragraph's smallest shingle hashes) are ever looked up, so
+        // only their postings are collected: a bit filter over the top 16 bits of the hash
+        // rejects almost every other shingle before a binary search among the probes.
+        let mut probes: Vec<u32> = Vec::new();
+        for &a in ids {
+            if identical_to[a as usize].is_none() {
+                let small = &paras[a as usize].sketch.shingles;
+                probes.extend_from_slice(&small[..small.len().min(CONTAINMENT_PROBES)]);
+            }
+        }
+        probes.sort_unstable();
+        probes.dedup();
+        let mut filter = vec![0u64; 1 << 10];
+        for &s in &probes {
+            filter[(s >> 22) as usize] |= 1 << ((s >> 16) & 63);
+        }
         let mut postings: Vec<(u32, u32)> = Vec::new();
         for &i in ids {
-            postings.extend(paras[i as usize].sketch.shingles.iter().map(|&s| (s, i)));
+            for &s in paras[i as usize].sketch.shingles.iter() {
+                if filter[(s >> 22) as usize] & (1 << ((s >> 16) & 63)) != 0 && probes.binary_search(&s).is_ok() {
+                    postings.push((s, i));
+                }
+            }
         }
         postings.sort_unstable();
         let mut reported: Vec<(u32, u32)> = Vec::new();

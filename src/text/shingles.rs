@@ -71,7 +71,7 @@ pub struct Scratch {
 }
 
 #[inline]
-fn fmix64(mut k: u64) -> u64 {
+const fn fmix64(mut k: u64) -> u64 {
     k ^= k >> 33;
     k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
     k ^= k >> 33;
@@ -121,7 +121,9 @@ fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -
             if let Some(w) = word.take() {
                 push_word(w, out);
             }
-            out.push(token((c as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93), is_han_numeral(c)));
+            let o = c as usize - 0x4E00;
+            let numeral = (BASIC_HAN_NUMERALS[o >> 6] >> (o & 63)) & 1 == 1;
+            out.push(token((c as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93), numeral));
             cjk += 1;
             continue;
         }
@@ -183,6 +185,24 @@ fn token(hash: u64, figure: bool) -> u64 {
     (hash & !1) | u64::from(figure)
 }
 
+const HAN_NUMERALS: [char; 17] =
+    ['〇', '零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '亿', '两'];
+
+/// `is_han_numeral` for the basic Han block U+4E00..=U+9FFF as a bitmap, for the hot loop.
+static BASIC_HAN_NUMERALS: [u64; (0x9FFF - 0x4E00 + 64) / 64] = {
+    let mut t = [0u64; (0x9FFF - 0x4E00 + 64) / 64];
+    let mut i = 0;
+    while i < HAN_NUMERALS.len() {
+        let u = HAN_NUMERALS[i] as usize;
+        if u >= 0x4E00 && u <= 0x9FFF {
+            let o = u - 0x4E00;
+            t[o >> 6] |= 1 << (o & 63);
+        }
+        i += 1;
+    }
+    t
+};
+
 fn is_han_numeral(c: char) -> bool {
     matches!(
         c,
@@ -208,22 +228,47 @@ fn is_han_numeral(c: char) -> bool {
 /// Token hashes of `text` after NFKC normalisation and Latin case folding; returns how many
 /// are CJK characters.
 pub fn tokens(text: &str, out: &mut Vec<u64>) -> usize {
-    out.clear();
-    if let Some(cjk) = tokenize(text.chars(), true, out) {
-        return cjk;
-    }
-    out.clear();
-    tokenize(text.nfkc(), false, out).unwrap_or(0)
+    // A local vector keeps its length in a register in the hot loop.
+    let mut v = std::mem::take(out);
+    v.clear();
+    let cjk = match tokenize(text.chars(), true, &mut v) {
+        Some(cjk) => cjk,
+        None => {
+            v.clear();
+            tokenize(text.nfkc(), false, &mut v).unwrap_or(0)
+        }
+    };
+    *out = v;
+    cjk
 }
 
 /// Fingerprints a paragraph, or `None` when it has no token at all.
 pub fn sketch(text: &str, params: ShingleParams, scratch: &mut Scratch) -> Option<Sketch> {
+    sketch_if_long(text, params, 0, 0, scratch)
+}
+
+/// Like [`sketch`], but `None` (without the cost of fingerprinting) when the paragraph has
+/// fewer than `min_cjk` tokens (CJK script) or `min_words` tokens (word script).
+pub fn sketch_if_long(
+    text: &str,
+    params: ShingleParams,
+    min_cjk: usize,
+    min_words: usize,
+    scratch: &mut Scratch,
+) -> Option<Sketch> {
     let cjk = tokens(text, &mut scratch.tokens);
     let toks = &scratch.tokens;
     if toks.is_empty() {
         return None;
     }
     let script = if cjk > 0 && cjk * 2 >= toks.len() { Script::Cjk } else { Script::Words };
+    let min = match script {
+        Script::Cjk => min_cjk,
+        Script::Words => min_words,
+    };
+    if toks.len() < min {
+        return None;
+    }
     let n = match script {
         Script::Cjk => params.ngram_cjk,
         Script::Words => params.ngram_words,
@@ -298,6 +343,29 @@ pub fn sketch(text: &str, params: ShingleParams, scratch: &mut Scratch) -> Optio
     })
 }
 
+/// Bin probed by empty bin `i` at its `attempt`-th try.
+const fn probe(i: usize, attempt: u64) -> usize {
+    (fmix64(((i as u64) << 32) | attempt) % SIGNATURE_BINS as u64) as usize
+}
+
+/// Tries of every empty bin's probe sequence that are precomputed.
+const PROBED: usize = 24;
+
+/// The first `PROBED` bins of every bin's probe sequence (attempts 1, 2, ...).
+static PROBES: [[u8; PROBED]; SIGNATURE_BINS] = {
+    let mut t = [[0u8; PROBED]; SIGNATURE_BINS];
+    let mut i = 0;
+    while i < SIGNATURE_BINS {
+        let mut a = 0;
+        while a < PROBED {
+            t[i][a] = probe(i, a as u64 + 1) as u8;
+            a += 1;
+        }
+        i += 1;
+    }
+    t
+};
+
 /// Optimal densification (Shrivastava, 2017): an empty bin borrows the value of the first
 /// filled bin on its own pseudo-random probe sequence, so similar sets borrow alike.
 fn densify(sig: &mut [u32; SIGNATURE_BINS], filled: &[bool; SIGNATURE_BINS]) {
@@ -309,9 +377,13 @@ fn densify(sig: &mut [u32; SIGNATURE_BINS], filled: &[bool; SIGNATURE_BINS]) {
         if filled[i] {
             continue;
         }
-        let mut attempt = 1u64;
+        if let Some(&j) = PROBES[i].iter().find(|&&j| filled[j as usize]) {
+            sig[i] = original[j as usize];
+            continue;
+        }
+        let mut attempt = 1 + PROBED as u64;
         loop {
-            let j = (fmix64(((i as u64) << 32) | attempt) % SIGNATURE_BINS as u64) as usize;
+            let j = probe(i, attempt);
             if filled[j] {
                 sig[i] = original[j];
                 break;
@@ -324,16 +396,12 @@ fn densify(sig: &mut [u32; SIGNATURE_BINS], filled: &[bool; SIGNATURE_BINS]) {
 /// |a ∩ b| of two sorted, deduplicated sets.
 pub fn intersection(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
+    // Branch-free merge: which side advances is data, not a jump the CPU must guess.
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     n
 }
@@ -356,6 +424,40 @@ pub fn containment(a: &[u32], b: &[u32]) -> f64 {
     intersection(a, b) as f64 / small as f64
 }
 
+/// Sorts keys whose low halves are already in ascending order (the ids, pushed in order):
+/// a stable radix sort on the high halves then orders them as plain integers, in linear time.
+fn sort_by_high_half(keys: &mut Vec<u64>) {
+    const BITS: u32 = 11;
+    const BUCKETS: usize = 1 << BITS;
+    if keys.len() < 4096 {
+        keys.sort_unstable();
+        return;
+    }
+    let mut buf = vec![0u64; keys.len()];
+    let mut counts = vec![0usize; BUCKETS];
+    // Three passes of 11 bits cover bits 32..65 of the key (the last pass is partly empty).
+    for pass in 0..3u32 {
+        let shift = 32 + pass * BITS;
+        let digit = |k: u64| ((k >> shift) as usize) & (BUCKETS - 1);
+        counts.fill(0);
+        for &k in keys.iter() {
+            counts[digit(k)] += 1;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &k in keys.iter() {
+            let d = digit(k);
+            buf[counts[d]] = k;
+            counts[d] += 1;
+        }
+        std::mem::swap(keys, &mut buf);
+    }
+}
+
 /// Candidate pairs `(i, j)`, `i < j`, of sketches sharing an LSH band key, sorted and
 /// deduplicated. A bucket larger than `bucket_cap` (template text recurring everywhere) is
 /// chained instead of paired all with all: each member is paired with the bucket's first and
@@ -367,10 +469,18 @@ pub fn lsh_candidates<'a>(
 ) -> Vec<(u32, u32)> {
     // (band key << 32 | id), sorted as plain integers.
     let mut keys: Vec<u64> = Vec::new();
+    let mut ids_ascending = true;
+    let mut last_id = 0u32;
     for (id, s) in sketches {
+        ids_ascending &= id >= last_id;
+        last_id = id;
         keys.extend(s.bands.iter().map(|&k| (u64::from(k) << 32) | u64::from(id)));
     }
-    keys.sort_unstable();
+    if ids_ascending {
+        sort_by_high_half(&mut keys);
+    } else {
+        keys.sort_unstable();
+    }
     let mut pairs = Vec::new();
     let mut start = 0;
     while start < keys.len() {
@@ -469,6 +579,20 @@ mod tests {
         assert!((jaccard(&[1, 3, 5], &[3, 4, 5]) - 0.5).abs() < 1e-9);
         assert!((containment(&[3, 5], &[1, 3, 5, 7]) - 1.0).abs() < 1e-9);
         assert_eq!(containment(&[], &[1]), 0.0);
+    }
+
+    #[test]
+    fn tables_agree_with_their_definitions() {
+        for u in 0x4E00u32..=0x9FFF {
+            let c = char::from_u32(u).unwrap();
+            let o = (u - 0x4E00) as usize;
+            assert_eq!((BASIC_HAN_NUMERALS[o >> 6] >> (o & 63)) & 1 == 1, is_han_numeral(c), "{c}");
+        }
+        for (i, row) in PROBES.iter().enumerate() {
+            for (a, &j) in row.iter().enumerate() {
+                assert_eq!(j as usize, probe(i, a as u64 + 1));
+            }
+        }
     }
 
     proptest! {
