@@ -76,14 +76,18 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                 ZoneTable::build(&spec.places, &spec.aliases).map_err(|m| SpecError { message: m, span: None })?,
             ))
         };
-        let t = match &table {
-            Table::Builtin => ZoneTable::builtin(),
-            Table::Own(t) => t,
-        };
+        // The built-in table is built on first use, not here: rules without a `reference`
+        // cost nothing until a document has a time to check.
         let reference = match &spec.reference {
             Some(r) => Some(
-                resolve_word(t, r)
-                    .ok_or_else(|| SpecError { message: format!("unknown reference zone `{r}`"), span: None })?,
+                resolve_word(
+                    match &table {
+                        Table::Builtin => ZoneTable::builtin(),
+                        Table::Own(t) => t,
+                    },
+                    r,
+                )
+                .ok_or_else(|| SpecError { message: format!("unknown reference zone `{r}`"), span: None })?,
             ),
             None => None,
         };
@@ -315,6 +319,18 @@ fn local_civil(utc_min: i64, offset: i32) -> Option<DateTime> {
     Some(jiff::tz::Offset::from_seconds(offset).ok()?.to_datetime(ts))
 }
 
+/// The check's zone table, built (for the built-in one, once per run) only when a document
+/// first has something to look up in it.
+struct LazyTable<'a>(&'a TimezoneCheck);
+
+impl std::ops::Deref for LazyTable<'_> {
+    type Target = ZoneTable;
+
+    fn deref(&self) -> &ZoneTable {
+        self.0.table()
+    }
+}
+
 impl TimezoneCheck {
     fn table(&self) -> &ZoneTable {
         match &self.table {
@@ -332,7 +348,7 @@ impl TimezoneCheck {
     }
 
     fn event_after_report(&self, doc: &Document, out: &mut Output<'_>) {
-        let t = self.table();
+        let t = &LazyTable(self);
         let entries = entries(doc);
         let reference =
             if entries.is_empty() { None } else { declared_reference(doc, t).or_else(|| self.reference.clone()) };
@@ -467,7 +483,7 @@ impl TimezoneCheck {
     }
 
     fn paired(&self, doc: &Document, out: &mut Output<'_>) {
-        let t = self.table();
+        let t = &LazyTable(self);
         let mut lazy_base: Option<Option<DocDate>> = None;
         let (mut pairs, mut local_checked) = (0, 0);
         for (si, seg) in doc.segments.iter().enumerate() {
@@ -596,7 +612,7 @@ impl TimezoneCheck {
     }
 
     fn abbreviations(&self, doc: &Document, out: &mut Output<'_>) {
-        let t = self.table();
+        let t = &LazyTable(self);
         let mut lazy_base: Option<Option<DocDate>> = None;
         let mut n = 0;
         for seg in &doc.segments {
