@@ -465,9 +465,9 @@ impl TimezoneCheck {
                     continue;
                 }
                 let ctx_date = ctx.and_then(|c| c.1);
-                let Some(dt) = mention_civil(&m, ctx_date, base) else { continue };
+                let Some(dt) = mention_civil(m, ctx_date, base) else { continue };
                 let (offset, place) = if is_local {
-                    match local_zone(t, &doc.segments, si, first, &m, dt) {
+                    match local_zone(t, &doc.segments, si, first, m, dt) {
                         Some((o, z)) => (o, Some(z)),
                         None => continue,
                     }
