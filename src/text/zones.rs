@@ -132,7 +132,6 @@ impl ZoneTable {
         t.places = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .dense_depth(0)
             .build(&patterns)
             .map_err(|e| e.to_string())?;
         let builtin = data.alias.len();
