@@ -2,14 +2,16 @@
 //! database, contradict the entry reporting them; paired times in two zones that disagree; a
 //! zone abbreviation wrong for its date; a day-part word that contradicts the hour.
 
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use jiff::civil::DateTime;
 use serde::Deserialize;
 
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
-use crate::document::{Document, Segment};
+use crate::document::{Document, Format, Segment};
 use crate::text::clock::{self, TimeMention};
 use crate::text::zones::{Alias, AliasSpec, ZoneTable, civil, format_offset, utc_minutes};
 
@@ -76,14 +78,18 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                 ZoneTable::build(&spec.places, &spec.aliases).map_err(|m| SpecError { message: m, span: None })?,
             ))
         };
-        let t = match &table {
-            Table::Builtin => ZoneTable::builtin(),
-            Table::Own(t) => t,
-        };
+        // The built-in table is built on first use, not here: rules without a `reference`
+        // cost nothing until a document has a time to check.
         let reference = match &spec.reference {
             Some(r) => Some(
-                resolve_word(t, r)
-                    .ok_or_else(|| SpecError { message: format!("unknown reference zone `{r}`"), span: None })?,
+                resolve_word(
+                    match &table {
+                        Table::Builtin => ZoneTable::builtin(),
+                        Table::Own(t) => t,
+                    },
+                    r,
+                )
+                .ok_or_else(|| SpecError { message: format!("unknown reference zone `{r}`"), span: None })?,
             ),
             None => None,
         };
@@ -315,6 +321,61 @@ fn local_civil(utc_min: i64, offset: i32) -> Option<DateTime> {
     Some(jiff::tz::Offset::from_seconds(offset).ok()?.to_datetime(ts))
 }
 
+/// The time mentions of one document's segments, each found on first use and shared by the
+/// rules of this kind, which run one after the other on a document on the same thread.
+struct DocTimes {
+    file: usize,
+    format: Format,
+    source: String,
+    times: Vec<OnceCell<Vec<TimeMention>>>,
+}
+
+impl DocTimes {
+    fn get(&self, seg: usize, text: &str) -> &[TimeMention] {
+        self.times[seg].get_or_init(|| clock::find_times(text))
+    }
+}
+
+thread_local! {
+    /// The last document's mentions. Keyed by the source text itself (an address could be
+    /// reused by the next document).
+    static TIMES: RefCell<Option<Rc<DocTimes>>> = const { RefCell::new(None) };
+}
+
+fn doc_times(doc: &Document) -> Rc<DocTimes> {
+    TIMES.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some(t) = last.as_ref()
+            && t.file == doc.file
+            && t.format == doc.format
+            && t.times.len() == doc.segments.len()
+            && t.source == doc.source
+        {
+            return Rc::clone(t);
+        }
+        let t = Rc::new(DocTimes {
+            file: doc.file,
+            format: doc.format,
+            source: doc.source.clone(),
+            times: (0..doc.segments.len()).map(|_| OnceCell::new()).collect(),
+        });
+        *last = Some(Rc::clone(&t));
+        t
+    })
+}
+
+/// The check's zone table, built (for the built-in one, once per run) only when a document
+/// first has something to look up in it.
+struct LazyTable<'a>(&'a TimezoneCheck);
+
+impl std::ops::Deref for LazyTable<'_> {
+    type Target = ZoneTable;
+
+    fn deref(&self) -> &ZoneTable {
+        self.0.table()
+    }
+}
+
 impl TimezoneCheck {
     fn table(&self) -> &ZoneTable {
         match &self.table {
@@ -332,12 +393,13 @@ impl TimezoneCheck {
     }
 
     fn event_after_report(&self, doc: &Document, out: &mut Output<'_>) {
-        let t = self.table();
+        let t = &LazyTable(self);
         let entries = entries(doc);
         let reference =
             if entries.is_empty() { None } else { declared_reference(doc, t).or_else(|| self.reference.clone()) };
         let mut lazy_base: Option<Option<DocDate>> = None;
         let (mut found, mut resolved, mut checked) = (0u64, 0u64, 0u64);
+        let times = doc_times(doc);
         let mut seg_entry: Vec<Option<usize>> = vec![None; doc.segments.len()];
         for (k, e) in entries.iter().enumerate() {
             for s in seg_entry.iter_mut().take(e.end_seg).skip(e.stamp_seg) {
@@ -361,7 +423,7 @@ impl TimezoneCheck {
             let first = entry.map_or(si, |e| e.stamp_seg + 1);
             let doc_base = *lazy_base.get_or_insert_with(|| doc_date(doc));
             let noon = doc_base.and_then(|b| civil(b.year, b.month, b.day, 12, 0));
-            let mentions = clock::find_times(text);
+            let mentions = times.get(si, text);
             for w in ["当地时间", "local time"] {
                 for (i, _) in text.match_indices(w) {
                     found += 1;
@@ -369,7 +431,7 @@ impl TimezoneCheck {
                         u64::from(resolves(t, &place_zones(t, &doc.segments, si, first, &(i..i + w.len())), noon));
                 }
             }
-            for m in &mentions {
+            for m in mentions {
                 if mention_zone(t, text, m).is_none()
                     && m.relative_day
                     && (text[..m.span.start].contains("当地时间") || text[..m.span.start].contains("local time"))
@@ -390,7 +452,7 @@ impl TimezoneCheck {
                 .flat_map(|w| text.match_indices(w).map(|(i, w)| (i, date_after(text, i + w.len()))))
                 .collect();
             for m in mentions {
-                let zone = mention_zone(t, text, &m);
+                let zone = mention_zone(t, text, m);
                 let ctx = local_words.iter().filter(|(i, _)| *i < m.span.start).max_by_key(|(i, _)| *i);
                 let is_local = match &zone {
                     Some((_, a)) => a.local,
@@ -403,9 +465,9 @@ impl TimezoneCheck {
                     continue;
                 }
                 let ctx_date = ctx.and_then(|c| c.1);
-                let Some(dt) = mention_civil(&m, ctx_date, base) else { continue };
+                let Some(dt) = mention_civil(m, ctx_date, base) else { continue };
                 let (offset, place) = if is_local {
-                    match local_zone(t, &doc.segments, si, first, &m, dt) {
+                    match local_zone(t, &doc.segments, si, first, m, dt) {
                         Some((o, z)) => (o, Some(z)),
                         None => continue,
                     }
@@ -467,16 +529,17 @@ impl TimezoneCheck {
     }
 
     fn paired(&self, doc: &Document, out: &mut Output<'_>) {
-        let t = self.table();
+        let t = &LazyTable(self);
         let mut lazy_base: Option<Option<DocDate>> = None;
         let (mut pairs, mut local_checked) = (0, 0);
+        let times = doc_times(doc);
         for (si, seg) in doc.segments.iter().enumerate() {
             let text = seg.text.as_str();
             if !text.contains("时间") && !text.contains("GMT") && !text.contains("UTC") && !text.contains("local time")
             {
                 continue;
             }
-            let ms = clock::find_times(text);
+            let ms = times.get(si, text);
             for w in ms.windows(2) {
                 let (a, b) = (&w[0], &w[1]);
                 let Some((bz, zb)) = mention_zone(t, text, b) else { continue };
@@ -596,21 +659,23 @@ impl TimezoneCheck {
     }
 
     fn abbreviations(&self, doc: &Document, out: &mut Output<'_>) {
-        let t = self.table();
+        let t = &LazyTable(self);
         let mut lazy_base: Option<Option<DocDate>> = None;
         let mut n = 0;
-        for seg in &doc.segments {
+        let times = doc_times(doc);
+        for (si, seg) in doc.segments.iter().enumerate() {
             let text = seg.text.as_str();
             if !text.bytes().any(|b| b.is_ascii_uppercase()) && !text.contains("时间") && !text.contains("夏令时")
             {
                 continue;
             }
-            let candidates: Vec<(TimeMention, Range<usize>, usize, i32)> = clock::find_times(text)
-                .into_iter()
+            let candidates: Vec<(TimeMention, Range<usize>, usize, i32)> = times
+                .get(si, text)
+                .iter()
                 .filter_map(|m| {
-                    let (zr, a) = mention_zone(t, text, &m)?;
+                    let (zr, a) = mention_zone(t, text, m)?;
                     let (zone, stated) = (a.zone?, a.offset?);
-                    Some((m, zr, zone, stated))
+                    Some((m.clone(), zr, zone, stated))
                 })
                 .collect();
             if candidates.is_empty() {
@@ -660,9 +725,10 @@ impl TimezoneCheck {
 
     fn day_parts(&self, doc: &Document, out: &mut Output<'_>) {
         let mut n = 0;
-        for seg in &doc.segments {
+        let times = doc_times(doc);
+        for (si, seg) in doc.segments.iter().enumerate() {
             let text = seg.text.as_str();
-            for m in clock::find_times(text) {
+            for m in times.get(si, text) {
                 let Some((_, dpr)) = &m.day_part else {
                     if m.pm.is_none() {
                         continue;

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
@@ -133,7 +133,7 @@ enum Matcher {
         chars: CharSet,
         weak: CharSet,
         /// The known names, to find one inside a longer run.
-        known: AhoCorasick,
+        known: KnownNames,
         /// One set per sound class.
         sounds: Vec<CharSet>,
     },
@@ -192,14 +192,12 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
             }
             Mode::Transliteration => {
                 known.extend(ZH_DATA.known.iter().cloned());
-                let mut names: Vec<&String> = known.iter().collect();
+                let mut names: Vec<String> = known.iter().cloned().collect();
                 names.sort();
-                let ac = AhoCorasick::new(names)
-                    .map_err(|e| SpecError { message: format!("cannot build the matcher: {e}"), span: None })?;
                 Matcher::Transliteration {
                     chars: CharSet::new(&ZH_DATA.chars),
                     weak: CharSet::new(&ZH_DATA.weak),
-                    known: ac,
+                    known: KnownNames { names, ac: OnceLock::new() },
                     sounds: ZH_DATA.sounds.values().map(|v| CharSet::new(v)).collect(),
                 }
             }
@@ -369,7 +367,10 @@ impl VariantsCheck {
                     if pos == 0 || pos + 1 == len || (self.known.contains(a) && self.known.contains(b)) {
                         continue;
                     }
-                    if known_covers(known, a, pos) && known_covers(known, b, pos) {
+                    if let Some(known) = known.matcher()
+                        && known_covers(known, a, pos)
+                        && known_covers(known, b, pos)
+                    {
                         continue;
                     }
                     sets.push((vec![a, b], None));
@@ -594,6 +595,19 @@ fn name_context(text: &str, words: &[Word], k: usize) -> (Option<char>, Option<S
 }
 
 /// Whether a known name in `form` covers character `pos` (巴基斯坦伊斯兰 at 基).
+/// The known names of a transliteration rule, with their matcher built on first use (only a
+/// document with two near-identical names needs it).
+struct KnownNames {
+    names: Vec<String>,
+    ac: OnceLock<Option<AhoCorasick>>,
+}
+
+impl KnownNames {
+    fn matcher(&self) -> Option<&AhoCorasick> {
+        self.ac.get_or_init(|| AhoCorasick::new(&self.names).ok()).as_ref()
+    }
+}
+
 fn known_covers(known: &AhoCorasick, form: &str, pos: usize) -> bool {
     let Some((byte, _)) = form.char_indices().nth(pos) else { return false };
     known.find_overlapping_iter(form).any(|m| m.start() <= byte && byte < m.end())

@@ -153,11 +153,29 @@ static EN_MON_DAY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+const MONTH_ABBRS: [&[u8]; 12] =
+    [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+
 /// Every English form needs a month name: skip the English regexes when none is present.
-static MONTH_PREFILTER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::new(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
-        .expect("valid automaton")
-});
+/// Whether `text` contains `Jan` … `Dec`: every one starts with an ASCII capital, so blocks of
+/// 16 bytes without one (nearly all of a Chinese text) are skipped whole.
+fn may_name_a_month(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let end = (i + 16).min(b.len());
+        let block = &b[i..end];
+        if block.iter().fold(false, |any, c| any | c.is_ascii_uppercase()) {
+            for j in i..end {
+                if b[j].is_ascii_uppercase() && MONTH_ABBRS.iter().any(|m| b[j..].starts_with(m)) {
+                    return true;
+                }
+            }
+        }
+        i = end;
+    }
+    false
+}
 
 static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])(?P<all>(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01]))(?:[^0-9]|$)")
@@ -314,7 +332,7 @@ pub fn extract_dates(text: &str) -> Vec<DateMention> {
             push(&mut out, y.start()..d.end(), i32::try_from(year).ok(), month, day, weekday, Script::Numeric, false);
         }
     }
-    if MONTH_PREFILTER.is_match(text) {
+    if may_name_a_month(text) {
         for re in [&*EN_WD_DAY_MON, &*EN_WD_MON_DAY, &*EN_DAY_MON, &*EN_MON_DAY] {
             for c in re.captures_iter(text) {
                 let (Some(mon), Some(d)) = (c.name("mon"), c.name("d")) else { continue };
@@ -497,6 +515,14 @@ mod tests {
                 }
                 prop_assert!((1..=12).contains(&m.month) && (1..=31).contains(&m.day));
             }
+        }
+
+        #[test]
+        fn month_scan_finds_what_a_substring_search_finds(
+            s in r"[a-zA-Z一 ]{0,40}(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|Ja|ec)?[a-zA-Z一 ]{0,40}"
+        ) {
+            let expected = MONTH_ABBRS.iter().any(|m| s.contains(std::str::from_utf8(m).unwrap_or("")));
+            prop_assert_eq!(may_name_a_month(&s), expected);
         }
 
         #[test]

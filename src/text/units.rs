@@ -4,7 +4,7 @@
 //! The names, factors and connectors are data (`rules/data/units.toml`), parsed once.
 
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
@@ -79,7 +79,8 @@ type Name = (String, bool, Vec<(usize, Place)>);
 /// The parsed table with its name matcher.
 pub struct Table {
     pub units: Vec<Unit>,
-    matcher: AhoCorasick,
+    /// Built on first use: loading a conversion rule needs only the unit ids.
+    matcher: OnceLock<AhoCorasick>,
     /// Per pattern: its text, whether it must match case-sensitively, and the (unit, place)s it names.
     names: Vec<Name>,
     paren: Vec<String>,
@@ -93,6 +94,16 @@ pub fn table() -> &'static Table {
 }
 
 impl Table {
+    fn matcher(&self) -> &AhoCorasick {
+        self.matcher.get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(self.names.iter().map(|n| n.0.as_str()))
+                .expect("the built-in unit names make a valid matcher")
+        })
+    }
+
     fn parse(data: &str) -> Result<Table, String> {
         let raw: RawTable = toml::from_str(data).map_err(|e| e.to_string())?;
         let mut units = Vec::new();
@@ -110,12 +121,7 @@ impl Table {
             }
             units.push(Unit { id: u.id, dimension: u.dimension, factor: u.factor.unwrap_or(1.0), offset: u.offset });
         }
-        let matcher = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .build(names.iter().map(|n| n.0.as_str()))
-            .map_err(|e| e.to_string())?;
-        Ok(Table { units, matcher, names, paren: raw.connectors.paren, comma: raw.connectors.comma })
+        Ok(Table { units, matcher: OnceLock::new(), names, paren: raw.connectors.paren, comma: raw.connectors.comma })
     }
 
     pub fn unit(&self, i: usize) -> &Unit {
@@ -129,7 +135,7 @@ impl Table {
 
     fn mentions(&self, text: &str) -> Vec<Mention> {
         let mut out = Vec::new();
-        for m in self.matcher.find_iter(text) {
+        for m in self.matcher().find_iter(text) {
             let (name, exact, _) = &self.names[m.pattern().as_usize()];
             let found = &text[m.range()];
             if *exact && found != name {

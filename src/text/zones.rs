@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
@@ -49,7 +49,10 @@ pub struct Alias {
 /// The lookup tables, ready to use.
 pub struct ZoneTable {
     zone_names: Vec<String>,
-    zones: Vec<TimeZone>,
+    zone_ids: BTreeMap<String, usize>,
+    /// Looked up in the tz database on first use (the built-in names are checked by a test;
+    /// a rule's extra names when the rule is built).
+    zones: Vec<OnceLock<Option<TimeZone>>>,
     place_zone: Vec<usize>,
     place_ascii: Vec<bool>,
     places: AhoCorasick,
@@ -98,6 +101,7 @@ impl ZoneTable {
         let data: Data = toml::from_str(DATA).map_err(|e| e.to_string())?;
         let mut t = ZoneTable {
             zone_names: Vec::new(),
+            zone_ids: BTreeMap::new(),
             zones: Vec::new(),
             place_zone: Vec::new(),
             place_ascii: Vec::new(),
@@ -105,8 +109,14 @@ impl ZoneTable {
             aliases: BTreeMap::new(),
         };
         let mut names: BTreeMap<String, usize> = BTreeMap::new();
-        for (zone, list) in data.places.iter().chain(extra_places) {
-            let z = t.zone_index(zone)?;
+        for (zone, list) in data.places.iter() {
+            let z = t.zone_index(zone, false)?;
+            for n in list {
+                names.insert(n.clone(), z);
+            }
+        }
+        for (zone, list) in extra_places {
+            let z = t.zone_index(zone, true)?;
             for n in list {
                 names.insert(n.clone(), z);
             }
@@ -117,13 +127,17 @@ impl ZoneTable {
             t.place_zone.push(z);
             patterns.push(n);
         }
+        // A contiguous NFA: building a DFA over a thousand names costs more than the few
+        // segments with a time ever save.
         t.places = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&patterns)
             .map_err(|e| e.to_string())?;
-        for a in data.alias.iter().chain(extra_aliases) {
+        let builtin = data.alias.len();
+        for (k, a) in data.alias.iter().chain(extra_aliases).enumerate() {
             let zone = match &a.zone {
-                Some(z) => Some(t.zone_index(z)?),
+                Some(z) => Some(t.zone_index(z, k >= builtin)?),
                 None => None,
             };
             let offset = match &a.offset {
@@ -140,14 +154,27 @@ impl ZoneTable {
         Ok(t)
     }
 
-    fn zone_index(&mut self, name: &str) -> Result<usize, String> {
-        if let Some(i) = self.zone_names.iter().position(|z| z == name) {
-            return Ok(i);
+    /// The index of zone `name`; `check` looks it up in the tz database now (a rule's own
+    /// names, so a typo is an error when the rule loads).
+    fn zone_index(&mut self, name: &str, check: bool) -> Result<usize, String> {
+        let i = match self.zone_ids.get(name) {
+            Some(&i) => i,
+            None => {
+                self.zone_names.push(name.to_string());
+                self.zones.push(OnceLock::new());
+                self.zone_ids.insert(name.to_string(), self.zones.len() - 1);
+                self.zones.len() - 1
+            }
+        };
+        if check && self.zones[i].get().is_none() {
+            let tz = TimeZone::get(name).map_err(|e| format!("unknown time zone `{name}`: {e}"))?;
+            let _ = self.zones[i].set(Some(tz));
         }
-        let tz = TimeZone::get(name).map_err(|e| format!("unknown time zone `{name}`: {e}"))?;
-        self.zone_names.push(name.to_string());
-        self.zones.push(tz);
-        Ok(self.zones.len() - 1)
+        Ok(i)
+    }
+
+    fn zone(&self, z: usize) -> Option<&TimeZone> {
+        self.zones[z].get_or_init(|| TimeZone::get(&self.zone_names[z]).ok()).as_ref()
     }
 
     pub fn zone_name(&self, z: usize) -> &str {
@@ -209,7 +236,7 @@ impl ZoneTable {
 
     /// The UTC offset (seconds) of zone `z` at local civil time `dt`.
     pub fn offset_at(&self, z: usize, dt: DateTime) -> Option<i32> {
-        let tz = &self.zones[z];
+        let tz = self.zone(z)?;
         let ts = tz.to_timestamp(dt).ok()?;
         Some(tz.to_offset(ts).seconds())
     }
@@ -256,6 +283,14 @@ mod tests {
         assert_eq!(t.alias_suffix("据国际文传电讯社当地时间").map(|(i, a)| (i, a.local)), Some((24, true)));
         let count: usize = DATA.lines().filter(|l| l.contains("\" = [")).map(|l| l.matches("\", \"").count() + 1).sum();
         assert!(count >= 400, "{count} place names");
+    }
+
+    #[test]
+    fn every_builtin_zone_is_in_the_tz_database() {
+        let t = ZoneTable::builtin();
+        for (z, name) in t.zone_names.iter().enumerate() {
+            assert!(t.zone(z).is_some(), "unknown time zone `{name}`");
+        }
     }
 
     #[test]
