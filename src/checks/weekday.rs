@@ -68,21 +68,6 @@ struct Found {
     han: bool,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 impl WeekdayCheck {
     fn language_of(&self, f: &Found) -> Language {
         match (f.mention.script, &f.mention.weekday) {
@@ -227,7 +212,7 @@ impl Check for WeekdayCheck {
                     {
                         continue;
                     }
-                    let month_name = MONTHS[usize::from(m.month - 1)];
+                    let month_name = crate::text::dates::MONTH_NAMES[usize::from(m.month - 1)];
                     let month = match year {
                         Some(y) if m.month == 2 => format!("{month_name} {y}"),
                         _ => month_name.to_string(),

@@ -780,23 +780,7 @@ pub fn find_full_dates(text: &str) -> Vec<(Range<usize>, i16, i8, i8)> {
         let get = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i32>().ok());
         let month_name = |n: &str| {
             c.name(n).map(|m| {
-                [
-                    "January",
-                    "February",
-                    "March",
-                    "April",
-                    "May",
-                    "June",
-                    "July",
-                    "August",
-                    "September",
-                    "October",
-                    "November",
-                    "December",
-                ]
-                .iter()
-                .position(|x| *x == m.as_str())
-                .map_or(0, |p| p as i32 + 1)
+                crate::text::dates::MONTH_NAMES.iter().position(|x| *x == m.as_str()).map_or(0, |p| p as i32 + 1)
             })
         };
         let (y, mo, d) = if let Some(y) = get("y") {

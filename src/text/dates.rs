@@ -93,6 +93,22 @@ impl DateMention {
     }
 }
 
+/// English month names, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// The calendar date, if the year/month/day exist.
 pub fn civil_date(year: i32, month: u8, day: u8) -> Option<Date> {
     let y = i16::try_from(year).ok()?;
