@@ -76,3 +76,51 @@ fn a_sign_off_found_in_five_documents_is_template_text() {
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].1, format!("据报道，{AKTOBE}"));
 }
+
+const COPIED: [&str; 3] = [
+    "当地时间1月6日清晨，首都机场恢复运营，首批国际航班在军队护送下降落，数百名滞留旅客陆续办理登机手续离境。",
+    "能源部门当天宣布，液化气零售价格上限将维持半年不变，各地加油站排起的长队在午后逐渐散去，秩序基本恢复。",
+    "政府发言人表示，全国范围内的通讯服务将分阶段恢复，银行网点预计在下周一重新开门营业，居民生活逐步回到正轨。",
+];
+
+fn lint_pair(config_extra: &str) -> factlint::Report {
+    let dir = tempfile::tempdir().unwrap();
+    let a = format!("# 早间\n\n{}\n\n{}\n\n{}\n", COPIED[0], COPIED[1], COPIED[2]);
+    let b = format!("# 晚间\n\n今天的晚间新闻有所不同。\n\n{}\n\n{}\n\n{}\n", COPIED[0], COPIED[1], COPIED[2]);
+    std::fs::write(dir.path().join("a.md"), a).unwrap();
+    std::fs::write(dir.path().join("b.md"), b).unwrap();
+    let rules = format!(
+        "[[rule]]\nid = \"t/cross\"\nkind = \"duplicate\"\nseverity = \"warning\"\n\
+         message = \"repeated: {{similarity}} to {{other}}{{more}}\"\ndescription = \"d\"\nwhy = \"w\"\n\
+         report = \"all\"\nscope = \"run\"\n{config_extra}\n"
+    );
+    std::fs::write(dir.path().join("r.toml"), rules).unwrap();
+    let config = Config::from_rule_file(&dir.path().join("r.toml")).unwrap();
+    let paths = ["a.md", "b.md"].map(|n| dir.path().join(n).to_string_lossy().into_owned());
+    let report = lint_paths(&config, &paths, None);
+    // The report keeps its own copy of every source, so the files may go.
+    report
+}
+
+#[test]
+fn a_copied_run_of_paragraphs_is_one_finding_with_a_label_on_each() {
+    let report = lint_pair("");
+    assert_eq!(report.diagnostics.len(), 1, "{:?}", report.diagnostics);
+    let d = &report.diagnostics[0];
+    let src = &report.files[d.primary.file].source;
+    assert!(report.files[d.primary.file].path.ends_with("b.md"));
+    assert_eq!(&src[d.primary.range()], COPIED[0]);
+    assert!(d.message.ends_with("a.md:3; 2 more paragraphs of this document repeat that one"), "{}", d.message);
+    // The earlier copy of the first, then the two other repeated paragraphs of this document.
+    let labelled: Vec<&str> = d.labels.iter().map(|l| &report.files[l.span.file].source[l.span.range()]).collect();
+    assert_eq!(labelled, [COPIED[0], COPIED[1], COPIED[2]]);
+    assert_eq!(d.labels[1].message, "also repeated (identical to line 5)");
+    assert!(report.files[d.labels[2].span.file].path.ends_with("b.md"));
+}
+
+#[test]
+fn grouping_can_be_turned_off() {
+    let report = lint_pair("group_from = 0");
+    assert_eq!(report.diagnostics.len(), 3);
+    assert!(report.diagnostics.iter().all(|d| !d.message.contains("more paragraphs")));
+}

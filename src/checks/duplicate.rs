@@ -2,6 +2,7 @@
 //! documents of one run, in time linear in the text (MinHash + LSH, then exact verification).
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Check, DiagnosticExt, Gathered, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
-use crate::diagnostic::FileId;
+use crate::diagnostic::{Diagnostic, FileId};
 use crate::document::{Document, SegmentKind};
 use crate::text::shingles::{self, Scratch, Script, ShingleParams, Sketch};
 
@@ -63,6 +64,11 @@ struct Spec {
     /// number) are recurring formulas, not copies: don't report them.
     #[serde(default)]
     ignore_figure_changes: bool,
+    /// (run scope) when at least this many paragraphs of one document repeat the same other
+    /// document, they are one finding (on the first, with a label on each of the others);
+    /// 0 reports every paragraph on its own.
+    #[serde(default = "default_group_from")]
+    group_from: usize,
 }
 
 fn default_threshold() -> Spanned<f64> {
@@ -82,6 +88,9 @@ fn default_min_cjk() -> usize {
 }
 fn default_min_words() -> usize {
     8
+}
+fn default_group_from() -> usize {
+    3
 }
 fn default_boilerplate() -> Spanned<usize> {
     Spanned::new(0..0, 5)
@@ -120,6 +129,7 @@ struct DuplicateCheck {
     containment: f64,
     settings: SketchSettings,
     boilerplate: usize,
+    group_from: usize,
     allow: Option<RegexSet>,
     ignore_figure_changes: bool,
 }
@@ -148,15 +158,21 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
         let allow = if spec.allow.is_empty() {
             None
         } else {
-            for p in &spec.allow {
-                regex::Regex::new(p.get_ref()).map_err(|e| {
-                    SpecError::at(p.span(), format!("invalid regex: {}", e.to_string().lines().last().unwrap_or("")))
-                })?;
-            }
-            let set = RegexSetBuilder::new(spec.allow.iter().map(|p| p.get_ref().as_str()))
-                .size_limit(1 << 24)
-                .build()
-                .map_err(|e| SpecError { message: format!("invalid allow-list: {e}"), span: None })?;
+            // One compilation; only when the set fails is each pattern compiled, to point at
+            // the bad one.
+            let set = RegexSetBuilder::new(spec.allow.iter().map(|p| p.get_ref().as_str())).size_limit(1 << 24).build();
+            let set = match set {
+                Ok(set) => set,
+                Err(e) => {
+                    for p in &spec.allow {
+                        regex::Regex::new(p.get_ref()).map_err(|e| {
+                            let last = e.to_string().lines().last().unwrap_or("").to_string();
+                            SpecError::at(p.span(), format!("invalid regex: {last}"))
+                        })?;
+                    }
+                    return Err(SpecError { message: format!("invalid allow-list: {e}"), span: None });
+                }
+            };
             Some(set)
         };
         Ok(DuplicateCheck {
@@ -173,6 +189,7 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                 min_words: spec.min_words,
             },
             boilerplate: *spec.boilerplate_documents.get_ref(),
+            group_from: spec.group_from,
             allow,
             ignore_figure_changes: spec.ignore_figure_changes,
         })
@@ -420,7 +437,7 @@ impl DuplicateCheck {
                     }
                     let identical = later.sketch.exact == earlier.sketch.exact;
                     let other = format!("line {}", earlier.line);
-                    emit(out, doc.file, later, doc.file, earlier, &other, similarity_text(sim, identical), "");
+                    emit(out, doc.file, later, doc.file, earlier, &other, similarity_text(sim, identical), "", "");
                 }
             }
             Report::Contained => self.check_containment(doc, &paras, &ids, &identical_to, out),
@@ -493,7 +510,7 @@ impl DuplicateCheck {
                 reported.push((a.max(b), a.min(b)));
                 let relation = if a > b { "is contained in" } else { "contains" };
                 let other = format!("line {}", earlier.line);
-                emit(out, doc.file, later, doc.file, earlier, &other, format!("{}%", percent(c)), relation);
+                emit(out, doc.file, later, doc.file, earlier, &other, format!("{}%", percent(c)), relation, "");
             }
         }
         out.count("contained pairs", reported.len() as u64);
@@ -510,8 +527,8 @@ fn similarity_text(sim: f64, identical: bool) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn emit(
-    out: &mut Output<'_>,
+fn emit<'a>(
+    out: &'a mut Output<'_>,
     file: FileId,
     later: &Para,
     earlier_file: FileId,
@@ -519,12 +536,19 @@ fn emit(
     other: &str,
     similarity: String,
     relation: &str,
-) {
-    let d =
-        out.report(file, later.range.clone(), &[("similarity", &similarity), ("other", other), ("relation", relation)]);
+    more: &str,
+) -> &'a mut Diagnostic {
+    let d = out.report(
+        file,
+        later.range.clone(),
+        &[("similarity", &similarity), ("other", other), ("relation", relation), ("more", more)],
+    );
     d.primary_label("repeated here");
-    d.label(earlier_file, earlier.range.clone(), format!("earlier paragraph ({similarity})"));
+    d.label(earlier_file, earlier.range.clone(), format!("earlier paragraph ({similarity})"))
 }
+
+/// A later paragraph (run index), its best earlier match (run index) and their similarity.
+type CrossPair = (usize, u32, f64);
 
 /// What the run-scope rule keeps of one document.
 struct DocData {
@@ -633,15 +657,44 @@ impl DuplicateCheck {
                 best[later as usize] = Some((earlier, sim));
             }
         }
+        // A document that repeats many paragraphs of one other document (a copied article) is
+        // one finding, not one per paragraph.
+        let mut groups: BTreeMap<(u32, u32), Vec<CrossPair>> = BTreeMap::new();
         for (later, b) in best.iter().enumerate() {
             let Some((earlier, sim)) = *b else { continue };
+            groups.entry((all[later].doc, all[earlier as usize].doc)).or_default().push((later, earlier, sim));
+        }
+        let mut findings: Vec<&[CrossPair]> = Vec::new();
+        for pairs in groups.values() {
+            if self.group_from > 0 && pairs.len() >= self.group_from {
+                findings.push(&pairs[..]);
+            } else {
+                findings.extend(pairs.iter().map(std::slice::from_ref));
+            }
+        }
+        findings.sort_by_key(|f| f[0].0);
+        for pairs in findings {
+            let (later, earlier, sim) = pairs[0];
             let (l, e) = (all[later], all[earlier as usize]);
             let (lfile, ldoc) = (&docs[l.doc as usize].0, &docs[l.doc as usize].1);
             let (efile, edoc) = (&docs[e.doc as usize].0, &docs[e.doc as usize].1);
             let (lp, ep) = (&ldoc.paras[l.para as usize], &edoc.paras[e.para as usize]);
             let identical = lp.sketch.exact == ep.sketch.exact;
             let other = format!("{}:{}", edoc.path, ep.line);
-            emit(out, *lfile, lp, *efile, ep, &other, similarity_text(sim, identical), "");
+            let more = match pairs.len() {
+                1 => String::new(),
+                n => format!("; {} more paragraphs of this document repeat that one", n - 1),
+            };
+            let d = emit(out, *lfile, lp, *efile, ep, &other, similarity_text(sim, identical), "", &more);
+            if pairs.len() > 1 {
+                for &(later, earlier, sim) in &pairs[1..] {
+                    let (l, e) = (all[later], all[earlier as usize]);
+                    let lp = &docs[l.doc as usize].1.paras[l.para as usize];
+                    let ep = &docs[e.doc as usize].1.paras[e.para as usize];
+                    let similarity = similarity_text(sim, lp.sketch.exact == ep.sketch.exact);
+                    d.label(*lfile, lp.range.clone(), format!("also repeated ({similarity} to line {})", ep.line));
+                }
+            }
         }
     }
 }
