@@ -1,7 +1,6 @@
 //! `conversion`: converted amounts that disagree with each other, with the range they
 //! convert, with their own shape, with a fixed unit factor or with a reference rate.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -298,32 +297,15 @@ fn span_of(lo: f64, hi: f64) -> String {
     if a == b { a } else { format!("{a}–{b}") }
 }
 
-thread_local! {
-    /// The conversions of the document last read on this thread: every rule of the kind reads
-    /// the same document in turn, so extraction runs once per document.
-    static CACHE: RefCell<Option<(CacheKey, Arc<Vec<Conv>>)>> = const { RefCell::new(None) };
-}
-
-type CacheKey = (FileId, usize, usize, u64);
-
-fn cache_key(doc: &Document) -> CacheKey {
-    let s = doc.source.as_bytes();
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in s.iter().take(256).chain(s.iter().rev().take(256)) {
-        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-    }
-    (doc.file, s.as_ptr() as usize, s.len(), h)
-}
-
-/// The conversions of a document, and whether they were extracted just now.
+/// The conversions of a document, and whether they were extracted just now. Every rule of the
+/// kind reads the same document, so extraction runs once per document.
 fn conversions(doc: &Document) -> (Arc<Vec<Conv>>, bool) {
-    let key = cache_key(doc);
-    if let Some(hit) = CACHE.with(|c| c.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, v)| v.clone())) {
-        return (hit, false);
-    }
-    let v = Arc::new(extract(doc));
-    CACHE.with(|c| *c.borrow_mut() = Some((key, v.clone())));
-    (v, true)
+    let mut made = false;
+    let v = doc.shared(|| {
+        made = true;
+        extract(doc)
+    });
+    (v, made)
 }
 
 fn ends_of(q: &Quantity, approx: Approx, target: bool) -> Vec<End> {

@@ -1,10 +1,9 @@
 //! `duplicate`: paragraphs repeated exactly or nearly, within a document and across the
 //! documents of one run, in time linear in the text (MinHash + LSH, then exact verification).
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use regex::{RegexSet, RegexSetBuilder};
 use serde::Deserialize;
@@ -205,15 +204,6 @@ struct Para {
     sketch: Sketch,
 }
 
-/// Identifies a document's sketches for the per-thread cache.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct CacheKey {
-    file: FileId,
-    len: usize,
-    digest: u64,
-    params: ShingleParams,
-}
-
 /// Shortest paragraphs (CJK tokens, words) a list of sketches holds: shorter ones are never
 /// compared by any rule that uses the list, so they are not fingerprinted at all.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -237,36 +227,18 @@ impl Floor {
     }
 }
 
-/// A document's sketches, what they are of, and the floor they were made with.
-type CachedSketches = (CacheKey, Floor, Arc<Vec<Para>>);
+/// A document's sketches, by the shingle lengths and the floor they were made with, shared by
+/// the exact, near and cross-document rules so that a document is sketched once between them.
+#[derive(Default)]
+struct DocSketches(Mutex<Vec<SketchList>>);
+
+/// Sketches made with these shingle lengths, down to this floor.
+type SketchList = (ShingleParams, Floor, Arc<Vec<Para>>);
 
 thread_local! {
-    /// The sketches of the document last seen on this thread. The engine runs every rule of
-    /// a document on one thread in a row, so the exact, near and cross-document rules sketch
-    /// a document once between them.
-    static CACHE: RefCell<Option<CachedSketches>> = const { RefCell::new(None) };
     /// The lowest floor of the duplicate rules seen on this thread, so that a list serves
     /// every rule after the first document, whatever order the rules run in.
     static LOWEST_FLOOR: std::cell::Cell<Option<Floor>> = const { std::cell::Cell::new(None) };
-}
-
-/// A fast digest of the whole source, so the cache never serves another text. Four
-/// independent lanes keep the multiplications from waiting on each other.
-fn digest(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut lanes = [0x51_7C_C1_B7_27_22_0A_95u64 ^ bytes.len() as u64, 1, 2, 3];
-    let mut chunks = bytes.chunks_exact(32);
-    for c in &mut chunks {
-        for (l, w) in lanes.iter_mut().zip(c.chunks_exact(8)) {
-            let v = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-            *l = (l.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-    }
-    let mut h = lanes.iter().fold(0u64, |h, &l| (h.rotate_left(17) ^ l).wrapping_mul(K));
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
-    }
-    h
 }
 
 fn long_enough(s: &Sketch, settings: &SketchSettings) -> bool {
@@ -345,29 +317,23 @@ pub fn paragraph_sketches(doc: &Document) -> Vec<Sketch> {
 pub const LSH_BUCKET_CAP: usize = BUCKET_CAP;
 
 impl DuplicateCheck {
-    /// The document's sketches, from the thread's cache when another duplicate rule with the
-    /// same shingle lengths has just made them.
+    /// The document's sketches, made once for the duplicate rules with the same shingle
+    /// lengths.
     fn paras(&self, doc: &Document) -> Arc<Vec<Para>> {
-        let key = CacheKey {
-            file: doc.file,
-            len: doc.source.len(),
-            digest: digest(doc.source.as_bytes()),
-            params: self.settings.params,
-        };
+        let params = self.settings.params;
         let own = Floor::of(&self.settings);
         let floor = LOWEST_FLOOR.with(|f| {
             let lowest = f.get().map_or(own, |l| l.min(own));
             f.set(Some(lowest));
             lowest
         });
-        let hit = CACHE.with(|c| {
-            c.borrow().as_ref().filter(|(k, f, _)| *k == key && f.serves(own)).map(|(_, _, p)| Arc::clone(p))
-        });
-        if let Some(hit) = hit {
-            return hit;
+        let shared = doc.shared(DocSketches::default);
+        let mut lists = shared.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, _, p)) = lists.iter().find(|(p, f, _)| *p == params && f.serves(own)) {
+            return Arc::clone(p);
         }
-        let paras = Arc::new(sketch_document(doc, self.settings.params, floor));
-        CACHE.with(|c| *c.borrow_mut() = Some((key, floor, Arc::clone(&paras))));
+        let paras = Arc::new(sketch_document(doc, params, floor));
+        lists.push((params, floor, Arc::clone(&paras)));
         paras
     }
 

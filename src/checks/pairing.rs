@@ -8,15 +8,13 @@
 //! quotation left open at the end of a paragraph is fine when the next paragraph opens with the
 //! same quote (the convention for quotations that run over several paragraphs).
 
-use std::cell::RefCell;
 use std::ops::Range;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecInput, build_with};
-use crate::diagnostic::FileId;
-use crate::document::{Document, Format};
+use crate::document::Document;
 use crate::text::chars::is_han;
 
 pub static KIND: KindInfo = KindInfo {
@@ -567,28 +565,9 @@ fn scan_document(doc: &Document) -> DocScan {
     out
 }
 
-/// The last document scanned on this thread, keyed by its identity and content.
-type CachedScan = (FileId, String, Format, String, Rc<DocScan>);
-
-thread_local! {
-    static LAST: RefCell<Option<CachedScan>> = const { RefCell::new(None) };
-}
-
-fn doc_scan(doc: &Document) -> Rc<DocScan> {
-    LAST.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        if let Some((file, path, format, source, scan)) = cell.as_ref()
-            && *file == doc.file
-            && *format == doc.format
-            && *path == doc.path
-            && *source == doc.source
-        {
-            return Rc::clone(scan);
-        }
-        let scan = Rc::new(scan_document(doc));
-        *cell = Some((doc.file, doc.path.clone(), doc.format, doc.source.clone(), Rc::clone(&scan)));
-        scan
-    })
+/// The document's scan, shared by every pairing rule that reads it.
+fn doc_scan(doc: &Document) -> Arc<DocScan> {
+    doc.shared(|| scan_document(doc))
 }
 
 impl Check for PairingCheck {

@@ -2,16 +2,15 @@
 //! database, contradict the entry reporting them; paired times in two zones that disagree; a
 //! zone abbreviation wrong for its date; a day-part word that contradicts the hour.
 
-use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use jiff::civil::DateTime;
 use serde::Deserialize;
 
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
-use crate::document::{Document, Format, Segment};
+use crate::document::{Document, Segment};
 use crate::text::clock::{self, TimeMention};
 use crate::text::zones::{Alias, AliasSpec, ZoneTable, civil, format_offset, utc_minutes};
 
@@ -322,12 +321,9 @@ fn local_civil(utc_min: i64, offset: i32) -> Option<DateTime> {
 }
 
 /// The time mentions of one document's segments, each found on first use and shared by the
-/// rules of this kind, which run one after the other on a document on the same thread.
+/// rules of this kind.
 struct DocTimes {
-    file: usize,
-    format: Format,
-    source: String,
-    times: Vec<OnceCell<Vec<TimeMention>>>,
+    times: Vec<OnceLock<Vec<TimeMention>>>,
 }
 
 impl DocTimes {
@@ -336,32 +332,8 @@ impl DocTimes {
     }
 }
 
-thread_local! {
-    /// The last document's mentions. Keyed by the source text itself (an address could be
-    /// reused by the next document).
-    static TIMES: RefCell<Option<Rc<DocTimes>>> = const { RefCell::new(None) };
-}
-
-fn doc_times(doc: &Document) -> Rc<DocTimes> {
-    TIMES.with(|last| {
-        let mut last = last.borrow_mut();
-        if let Some(t) = last.as_ref()
-            && t.file == doc.file
-            && t.format == doc.format
-            && t.times.len() == doc.segments.len()
-            && t.source == doc.source
-        {
-            return Rc::clone(t);
-        }
-        let t = Rc::new(DocTimes {
-            file: doc.file,
-            format: doc.format,
-            source: doc.source.clone(),
-            times: (0..doc.segments.len()).map(|_| OnceCell::new()).collect(),
-        });
-        *last = Some(Rc::clone(&t));
-        t
-    })
+fn doc_times(doc: &Document) -> Arc<DocTimes> {
+    doc.shared(|| DocTimes { times: (0..doc.segments.len()).map(|_| OnceLock::new()).collect() })
 }
 
 /// The check's zone table, built (for the built-in one, once per run) only when a document

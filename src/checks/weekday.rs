@@ -1,7 +1,6 @@
 //! `weekday`: a date whose stated weekday is wrong, and dates that do not exist.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -145,27 +144,12 @@ fn context_year(body: &[Found], index: usize, front: &[Found]) -> Option<(i32, u
         .find_map(|f| f.mention.year.map(|y| (y, f.mention.month, f.date_src.clone())))
 }
 
-thread_local! {
-    /// The dates of the last document seen on this thread: the rules of this kind run one after
-    /// the other on the same document, so extraction happens once per document, not per rule.
-    /// Keyed by the source text itself (an address could be reused by the next document).
-    static LAST: RefCell<Option<(String, Rc<Collected>)>> = const { RefCell::new(None) };
-}
-
 type Collected = (Vec<Found>, Vec<Found>);
 
-fn collect_cached(doc: &Document) -> Rc<Collected> {
-    LAST.with(|last| {
-        let mut last = last.borrow_mut();
-        if let Some((source, c)) = last.as_ref()
-            && *source == doc.source
-        {
-            return Rc::clone(c);
-        }
-        let c = Rc::new(collect(doc));
-        *last = Some((doc.source.clone(), Rc::clone(&c)));
-        c
-    })
+/// The document's dates, shared by every rule of the kind: extraction happens once per
+/// document, not per rule.
+fn collect_cached(doc: &Document) -> Arc<Collected> {
+    doc.shared(|| collect(doc))
 }
 
 /// The year a yearless date may belong to instead of its context's, when the context lies at the

@@ -10,9 +10,10 @@ mod html;
 mod markdown;
 mod plain;
 
+use std::any::{Any, TypeId};
 use std::ops::Range;
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use regex::Regex;
 
@@ -282,6 +283,19 @@ pub struct Document {
     /// Problems met while reading the structure (malformed front matter), reported as
     /// findings by the engine rather than aborting.
     pub problems: Vec<DocumentProblem>,
+    /// What the rules of one kind extract from this document, made once and shared.
+    shared: Shared,
+}
+
+/// Per-document results shared by the rules of a kind (one value per type), so extraction
+/// runs once per document however many rules read it; they live and die with the document.
+#[derive(Default)]
+struct Shared(Mutex<Vec<(TypeId, Arc<dyn Any + Send + Sync>)>>);
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Shared")
+    }
 }
 
 /// A structural problem of a document, with its byte range.
@@ -302,6 +316,7 @@ impl Document {
             front_matter: None,
             segments: Vec::new(),
             problems: Vec::new(),
+            shared: Shared::default(),
         };
         let source = doc.source.as_str();
         match format {
@@ -333,6 +348,26 @@ impl Document {
     /// A top-level front-matter scalar by key.
     pub fn front_matter_value(&self, key: &str) -> Option<&FrontMatterField> {
         self.front_matter.as_ref()?.get(key)
+    }
+
+    /// The value of type `T` shared by every rule reading this document: made by `make` the
+    /// first time it is asked for, then returned as it is.
+    pub fn shared<T: Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Arc<T> {
+        let id = TypeId::of::<T>();
+        let found = |slots: &[(TypeId, Arc<dyn Any + Send + Sync>)]| {
+            slots.iter().find(|(t, _)| *t == id).and_then(|(_, v)| Arc::clone(v).downcast::<T>().ok())
+        };
+        if let Some(v) = found(&self.shared.0.lock().unwrap_or_else(|e| e.into_inner())) {
+            return v;
+        }
+        // Made outside the lock, so `make` may itself ask for other shared values.
+        let value = Arc::new(make());
+        let mut slots = self.shared.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(v) = found(&slots) {
+            return v;
+        }
+        slots.push((id, Arc::clone(&value) as Arc<dyn Any + Send + Sync>));
+        value
     }
 }
 
