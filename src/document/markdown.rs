@@ -15,16 +15,18 @@ pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS;
     let mut out = Vec::new();
-    let mut current: Option<SegmentBuilder> = None;
+    // The segment being built, if one is open; one builder (and its buffers) serves them all.
+    let mut builder = SegmentBuilder::new(SegmentKind::Paragraph);
+    let mut open = false;
     // Depth of constructs whose text is not prose (code blocks, images, autolinks).
     let mut skip_depth = 0usize;
     let mut html_block: Option<Range<usize>> = None;
     // One entry per open link: whether it is an autolink (whose text is a URL).
     let mut links: Vec<bool> = Vec::new();
 
-    let flush = |current: &mut Option<SegmentBuilder>, out: &mut Vec<Segment>| {
-        if let Some(b) = current.take() {
-            out.extend(b.finish());
+    let flush = |builder: &mut SegmentBuilder, open: &mut bool, out: &mut Vec<Segment>| {
+        if std::mem::take(open) {
+            out.extend(builder.take());
         }
     };
 
@@ -36,37 +38,36 @@ pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
                     if skip_depth > 0 {
                         continue;
                     }
-                    flush(&mut current, &mut out);
+                    flush(&mut builder, &mut open, &mut out);
                     let kind = match tag {
                         Tag::Heading { .. } => SegmentKind::Heading,
                         Tag::Item => SegmentKind::ListItem,
                         Tag::TableCell => SegmentKind::TableCell,
                         _ => SegmentKind::Paragraph,
                     };
-                    current = Some(SegmentBuilder::new(kind));
+                    builder.restart(kind);
+                    open = true;
                 }
                 Tag::CodeBlock(_) | Tag::Image { .. } | Tag::MetadataBlock(_) => {
                     skip_depth += 1;
                 }
                 Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. } => {
-                    if skip_depth == 0
-                        && let Some(b) = current.as_mut()
-                    {
-                        b.push_placeholder(r.clone());
+                    if skip_depth == 0 && open {
+                        builder.push_placeholder(r.clone());
                     }
                     skip_depth += 1;
                     links.push(true);
                 }
                 Tag::Link { .. } => links.push(false),
                 Tag::HtmlBlock => {
-                    flush(&mut current, &mut out);
+                    flush(&mut builder, &mut open, &mut out);
                     html_block = Some(r.clone());
                 }
                 _ => {}
             },
             Event::End(end) => match end {
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell if skip_depth == 0 => {
-                    flush(&mut current, &mut out);
+                    flush(&mut builder, &mut open, &mut out);
                 }
                 TagEnd::CodeBlock | TagEnd::Image | TagEnd::MetadataBlock(_) => {
                     skip_depth = skip_depth.saturating_sub(1);
@@ -86,28 +87,27 @@ pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
                     // Inside an autolink, the text is the URL: the placeholder stands for it.
                     continue;
                 }
-                let b = current.get_or_insert_with(|| SegmentBuilder::new(SegmentKind::Paragraph));
-                if source.get(r.clone()) == Some(&*text) {
-                    b.push_verbatim(&text, r.start);
+                if !open {
+                    builder.restart(SegmentKind::Paragraph);
+                    open = true;
+                }
+                if is_source_slice(source, &text, &r) {
+                    builder.push_verbatim(&text, r.start);
                 } else {
-                    b.push_mapped(&text, r);
+                    builder.push_mapped(&text, r);
                 }
             }
             Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
-                if skip_depth == 0
-                    && let Some(b) = current.as_mut()
-                {
-                    b.push_placeholder(r);
+                if skip_depth == 0 && open {
+                    builder.push_placeholder(r);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if skip_depth == 0
-                    && let Some(b) = current.as_mut()
-                {
+                if skip_depth == 0 && open {
                     if source.get(r.clone()) == Some("\n") {
-                        b.push_verbatim("\n", r.start);
+                        builder.push_verbatim("\n", r.start);
                     } else {
-                        b.push_mapped("\n", r);
+                        builder.push_mapped("\n", r);
                     }
                 }
             }
@@ -119,8 +119,17 @@ pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
             Event::InlineHtml(_) | Event::FootnoteReference(_) | Event::Rule | Event::TaskListMarker(_) => {}
         }
     }
-    flush(&mut current, &mut out);
+    flush(&mut builder, &mut open, &mut out);
     out
+}
+
+/// Whether `text` is the source slice `range` itself. Most text events borrow their bytes
+/// from the source at exactly that place, which settles it without comparing the bytes.
+fn is_source_slice(source: &str, text: &str, range: &Range<usize>) -> bool {
+    match source.get(range.clone()) {
+        Some(slice) => (std::ptr::eq(slice.as_ptr(), text.as_ptr()) && slice.len() == text.len()) || slice == text,
+        None => false,
+    }
 }
 
 #[cfg(test)]
