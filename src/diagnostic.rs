@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -110,9 +111,13 @@ impl Diagnostic {
 }
 
 /// Line starts of one file, for 1-based line and character-column positions.
+///
+/// An index made by [`LineIndex::deferred`] finds its line starts on the first
+/// [`LineIndex::position`] or [`LineIndex::utf16_column`] (which are given the source): a run
+/// keeps one per file, and most files of a run have no finding to place.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    starts: OnceLock<Vec<usize>>,
 }
 
 /// A 1-based line and 1-based column counted in Unicode scalar values.
@@ -124,32 +129,50 @@ pub struct Position {
 
 impl LineIndex {
     pub fn new(source: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(memchr_newlines(source.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        let index = LineIndex::deferred();
+        index.starts_of(source);
+        index
+    }
+
+    /// An index of a source that is only scanned when a position is first asked for.
+    pub fn deferred() -> LineIndex {
+        LineIndex { starts: OnceLock::new() }
+    }
+
+    /// The line starts, found now if they were deferred.
+    fn starts_of(&self, source: &str) -> &[usize] {
+        self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr_newlines(source.as_bytes()).map(|i| i + 1));
+            starts
+        })
+    }
+
+    /// The line starts known so far: those of the source for an index made by
+    /// [`LineIndex::new`] (or once a position was asked for), else just the first line's.
+    fn known_starts(&self) -> &[usize] {
+        self.starts.get().map_or(&[0], Vec::as_slice)
     }
 
     /// 0-based line number containing byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        }
+        line_in(self.known_starts(), offset)
     }
 
     pub fn line_start(&self, line: usize) -> usize {
-        self.starts[line]
+        self.known_starts()[line]
     }
 
     pub fn line_starts(&self) -> &[usize] {
-        &self.starts
+        self.known_starts()
     }
 
     /// Position of byte `offset` (clamped to the source and to a char boundary).
     pub fn position(&self, source: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(source, offset.min(source.len()));
-        let line = self.line_of(offset);
-        let start = self.starts[line];
+        let starts = self.starts_of(source);
+        let line = line_in(starts, offset);
+        let start = starts[line];
         let column = source[start..offset].chars().count() + 1;
         Position { line: line + 1, column }
     }
@@ -157,8 +180,17 @@ impl LineIndex {
     /// Column of byte `offset` counted in UTF-16 code units (for editors that want it).
     pub fn utf16_column(&self, source: &str, offset: usize) -> usize {
         let offset = floor_char_boundary(source, offset.min(source.len()));
-        let start = self.starts[self.line_of(offset)];
+        let starts = self.starts_of(source);
+        let start = starts[line_in(starts, offset)];
         source[start..offset].encode_utf16().count() + 1
+    }
+}
+
+/// The 0-based line of `offset` among line starts `starts` (which begin with 0).
+fn line_in(starts: &[usize], offset: usize) -> usize {
+    match starts.binary_search(&offset) {
+        Ok(i) => i,
+        Err(i) => i.saturating_sub(1),
     }
 }
 
@@ -189,6 +221,18 @@ mod tests {
         assert_eq!(idx.position(src, off), Position { line: 2, column: 3 });
         assert_eq!(idx.position(src, 0), Position { line: 1, column: 1 });
         assert_eq!(idx.position(src, src.len()), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn a_deferred_index_gives_the_same_positions() {
+        let src = "第一行\n由由abc\n\nend";
+        let eager = LineIndex::new(src);
+        let deferred = LineIndex::deferred();
+        for offset in 0..=src.len() + 2 {
+            assert_eq!(deferred.position(src, offset), eager.position(src, offset));
+            assert_eq!(deferred.utf16_column(src, offset), eager.utf16_column(src, offset));
+        }
+        assert_eq!(deferred.line_starts(), eager.line_starts());
     }
 
     #[test]

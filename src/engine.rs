@@ -376,7 +376,8 @@ fn lint_one(config: &Config, id: FileId, name: String, text: String, on_disk: bo
     }
     let segments = doc.segments.len();
     let Document { path, source, format, front_matter, .. } = doc;
-    let line_index = LineIndex::new(&source);
+    // Most files have no finding to place: their line starts are found only if one is asked for.
+    let line_index = LineIndex::deferred();
     let front_matter = front_matter.map(|f| f.range);
     FileResult {
         file: SourceFile { path, source, line_index, format, front_matter, on_disk },
