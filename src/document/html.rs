@@ -60,6 +60,16 @@ const SKIP_TAGS: &[&str] =
 pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
     let base = range.start;
     let html = &source[range];
+    if is_one_comment(html) {
+        // Markdown often holds comments as HTML blocks of their own; they have no prose, and
+        // starting the tokenizer for each cost more than the rest of the block's reading.
+        return Vec::new();
+    }
+    tokenized_segments(source, base, html)
+}
+
+/// The prose segments of `html`, which starts at `source[base]`, read with the tokenizer.
+fn tokenized_segments(source: &str, base: usize, html: &str) -> Vec<Segment> {
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
     let tokenizer = Tokenizer::new_with_emitter(html, emitter);
@@ -156,6 +166,17 @@ pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
     out
 }
 
+/// Whether `html` is one comment and whitespace around it, which the tokenizer reads as a
+/// comment token and whitespace text (no segment). With no `>` inside, nothing closes the
+/// comment before its final `-->` (not `--!>`, nor the abrupt `<!-->` and `<!--->`).
+fn is_one_comment(html: &str) -> bool {
+    let t = html.trim_ascii();
+    t.len() >= "<!---->".len()
+        && t.starts_with("<!--")
+        && t.ends_with("-->")
+        && !t.as_bytes()[4..t.len() - 3].contains(&b'>')
+}
+
 /// Pushes decoded text whose raw source is `source[span]`, aligning the two so that only
 /// character references (and CRLF) become whole-mapped runs.
 fn push_decoded(b: &mut SegmentBuilder, source: &str, decoded: &str, span: Range<usize>) {
@@ -246,6 +267,22 @@ fn reference_len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_comments_are_skipped_as_the_tokenizer_would() {
+        let comments =
+            ["<!--repaste.body.begin-->", "  <!---->\n\n", "<!-- a -- b --!x <!-- c -->\n", "<!--\n多行\n注释\n-->"];
+        for c in comments {
+            assert!(is_one_comment(c), "{c:?}");
+            assert!(tokenized_segments(c, 0, c).is_empty(), "{c:?}");
+        }
+        let not_lone =
+            ["<!-->文字<!---->", "<!--->文字-->", "<!-- a --!> 文字 -->", "<!-- a --> 文字 -->", "文字<!-- a -->"];
+        for c in not_lone {
+            assert!(!is_one_comment(c), "{c:?}");
+            assert!(!tokenized_segments(c, 0, c).is_empty(), "{c:?}");
+        }
+    }
 
     fn seg_texts(src: &str) -> Vec<(String, String)> {
         segments(src, 0..src.len()).into_iter().map(|s| (s.text.clone(), src[s.range()].to_string())).collect()

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::{Segment, SegmentBuilder, SegmentKind, html};
+use super::{Segment, SegmentBuilder, SegmentKind, UrlMarks, html};
 
 /// The prose segments of `source[range]`.
 pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
@@ -15,6 +15,7 @@ pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS;
     let mut out = Vec::new();
+    let url_marks = UrlMarks::new(body, base);
     // The segment being built, if one is open; one builder (and its buffers) serves them all.
     let mut builder = SegmentBuilder::new(SegmentKind::Paragraph);
     let mut open = false;
@@ -92,7 +93,11 @@ pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
                     open = true;
                 }
                 if is_source_slice(source, &text, &r) {
-                    builder.push_verbatim(&text, r.start);
+                    if url_marks.may_contain(r.clone()) {
+                        builder.push_verbatim(&text, r.start);
+                    } else {
+                        builder.push_verbatim_without_url(&text, r.start);
+                    }
                 } else {
                     builder.push_mapped(&text, r);
                 }
@@ -105,7 +110,7 @@ pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
             Event::SoftBreak | Event::HardBreak => {
                 if skip_depth == 0 && open {
                     if source.get(r.clone()) == Some("\n") {
-                        builder.push_verbatim("\n", r.start);
+                        builder.push_verbatim_without_url("\n", r.start);
                     } else {
                         builder.push_mapped("\n", r);
                     }

@@ -229,13 +229,42 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
 /// One scan for the two bytes, which prose (Chinese above all) has few of.
 fn may_contain_url(text: &str) -> bool {
     let bytes = text.as_bytes();
-    memchr::memchr2_iter(b':', b'.', bytes).any(|i| {
-        if bytes[i] == b':' {
-            bytes[i + 1..].starts_with(b"//")
-        } else {
-            i >= 3 && bytes[i - 3..i].iter().all(|b| b.eq_ignore_ascii_case(&b'w'))
-        }
-    })
+    memchr::memchr2_iter(b':', b'.', bytes).any(|i| url_mark_at(bytes, i))
+}
+
+/// The places in a text where a [`URL`] match may be (a `:` before `//`, a `.` after `www`),
+/// found in one scan of a whole document so that each piece of it is checked with a lookup
+/// rather than a scan of its own.
+#[derive(Debug)]
+pub(crate) struct UrlMarks {
+    /// Source offsets, ascending.
+    marks: Vec<usize>,
+}
+
+impl UrlMarks {
+    /// The marks of `text`, which starts at source offset `base`.
+    pub(crate) fn new(text: &str, base: usize) -> UrlMarks {
+        let bytes = text.as_bytes();
+        let marks =
+            memchr::memchr2_iter(b':', b'.', bytes).filter(|&i| url_mark_at(bytes, i)).map(|i| base + i).collect();
+        UrlMarks { marks }
+    }
+
+    /// Whether the source range may hold a URL: a piece of the scanned text in which
+    /// [`may_contain_url`] holds has a mark inside.
+    pub(crate) fn may_contain(&self, range: Range<usize>) -> bool {
+        let first = self.marks.partition_point(|&m| m < range.start);
+        self.marks.get(first).is_some_and(|&m| m < range.end)
+    }
+}
+
+/// Whether the `:` or `.` at `bytes[i]` may belong to a URL: `://`, or `www.` in any case.
+fn url_mark_at(bytes: &[u8], i: usize) -> bool {
+    if bytes[i] == b':' {
+        bytes[i + 1..].starts_with(b"//")
+    } else {
+        i >= 3 && bytes[i - 3..i].iter().all(|b| b.eq_ignore_ascii_case(&b'w'))
+    }
 }
 
 impl SegmentBuilder {
@@ -287,6 +316,12 @@ impl SegmentBuilder {
         self.push_run(&text[last..], source + last, text.len() - last, true);
     }
 
+    /// [`SegmentBuilder::push_verbatim`] for text known to hold no URL (see [`UrlMarks`]).
+    pub(crate) fn push_verbatim_without_url(&mut self, text: &str, source: usize) {
+        debug_assert!(!URL.is_match(text), "a URL in {text:?} was not marked");
+        self.push_run(text, source, text.len(), true);
+    }
+
     /// Text that stands for the source range as a whole (a decoded entity, a line break).
     pub fn push_mapped(&mut self, text: &str, source: Range<usize>) {
         self.push_run(text, source.start, source.len(), false);
@@ -331,6 +366,25 @@ impl SegmentBuilder {
 /// The bounds of `text` without surrounding whitespace; `None` when nothing but whitespace and
 /// placeholders is left.
 fn prose_bounds(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last())
+        && cannot_start_whitespace(first)
+        && (if last.is_ascii() {
+            cannot_start_whitespace(last)
+        } else {
+            text.chars().next_back().is_some_and(|c| !c.is_whitespace())
+        })
+        && !text.starts_with(PLACEHOLDER)
+    {
+        // Nothing to trim, and the first character is prose: the common case, decided
+        // without decoding.
+        return Some((0, text.len()));
+    }
+    trimmed_prose_bounds(text)
+}
+
+/// [`prose_bounds`] by trimming.
+fn trimmed_prose_bounds(text: &str) -> Option<(usize, usize)> {
     let start = text.len() - text.trim_start().len();
     let end = text.trim_end().len();
     if start >= end || !text[start..end].chars().any(|c| c != PLACEHOLDER) {
@@ -339,13 +393,24 @@ fn prose_bounds(text: &str) -> Option<(usize, usize)> {
     Some((start, end))
 }
 
+/// Whether a character starting with byte `b` is certainly not white space: Unicode white
+/// space outside ASCII begins with 0xC2 (U+0085, U+00A0), 0xE1 (U+1680), 0xE2 (U+2000 to
+/// U+205F) or 0xE3 (U+3000).
+fn cannot_start_whitespace(b: u8) -> bool {
+    if b.is_ascii() { !b.is_ascii_whitespace() && b != 0x0B } else { !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) }
+}
+
 /// A segment of `text` with surrounding whitespace trimmed and `runs` cut to match; `None` when
 /// nothing but whitespace and placeholders is left. Text and runs are allocated at their exact
 /// size.
 fn trimmed_segment(kind: SegmentKind, text: &str, runs: &[Run]) -> Option<Segment> {
     let (start, end) = prose_bounds(text)?;
     if start == 0 && end == text.len() {
-        return Some(Segment { kind, text: text.to_string(), runs: Runs::new(runs.iter().copied()) });
+        let runs = match runs {
+            [one] => Runs::One(*one),
+            _ => Runs::new(runs.iter().copied()),
+        };
+        return Some(Segment { kind, text: text.to_string(), runs });
     }
     Some(cut_segment(kind, text, runs, start..end))
 }
@@ -520,6 +585,59 @@ mod tests {
         }
         assert!(!may_contain_url("中文，没有链接。3.5 亿"));
         assert!(may_contain_url("Www.x"));
+    }
+
+    #[test]
+    fn prose_bounds_fast_path_agrees_with_trimming() {
+        let texts = [
+            "文字",
+            "文字。",
+            "  文字\n",
+            "a",
+            " ",
+            "",
+            "\u{3000}文字",
+            "文字\u{3000}",
+            "\u{FFFC}",
+            "\u{FFFC}a",
+            "a\u{FFFC}",
+            "\u{0B}a",
+            "a\u{0B}",
+            "\u{85}a",
+            "\u{A0}a",
+            "\u{1680}a",
+            "\u{2003}a",
+            "\u{205F}a",
+            "《书》",
+            "（一）",
+            "\u{1C}a\u{1F}",
+            "Done.",
+            "a\t",
+            "é",
+            "中\u{2028}",
+        ];
+        for t in texts {
+            assert_eq!(prose_bounds(t), trimmed_prose_bounds(t), "{t:?}");
+        }
+        for c in (0..=0x3000u32).filter_map(char::from_u32) {
+            let t = format!("{c}x{c}");
+            assert_eq!(prose_bounds(&t), trimmed_prose_bounds(&t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn url_marks_cover_every_url_in_a_piece() {
+        let body = "见 https://a.org 和 WWW.b.cn。x:/y 3.5 ww.z 又见 ftp://c";
+        let marks = UrlMarks::new(body, 100);
+        for a in (0..=body.len()).filter(|&i| body.is_char_boundary(i)) {
+            for b in (a..=body.len()).filter(|&i| body.is_char_boundary(i)) {
+                let piece = &body[a..b];
+                if may_contain_url(piece) || URL.is_match(piece) {
+                    assert!(marks.may_contain(100 + a..100 + b), "{piece:?}");
+                }
+            }
+        }
+        assert!(!marks.may_contain(100..100 + "见 ".len()));
     }
 
     #[test]
