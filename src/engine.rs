@@ -199,7 +199,7 @@ fn walk(root: &Path, config: &Config, inputs: &mut Vec<Input>, errors: &mut Vec<
                 let ext_ok = path
                     .extension()
                     .and_then(|e| e.to_str())
-                    .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                    .is_some_and(|e| DOCUMENT_EXTENSIONS.iter().any(|known| known.eq_ignore_ascii_case(e)));
                 if ext_ok && !config.is_excluded(&display_path(&path)) {
                     found.push(path);
                 }
@@ -252,22 +252,38 @@ fn load(input: Input, max_bytes: u64) -> Loaded {
         Input::Text { name, text } => Loaded::Text(name, text, false),
         Input::File { path, explicit } => {
             let name = display_path(&path);
-            if let Ok(m) = std::fs::metadata(&path)
-                && m.len() > max_bytes
-            {
+            let too_large = |len: u64| {
                 let reason = format!(
                     "file too large to lint ({} MB; the limit is {} MB, set by `max_file_mb` in factlint.toml)",
-                    m.len() >> 20,
+                    len >> 20,
                     max_bytes >> 20
                 );
-                return Loaded::Error(InputError { path: name, reason });
+                Loaded::Error(InputError { path: name.clone(), reason })
+            };
+            // The size comes from the open file, which saves a lookup of the path per file.
+            let mut file = match std::fs::File::open(&path) {
+                Ok(file) => file,
+                Err(e) => {
+                    if let Ok(m) = std::fs::metadata(&path)
+                        && m.len() > max_bytes
+                    {
+                        return too_large(m.len());
+                    }
+                    return Loaded::Error(InputError { path: name, reason: io_reason(&e) });
+                }
+            };
+            let len = file.metadata().map(|m| m.len()).ok();
+            if let Some(len) = len
+                && len > max_bytes
+            {
+                return too_large(len);
             }
-            let bytes = match std::fs::read(&path) {
-                Ok(b) => b,
+            let bytes = match read_file(&mut file, len) {
+                Ok(bytes) => bytes,
                 Err(e) => return Loaded::Error(InputError { path: name, reason: io_reason(&e) }),
             };
             let head = &bytes[..bytes.len().min(8192)];
-            if head.contains(&0) {
+            if memchr::memchr(0, head).is_some() {
                 if explicit {
                     return Loaded::Error(InputError {
                         path: name,
@@ -285,6 +301,29 @@ fn load(input: Input, max_bytes: u64) -> Loaded {
             }
         }
     }
+}
+
+/// The bytes of an open file of `size` bytes (as its metadata said): one read for the whole
+/// file and one that finds its end, where `read_to_end` without the size would take several
+/// or ask for the size again.
+fn read_file(file: &mut std::fs::File, size: Option<u64>) -> std::io::Result<Vec<u8>> {
+    let mut bytes = vec![0; size.and_then(|n| usize::try_from(n).ok()).unwrap_or(0).saturating_add(1)];
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            // The file grew since its size was read: the rest, the general way.
+            file.read_to_end(&mut bytes)?;
+            return Ok(bytes);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    Ok(bytes)
 }
 
 /// `String::from_utf8`, validated with SIMD first: the standard validator walks Chinese text

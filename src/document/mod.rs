@@ -495,7 +495,12 @@ impl Document {
                     }
                     None => 0..source.len(),
                 };
-                doc.segments.extend(markdown::segments(source, body));
+                let body_segments = markdown::segments(source, body);
+                if doc.segments.is_empty() {
+                    doc.segments = body_segments;
+                } else {
+                    doc.segments.extend(body_segments);
+                }
             }
         }
         doc
