@@ -24,6 +24,9 @@ use crate::diagnostic::FileId;
 /// Stands in segment text for something that is not prose (inline code, a URL).
 pub const PLACEHOLDER: char = '\u{FFFC}';
 
+/// The bytes of [`PLACEHOLDER`].
+const PLACEHOLDER_UTF8: &[u8] = "\u{FFFC}".as_bytes();
+
 /// How a file is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -374,7 +377,7 @@ fn prose_bounds(text: &str) -> Option<(usize, usize)> {
         } else {
             text.chars().next_back().is_some_and(|c| !c.is_whitespace())
         })
-        && !text.starts_with(PLACEHOLDER)
+        && !bytes.starts_with(PLACEHOLDER_UTF8)
     {
         // Nothing to trim, and the first character is prose: the common case, decided
         // without decoding.
@@ -408,7 +411,7 @@ fn trimmed_segment(kind: SegmentKind, text: &str, runs: &[Run]) -> Option<Segmen
     if start == 0 && end == text.len() {
         let runs = match runs {
             [one] => Runs::One(*one),
-            _ => Runs::new(runs.iter().copied()),
+            _ => Runs::Many(runs.to_vec()),
         };
         return Some(Segment { kind, text: text.to_string(), runs });
     }
