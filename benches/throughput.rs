@@ -1,5 +1,6 @@
 //! Throughput of a whole lint run with every built-in rule, beside a floor: reading the same
-//! files and running one regex over them in parallel (what a grep-like scan costs).
+//! files and running one regex over them in parallel (what a grep-like scan costs), and the
+//! reading and parsing into documents alone.
 //!
 //! `cargo bench --bench throughput -- [FOLDER ...]` (default: the repo's fixtures). Reports
 //! MB/s, files/s and peak RSS. Not a test: numbers, not assertions.
@@ -7,6 +8,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use factlint::document::Document;
 use factlint::engine::{self, Input};
 use rayon::prelude::*;
 
@@ -35,6 +37,19 @@ fn main() {
         std::hint::black_box(n);
     });
     report("floor: read + one regex", floor, mb, paths.len());
+
+    let parse = best_of(5, || {
+        let segments: usize = paths
+            .par_iter()
+            .map(|p| {
+                std::fs::read_to_string(p)
+                    .map(|s| Document::from_source(0, &p.to_string_lossy(), s).segments.len())
+                    .unwrap_or(0)
+            })
+            .sum();
+        std::hint::black_box(segments);
+    });
+    report("read + parse (what every rule builds on)", parse, mb, paths.len());
 
     let mut diagnostics = 0;
     let lint = best_of(5, || {
