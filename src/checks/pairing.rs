@@ -248,17 +248,19 @@ impl<'a> Marks<'a> {
         Marks { bytes, block: 0, next_block: 0, pending: 0 }
     }
 
-    /// The first mark at or after byte `from` (`from` never decreases between calls).
+    /// The first mark at or after byte `from` (`from` never decreases between calls; the
+    /// same `from` gives the same answer).
     fn next_from(&mut self, from: usize) -> Option<usize> {
         let bytes = self.bytes;
         loop {
             while self.pending != 0 {
                 let at = self.block + self.pending.trailing_zeros() as usize;
-                self.pending &= self.pending - 1;
-                // ASCII candidates are marks; a lead byte needs the two bytes after it.
+                // ASCII candidates are marks; a lead byte needs the two bytes after it. A mark
+                // stays pending until a later search passes it, so asking again is free.
                 if at >= from && (bytes[at] < 0x80 || is_wide_mark(bytes, at)) {
                     return Some(at);
                 }
+                self.pending &= self.pending - 1;
             }
             let start = self.next_block;
             let block: [u8; BLOCK] = match bytes.get(start..start + BLOCK) {
@@ -277,10 +279,6 @@ impl<'a> Marks<'a> {
     }
 }
 
-/// Whether a paragraph has any mark at all.
-fn has_mark(text: &str) -> bool {
-    Marks::new(text.as_bytes()).next_from(0).is_some()
-}
 
 /// Whether the `)` or `）` at `i` closes a list label: `1)`, `a)`, `iv)`, `二）` at the start of
 /// the paragraph or after white space or punctuation.
@@ -371,7 +369,7 @@ fn is_straight(c: char) -> bool {
 pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str>) -> Scan {
     let mut stack = carried;
     let mut findings = Vec::new();
-    let styles = scan_into(seg, text, &mut stack, next.is_some(), &mut findings);
+    let styles = scan_into(seg, text, Marks::new(text.as_bytes()), &mut stack, next.is_some(), &mut findings);
     Scan {
         findings,
         leftover: stack,
@@ -393,10 +391,12 @@ struct QuoteStyles {
 }
 
 /// [`scan`] into buffers the caller reuses: `stack` holds the carried openers on entry and the
-/// ones left for the next paragraph on return; findings are appended to `findings`.
+/// ones left for the next paragraph on return; findings are appended to `findings`. `marks`
+/// is the mark finder of `text` (the caller may have asked it for the first mark already).
 fn scan_into(
     seg: usize,
     text: &str,
+    mut marks: Marks<'_>,
     stack: &mut Vec<Open>,
     has_next: bool,
     findings: &mut Vec<Finding>,
@@ -412,7 +412,6 @@ fn scan_into(
     // Closing curly quotes still ahead, counted once on first need and kept up to date, so
     // that a paragraph full of quotes stays linear.
     let mut ahead = Ahead::default();
-    let mut marks = Marks::new(text.as_bytes());
     let mut i = 0;
     while let Some(at) = marks.next_from(i) {
         let Some(c) = text[at..].chars().next() else { break };
@@ -671,10 +670,11 @@ fn scan_document(doc: &Document) -> DocScan {
     let mut zh_of = |idx: usize| *zh[idx].get_or_insert_with(|| segs.get(idx).is_some_and(|s| is_zh_bytes(&s.text)));
     let mut stack: Vec<Open> = Vec::new();
     for (idx, seg) in segs.iter().enumerate() {
-        if stack.is_empty() && !has_mark(&seg.text) {
+        let mut marks = Marks::new(seg.text.as_bytes());
+        if stack.is_empty() && marks.next_from(0).is_none() {
             continue;
         }
-        let s = scan_into(idx, &seg.text, &mut stack, idx + 1 < segs.len(), &mut out.findings);
+        let s = scan_into(idx, &seg.text, marks, &mut stack, idx + 1 < segs.len(), &mut out.findings);
         if (s.straight > 0 || s.curly > 0) && zh_of(idx) {
             out.straight += s.straight;
             out.curly += s.curly;
@@ -805,6 +805,7 @@ mod tests {
             let s = c.encode_utf8(&mut buf);
             assert_eq!(all_marks(s) == [0], is_mark(c), "{c:?}");
         }
+        let has_mark = |s: &str| Marks::new(s.as_bytes()).next_from(0).is_some();
         assert!(!has_mark("他说，好。、") && has_mark("他说，“好。”"));
     }
 
