@@ -879,6 +879,7 @@ mod tests {
     fn counts_quote_styles() {
         let s = scan(0, "“甲”与\"乙\"", Vec::new(), None);
         assert_eq!((s.curly, s.straight), (2, 2));
+        assert_eq!((s.first_curly, s.first_straight), (Some(0..3), Some(12..13)));
     }
 
     #[test]
