@@ -279,7 +279,6 @@ impl<'a> Marks<'a> {
     }
 }
 
-
 /// Whether the `)` or `）` at `i` closes a list label: `1)`, `a)`, `iv)`, `二）` at the start of
 /// the paragraph or after white space or punctuation.
 fn is_list_label(text: &str, i: usize) -> bool {

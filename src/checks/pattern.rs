@@ -286,7 +286,8 @@ exceptions = ['(?i)\b(should|could|would) of course\b']
 
     #[test]
     fn literal_filter_never_misses_a_literal() {
-        let words: Vec<String> = ["再接再励", "一股作气", "再所不惜", "ab再c", "不径而走走走"].map(String::from).to_vec();
+        let words: Vec<String> =
+            ["再接再励", "一股作气", "再所不惜", "ab再c", "不径而走走走"].map(String::from).to_vec();
         let filter = LiteralFilter::new(&words).expect("long enough");
         let has_any = |t: &str| words.iter().any(|w| t.contains(w.as_str()));
         let pieces = ["再", "接", "励", "一", "股", "作", "气", "所", "不", "惜", "a", "b", "c", "径", "而", "走", " "];

@@ -142,7 +142,13 @@ impl RepetitionCheck {
             }
             out.count("doubled characters", 1);
             let mut buf = [0u8; 4];
-            report(doc, seg, out, &Pair { first: first..first + 3, second: second..second + 3 }, c.encode_utf8(&mut buf));
+            report(
+                doc,
+                seg,
+                out,
+                &Pair { first: first..first + 3, second: second..second + 3 },
+                c.encode_utf8(&mut buf),
+            );
             last_second = Some(second);
         });
     }
@@ -569,7 +575,8 @@ allow = ["had had", "that that", "what it is is", "for for years"]
     #[test]
     fn byte_scan_finds_the_doubles_of_the_char_scan() {
         let long = format!("{}由由{}的\r\n的{}了\n\n了", "中".repeat(40), "国".repeat(13), "x".repeat(33));
-        for s in [long.as_str(), "由由", "由\n由", "由\r\r\n\r由", "由\n\n由", "的的的的", "a由由", "\n由由", "𠀀𠀀"] {
+        for s in [long.as_str(), "由由", "由\n由", "由\r\r\n\r由", "由\n\n由", "的的的的", "a由由", "\n由由", "𠀀𠀀"]
+        {
             assert_eq!(fast_doubles(s), slow_doubles(s), "{s:?}");
         }
     }
