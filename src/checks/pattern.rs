@@ -139,7 +139,7 @@ struct LiteralFilter {
     /// The shortest literal's length in bytes.
     window: usize,
     /// Per hash: how far the window may move when its last three bytes hash there.
-    shift: Vec<u8>,
+    shift: Box<[u8; 1 << HASH_BITS]>,
     /// The literals, each with the hash of the last three bytes of its first `window` bytes.
     literals: Vec<(usize, Vec<u8>)>,
 }
@@ -152,7 +152,7 @@ impl LiteralFilter {
             return None;
         }
         let longest_shift = u8::try_from(window - 2).unwrap_or(u8::MAX);
-        let mut shift = vec![longest_shift; 1 << HASH_BITS];
+        let mut shift = Box::new([longest_shift; 1 << HASH_BITS]);
         let mut literals = Vec::with_capacity(words.len());
         for word in words {
             let prefix = &word.as_bytes()[..window];
@@ -169,8 +169,8 @@ impl LiteralFilter {
 
     fn may_contain(&self, text: &[u8]) -> bool {
         let mut end = self.window;
-        while end <= text.len() {
-            let h = hash3(text[end - 3], text[end - 2], text[end - 1]);
+        while let Some(&[a, b, c]) = text.get(end - 3..end) {
+            let h = hash3(a, b, c);
             let s = self.shift[h];
             if s > 0 {
                 end += usize::from(s);
