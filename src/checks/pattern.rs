@@ -140,6 +140,8 @@ struct LiteralFilter {
     window: usize,
     /// Per hash: how far the window may move when its last three bytes hash there.
     shift: Box<[u8; 1 << HASH_BITS]>,
+    /// The shift for three bytes that end no part of a literal (the largest).
+    shift_for_none: u8,
     /// The literals, each with the hash of the last three bytes of its first `window` bytes.
     literals: Vec<(usize, Vec<u8>)>,
 }
@@ -164,14 +166,21 @@ impl LiteralFilter {
             let h = hash3(prefix[window - 3], prefix[window - 2], prefix[window - 1]);
             literals.push((h, word.as_bytes().to_vec()));
         }
-        Some(LiteralFilter { window, shift, literals })
+        Some(LiteralFilter { window, shift, shift_for_none: longest_shift, literals })
     }
 
     fn may_contain(&self, text: &[u8]) -> bool {
+        let longest = self.shift_for_none;
         let mut end = self.window;
         while let Some(&[a, b, c]) = text.get(end - 3..end) {
             let h = hash3(a, b, c);
             let s = self.shift[h];
+            // The usual case first, as a branch with a constant step: the next window's bytes
+            // can be loaded before this window's shift is known.
+            if s == longest {
+                end += usize::from(longest);
+                continue;
+            }
             if s > 0 {
                 end += usize::from(s);
                 continue;
