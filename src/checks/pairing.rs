@@ -149,6 +149,7 @@ pub(crate) enum FindingKind {
 }
 
 /// The scan of one paragraph.
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub(crate) struct Scan {
     pub findings: Vec<Finding>,
@@ -188,10 +189,94 @@ fn is_latin_letter(c: char) -> bool {
     c.is_alphabetic() && !is_han(c) && !matches!(c as u32, 0x3040..=0x30FF | 0xAC00..=0xD7AF)
 }
 
-/// Whether byte `b` can start a mark (ASCII marks, or the lead byte of a three-byte one).
+/// Whether the three-byte character whose lead byte is at `i` is a mark: “”‘’ (E2 80 ..),
+/// 〈〉《》「」『』【】〔〕〖〗 (E3 80 ..), ＂（）［］ (EF BC ..). Checked on bytes, so the scan
+/// never decodes the punctuation around the marks (，。：、 share these lead bytes).
 #[inline]
-fn may_start_mark(b: u8) -> bool {
-    matches!(b, b'"' | b'(' | b')' | b'[' | b']' | 0xE2 | 0xE3 | 0xEF)
+fn is_wide_mark(bytes: &[u8], i: usize) -> bool {
+    let (Some(&lead), Some(&b1), Some(&b2)) = (bytes.get(i), bytes.get(i + 1), bytes.get(i + 2)) else {
+        return false;
+    };
+    match lead {
+        0xE2 => b1 == 0x80 && matches!(b2, 0x98 | 0x99 | 0x9C | 0x9D),
+        0xE3 => b1 == 0x80 && matches!(b2, 0x88..=0x91 | 0x94..=0x97),
+        0xEF => b1 == 0xBC && matches!(b2, 0x82 | 0x88 | 0x89 | 0xBB | 0xBD),
+        _ => false,
+    }
+}
+
+/// The positions of the marks of one paragraph, in order. Bytes are classified 32 at a time
+/// into a bit mask of candidates (ASCII marks and the lead bytes E2, E3, EF), a loop the
+/// compiler turns into vector compares; only candidates are looked at one by one.
+struct Marks<'a> {
+    bytes: &'a [u8],
+    /// Start of the block the pending candidates belong to, and of the next block to classify.
+    block: usize,
+    next_block: usize,
+    /// Candidates of the current block not yet looked at, one bit per byte.
+    pending: u32,
+}
+
+const BLOCK: usize = 32;
+
+/// Whether byte `b` may start a mark: `"()[]` or the lead byte E2, E3 or EF. Written with
+/// non-short-circuit operators so that a block of bytes is classified with vector compares.
+#[inline]
+fn is_candidate(b: u8) -> bool {
+    (b == b'"') | ((b & 0xFE) == b'(') | (b == b'[') | (b == b']') | ((b & 0xFE) == 0xE2) | (b == 0xEF)
+}
+
+/// One bit per byte of `block`, set for candidates. The flags are gathered eight at a time
+/// into bits by one multiplication (each 0/1 byte lands on its own bit of the top byte).
+#[inline]
+fn candidate_mask(block: &[u8; BLOCK]) -> u32 {
+    let mut flags = [0u8; BLOCK];
+    #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
+    for k in 0..BLOCK {
+        flags[k] = u8::from(is_candidate(block[k]));
+    }
+    let mut mask = 0u32;
+    for (k, word) in flags.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        mask |= ((word.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
+    }
+    mask
+}
+
+impl<'a> Marks<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Marks { bytes, block: 0, next_block: 0, pending: 0 }
+    }
+
+    /// The first mark at or after byte `from` (`from` never decreases between calls; the
+    /// same `from` gives the same answer).
+    fn next_from(&mut self, from: usize) -> Option<usize> {
+        let bytes = self.bytes;
+        loop {
+            while self.pending != 0 {
+                let at = self.block + self.pending.trailing_zeros() as usize;
+                // ASCII candidates are marks; a lead byte needs the two bytes after it. A mark
+                // stays pending until a later search passes it, so asking again is free.
+                if at >= from && (bytes[at] < 0x80 || is_wide_mark(bytes, at)) {
+                    return Some(at);
+                }
+                self.pending &= self.pending - 1;
+            }
+            let start = self.next_block;
+            let block: [u8; BLOCK] = match bytes.get(start..start + BLOCK) {
+                Some(full) => full.try_into().ok()?,
+                None if start < bytes.len() => {
+                    let mut padded = [0u8; BLOCK];
+                    padded[..bytes.len() - start].copy_from_slice(&bytes[start..]);
+                    padded
+                }
+                None => return None,
+            };
+            self.block = start;
+            self.next_block = start + BLOCK;
+            self.pending = candidate_mask(&block);
+        }
+    }
 }
 
 /// Whether the `)` or `）` at `i` closes a list label: `1)`, `a)`, `iv)`, `二）` at the start of
@@ -279,10 +364,44 @@ fn is_straight(c: char) -> bool {
 
 /// Scans paragraph `seg` with the openers `carried` over from the previous paragraph (which
 /// may close here). `next` is the text of the following paragraph, if any.
+#[cfg(test)]
 pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str>) -> Scan {
-    let bytes = text.as_bytes();
-    let mut out = Scan::default();
-    let mut stack: Vec<Open> = carried;
+    let mut stack = carried;
+    let mut findings = Vec::new();
+    let styles = scan_into(seg, text, Marks::new(text.as_bytes()), &mut stack, next.is_some(), &mut findings);
+    Scan {
+        findings,
+        leftover: stack,
+        straight: styles.straight,
+        first_straight: styles.first_straight,
+        curly: styles.curly,
+        first_curly: styles.first_curly,
+    }
+}
+
+/// Double quotes of one paragraph: straight ones used as quotes (not inch marks) and curly
+/// ones, with the first of each.
+#[derive(Debug, Default)]
+struct QuoteStyles {
+    straight: usize,
+    first_straight: Option<Range<usize>>,
+    curly: usize,
+    first_curly: Option<Range<usize>>,
+}
+
+/// [`scan`] into buffers the caller reuses: `stack` holds the carried openers on entry and the
+/// ones left for the next paragraph on return; findings are appended to `findings`. `marks`
+/// is the mark finder of `text` (the caller may have asked it for the first mark already).
+fn scan_into(
+    seg: usize,
+    text: &str,
+    mut marks: Marks<'_>,
+    stack: &mut Vec<Open>,
+    has_next: bool,
+    findings: &mut Vec<Finding>,
+) -> QuoteStyles {
+    let mut out = ScanOut { findings, styles: QuoteStyles::default() };
+    let first_finding = out.findings.len();
     // A quotation that continues: this paragraph opens with the quote left open before.
     if let Some(first) = text.trim_start().chars().next()
         && let Some(k) = stack.iter().rposition(|o| o.family == Family::Double && o.ch == first)
@@ -293,15 +412,9 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
     // that a paragraph full of quotes stays linear.
     let mut ahead = Ahead::default();
     let mut i = 0;
-    while i < bytes.len() {
-        if !may_start_mark(bytes[i]) {
-            i += 1;
-            continue;
-        }
-        let Some(c) = text[i..].chars().next() else { break };
-        let len = c.len_utf8();
-        let at = i;
-        i += len;
+    while let Some(at) = marks.next_from(i) {
+        let Some(c) = text[at..].chars().next() else { break };
+        i = at + c.len_utf8();
         ahead.pass(c);
         let prev = text[..at].chars().next_back();
         let next_c = text[i..].chars().next();
@@ -311,8 +424,8 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
             {
                 continue;
             }
-            out.straight += 1;
-            out.first_straight.get_or_insert(at..i);
+            out.styles.straight += 1;
+            out.styles.first_straight.get_or_insert(at..i);
             let face = facing(prev, next_c);
             let new = Open { ch: c, seg, at, partner: c, family: Family::Double, hops: 0 };
             match stack.last().copied() {
@@ -348,8 +461,8 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
                 _ => {
                     if face == Facing::Opening {
                         stack.push(new);
-                    } else if let Some(k) = find_near_top(&stack, |o| is_straight(o.ch)) {
-                        close_down_to(&mut stack, k, &mut out.findings);
+                    } else if let Some(k) = find_near_top(stack, |o| is_straight(o.ch)) {
+                        close_down_to(stack, k, out.findings);
                     } else if face == Facing::Closing {
                         out.findings.push(Finding {
                             problem: FindingKind::UnbalancedQuote,
@@ -368,8 +481,8 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
         }
         if let Some((partner, family)) = opener(c) {
             if family == Family::Double {
-                out.curly += 1;
-                out.first_curly.get_or_insert(at..i);
+                out.styles.curly += 1;
+                out.styles.first_curly.get_or_insert(at..i);
             }
             match c {
                 // ‘90s, rock‘n’roll: apostrophes, not quotes.
@@ -396,8 +509,8 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
         }
         let Some((open, family)) = closer(c) else { continue };
         if family == Family::Double {
-            out.curly += 1;
-            out.first_curly.get_or_insert(at..i);
+            out.styles.curly += 1;
+            out.styles.first_curly.get_or_insert(at..i);
         }
         if c == '’' {
             let letter_before = prev.is_some_and(|p| is_latin_letter(p) || p.is_ascii_digit());
@@ -415,8 +528,8 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
             stack.pop();
             continue;
         }
-        if let Some(k) = find_near_top(&stack, |o| o.partner == c) {
-            close_down_to(&mut stack, k, &mut out.findings);
+        if let Some(k) = find_near_top(stack, |o| o.partner == c) {
+            close_down_to(stack, k, out.findings);
             continue;
         }
         if let Some(top) = stack.last().copied()
@@ -440,16 +553,23 @@ pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str
     }
     // Openers left at the end may still close in the next paragraphs (a stray paragraph
     // break inside a title or a quotation), or a quotation may continue there.
-    for mut o in stack {
-        if next.is_some() && o.hops < MAX_HOPS {
+    stack.retain_mut(|o| {
+        if has_next && o.hops < MAX_HOPS {
             o.hops += 1;
-            out.leftover.push(o);
+            true
         } else {
-            out.findings.push(unclosed(&o));
+            out.findings.push(unclosed(o));
+            false
         }
-    }
-    out.findings.sort_by_key(|f| (f.at.seg, f.at.range.start));
-    out
+    });
+    out.findings[first_finding..].sort_by_key(|f| (f.at.seg, f.at.range.start));
+    out.styles
+}
+
+/// Where [`scan_into`] writes.
+struct ScanOut<'a> {
+    findings: &'a mut Vec<Finding>,
+    styles: QuoteStyles,
 }
 
 /// How deep below the top of the stack a closer looks for its opener.
@@ -506,15 +626,18 @@ fn close_down_to(stack: &mut Vec<Open>, k: usize, findings: &mut Vec<Finding>) {
 }
 
 /// Whether a paragraph is mostly Han: lead bytes of U+4000..U+9FFF against ASCII letters (the
-/// same test as `text::chars::mostly_han`, by bytes, so it costs one pass).
+/// same test as `text::chars::mostly_han`, by bytes, so it costs one pass). Counted in blocks
+/// of 255 bytes with byte-wide counters, a form the compiler turns into vector code.
 fn is_zh_bytes(text: &str) -> bool {
     let (mut han, mut latin) = (0usize, 0usize);
-    for &b in text.as_bytes() {
-        if (0xE4..=0xE9).contains(&b) {
-            han += 1;
-        } else if b.is_ascii_alphabetic() {
-            latin += 1;
+    for block in text.as_bytes().chunks(255) {
+        let (mut block_han, mut block_latin) = (0u8, 0u8);
+        for &b in block {
+            block_han += u8::from(b.wrapping_sub(0xE4) < 6);
+            block_latin += u8::from((b | 0x20).wrapping_sub(b'a') < 26);
         }
+        han += usize::from(block_han);
+        latin += usize::from(block_latin);
     }
     han > 0 && han * 2 >= latin
 }
@@ -539,18 +662,19 @@ struct DocScan {
 
 fn scan_document(doc: &Document) -> DocScan {
     let segs = &doc.segments;
-    let zh: Vec<bool> = segs.iter().map(|s| is_zh_bytes(&s.text)).collect();
-    let mut out = DocScan { zh, ..DocScan::default() };
-    let mut carry: Vec<Open> = Vec::new();
+    let mut out = DocScan::default();
+    // Per segment, whether it is mostly Han, worked out only where it matters: where double
+    // quotes are counted and where findings are.
+    let mut zh: Vec<Option<bool>> = vec![None; segs.len()];
+    let mut zh_of = |idx: usize| *zh[idx].get_or_insert_with(|| segs.get(idx).is_some_and(|s| is_zh_bytes(&s.text)));
+    let mut stack: Vec<Open> = Vec::new();
     for (idx, seg) in segs.iter().enumerate() {
-        if carry.is_empty() && !seg.text.bytes().any(may_start_mark) {
+        let mut marks = Marks::new(seg.text.as_bytes());
+        if stack.is_empty() && marks.next_from(0).is_none() {
             continue;
         }
-        let next = segs.get(idx + 1).map(|n| n.text.as_str());
-        let s = scan(idx, &seg.text, std::mem::take(&mut carry), next);
-        carry = s.leftover;
-        out.findings.extend(s.findings);
-        if out.zh[idx] {
+        let s = scan_into(idx, &seg.text, marks, &mut stack, idx + 1 < segs.len(), &mut out.findings);
+        if (s.straight > 0 || s.curly > 0) && zh_of(idx) {
             out.straight += s.straight;
             out.curly += s.curly;
             if out.first_straight.is_none() {
@@ -561,7 +685,11 @@ fn scan_document(doc: &Document) -> DocScan {
             }
         }
     }
-    out.findings.extend(carry.drain(..).map(|o| unclosed(&o)));
+    out.findings.extend(stack.drain(..).map(|o| unclosed(&o)));
+    for f in &out.findings {
+        zh_of(f.at.seg);
+    }
+    out.zh = zh.into_iter().map(|z| z == Some(true)).collect();
     out
 }
 
@@ -654,6 +782,32 @@ mod tests {
             .collect()
     }
 
+    fn is_mark(c: char) -> bool {
+        opener(c).is_some() || closer(c).is_some() || is_straight(c)
+    }
+
+    fn all_marks(text: &str) -> Vec<usize> {
+        let mut marks = Marks::new(text.as_bytes());
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(at) = marks.next_from(from) {
+            found.push(at);
+            from = at + 1;
+        }
+        found
+    }
+
+    #[test]
+    fn byte_test_finds_exactly_the_marks() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let s = c.encode_utf8(&mut buf);
+            assert_eq!(all_marks(s) == [0], is_mark(c), "{c:?}");
+        }
+        let has_mark = |s: &str| Marks::new(s.as_bytes()).next_from(0).is_some();
+        assert!(!has_mark("他说，好。、") && has_mark("他说，“好。”"));
+    }
+
     #[test]
     fn curly_closed_by_straight_is_a_mismatch() {
         let s = scan(0, "飞机被“恐怖分子\"扣押。", Vec::new(), None);
@@ -724,6 +878,7 @@ mod tests {
     fn counts_quote_styles() {
         let s = scan(0, "“甲”与\"乙\"", Vec::new(), None);
         assert_eq!((s.curly, s.straight), (2, 2));
+        assert_eq!((s.first_curly, s.first_straight), (Some(0..3), Some(12..13)));
     }
 
     #[test]
@@ -815,6 +970,12 @@ problem = "unbalanced-quote"
                     prop_assert!(t.is_char_boundary(fr.range.start) && t.is_char_boundary(fr.range.end));
                 }
             }
+        }
+
+        #[test]
+        fn marks_are_found_where_the_chars_are(s in "[（）()《》【】〔〕〖〗「」『』〈〉［］＂“”‘’\"\\[\\]，。：、—…a中 ]{0,40}") {
+            let expected: Vec<usize> = s.char_indices().filter(|&(_, c)| is_mark(c)).map(|(i, _)| i).collect();
+            prop_assert_eq!(all_marks(&s), expected);
         }
 
         #[test]

@@ -66,6 +66,8 @@ struct PatternCheck {
     regexes: Vec<Regex>,
     /// Literals and replacement keys, with the replacement (if any) per pattern index.
     literals: Option<(AhoCorasick, Vec<Option<String>>)>,
+    /// A quick test that passes over segments holding none of the literals.
+    literal_filter: Option<LiteralFilter>,
     fix: Option<String>,
     exceptions: Vec<Regex>,
     mode: Mode,
@@ -110,8 +112,87 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                 .map_err(|e| SpecError { message: format!("cannot build the literal matcher: {e}"), span: None })?;
             Some((ac, fixes))
         };
-        Ok(PatternCheck { regexes, literals, fix: spec.fix, exceptions, mode: spec.mode })
+        let literal_filter = if spec.ignore_case { None } else { LiteralFilter::new(&words) };
+        Ok(PatternCheck { regexes, literals, literal_filter, fix: spec.fix, exceptions, mode: spec.mode })
     })
+}
+
+/// Bits of the hash of three bytes that indexes [`LiteralFilter`]'s tables.
+const HASH_BITS: u32 = 13;
+
+#[inline]
+fn hash3(a: u8, b: u8, c: u8) -> usize {
+    let key = u32::from(a) | u32::from(b) << 8 | u32::from(c) << 16;
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
+}
+
+/// Whether a text may hold one of a set of literals, decided with a window as long as the
+/// shortest literal sliding over the text (the multi-pattern Horspool scheme of Wu and
+/// Manber): the last three bytes of the window, hashed, tell how far it can move without
+/// passing over an occurrence; literals are compared only where that is zero. On prose the
+/// window moves almost its whole length at each step, so most bytes are never read, where
+/// the literal matcher's vector search stumbles over the many Chinese characters that share
+/// their first bytes with a literal. It answers no only when no literal occurs, so a text it
+/// rules out gives no match.
+#[derive(Debug)]
+struct LiteralFilter {
+    /// The shortest literal's length in bytes.
+    window: usize,
+    /// Per hash: how far the window may move when its last three bytes hash there.
+    shift: Box<[u8; 1 << HASH_BITS]>,
+    /// The shift for three bytes that end no part of a literal (the largest).
+    shift_for_none: u8,
+    /// The literals, each with the hash of the last three bytes of its first `window` bytes.
+    literals: Vec<(usize, Vec<u8>)>,
+}
+
+impl LiteralFilter {
+    /// `None` when the literals are too short for the window to pay (or there are none).
+    fn new(words: &[String]) -> Option<LiteralFilter> {
+        let window = words.iter().map(String::len).min()?;
+        if window < 6 {
+            return None;
+        }
+        let longest_shift = u8::try_from(window - 2).unwrap_or(u8::MAX);
+        let mut shift = Box::new([longest_shift; 1 << HASH_BITS]);
+        let mut literals = Vec::with_capacity(words.len());
+        for word in words {
+            let prefix = &word.as_bytes()[..window];
+            for end in 3..=window {
+                let h = hash3(prefix[end - 3], prefix[end - 2], prefix[end - 1]);
+                let s = u8::try_from(window - end).unwrap_or(u8::MAX);
+                shift[h] = shift[h].min(s);
+            }
+            let h = hash3(prefix[window - 3], prefix[window - 2], prefix[window - 1]);
+            literals.push((h, word.as_bytes().to_vec()));
+        }
+        Some(LiteralFilter { window, shift, shift_for_none: longest_shift, literals })
+    }
+
+    fn may_contain(&self, text: &[u8]) -> bool {
+        let longest = self.shift_for_none;
+        let mut end = self.window;
+        while let Some(&[a, b, c]) = text.get(end - 3..end) {
+            let h = hash3(a, b, c);
+            let s = self.shift[h];
+            // The usual case first, as a branch with a constant step: the next window's bytes
+            // can be loaded before this window's shift is known.
+            if s == longest {
+                end += usize::from(longest);
+                continue;
+            }
+            if s > 0 {
+                end += usize::from(s);
+                continue;
+            }
+            let start = end - self.window;
+            if self.literals.iter().any(|(lh, lit)| *lh == h && text[start..].starts_with(lit)) {
+                return true;
+            }
+            end += 1;
+        }
+        false
+    }
 }
 
 impl Check for PatternCheck {
@@ -159,7 +240,9 @@ impl Check for PatternCheck {
                     }
                 }
             }
-            if let Some((ac, fixes)) = &self.literals {
+            if let Some((ac, fixes)) = &self.literals
+                && self.literal_filter.as_ref().is_none_or(|f| f.may_contain(text.as_bytes()))
+            {
                 for m in ac.find_iter(text) {
                     if is_excepted(m.start(), m.end()) {
                         continue;
@@ -194,6 +277,7 @@ impl Check for PatternCheck {
 
 #[cfg(test)]
 mod tests {
+    use super::LiteralFilter;
     use crate::testing::lint_with_rule;
 
     const RULE: &str = r#"
@@ -208,6 +292,29 @@ patterns = ['(?i)\b(should|could|would) of\b']
 fix = "$1 have"
 exceptions = ['(?i)\b(should|could|would) of course\b']
 "#;
+
+    #[test]
+    fn literal_filter_never_misses_a_literal() {
+        let words: Vec<String> =
+            ["再接再励", "一股作气", "再所不惜", "ab再c", "不径而走走走"].map(String::from).to_vec();
+        let filter = LiteralFilter::new(&words).expect("long enough");
+        let has_any = |t: &str| words.iter().any(|w| t.contains(w.as_str()));
+        let pieces = ["再", "接", "励", "一", "股", "作", "气", "所", "不", "惜", "a", "b", "c", "径", "而", "走", " "];
+        // Every string of up to four pieces, and longer ones built from them.
+        let mut texts = vec![String::new()];
+        let mut last = texts.clone();
+        for _ in 0..4 {
+            last = last.iter().flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}"))).collect();
+            texts.extend(last.iter().cloned());
+        }
+        for t in &texts {
+            let long = format!("{t}中文{t}再接{t}");
+            for s in [t.as_str(), long.as_str()] {
+                assert_eq!(filter.may_contain(s.as_bytes()), has_any(s), "{s}");
+            }
+        }
+        assert!(LiteralFilter::new(&["ab".to_string()]).is_none());
+    }
 
     #[test]
     fn regex_with_fix_and_exception() {

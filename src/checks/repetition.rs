@@ -59,6 +59,10 @@ struct RepetitionCheck {
     max_word: usize,
     /// Allowed phrases, lower-cased, as word lists.
     allow: Vec<Vec<String>>,
+    /// Every character of `characters` takes three bytes in UTF-8 (true of the Han function
+    /// characters), so a doubled one is three bytes repeated and can be found by comparing
+    /// bytes.
+    three_byte: bool,
 }
 
 fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
@@ -75,9 +79,11 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
             .map(|p| p.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>())
             .filter(|p| !p.is_empty())
             .collect();
+        let characters: HashSet<char> = spec.characters.chars().filter(|c| !c.is_whitespace()).collect();
         Ok(RepetitionCheck {
             language: spec.language,
-            characters: spec.characters.chars().filter(|c| !c.is_whitespace()).collect(),
+            three_byte: characters.iter().all(|c| c.len_utf8() == 3),
+            characters,
             words,
             max_word,
             allow,
@@ -118,6 +124,38 @@ fn report(doc: &Document, seg: &Segment, out: &mut Output<'_>, pair: &Pair, word
 
 impl RepetitionCheck {
     fn check_zh(&self, doc: &Document, seg: &Segment, out: &mut Output<'_>) {
+        if !self.three_byte {
+            return self.check_zh_by_chars(doc, seg, out);
+        }
+        let text = seg.text.as_str();
+        // The second copy of the last finding: a triple is one finding, so the pair that
+        // starts there is not another.
+        let mut last_second: Option<usize> = None;
+        three_byte_doubles(text.as_bytes(), |first, second| {
+            let Some(c) = text.get(second..second + 3).and_then(|s| s.chars().next()) else { return };
+            if last_second == Some(first)
+                || !is_han(c)
+                || !self.characters.contains(&c)
+                || self.legitimate_zh(text, first, second, second + 3)
+            {
+                return;
+            }
+            out.count("doubled characters", 1);
+            let mut buf = [0u8; 4];
+            report(
+                doc,
+                seg,
+                out,
+                &Pair { first: first..first + 3, second: second..second + 3 },
+                c.encode_utf8(&mut buf),
+            );
+            last_second = Some(second);
+        });
+    }
+
+    /// The Chinese scan one character at a time, for rules whose characters are not all three
+    /// bytes long.
+    fn check_zh_by_chars(&self, doc: &Document, seg: &Segment, out: &mut Output<'_>) {
         let text = seg.text.as_str();
         // The last Han character seen, its range, and whether only one line break separates it
         // from the current character.
@@ -199,12 +237,8 @@ impl RepetitionCheck {
         let mut prev: Option<(usize, usize, bool)> = None;
         let mut i = 0;
         let mut words_seen: Vec<(usize, usize)> = Vec::new();
-        while i < bytes.len() {
-            if !bytes[i].is_ascii_alphabetic() {
-                i += 1;
-                continue;
-            }
-            let start = i;
+        while let Some(start) = next_letter(bytes, i) {
+            i = start;
             while i < bytes.len() {
                 let inner_apostrophe = bytes[i] == b'\'' && i + 1 < bytes.len() && bytes[i + 1].is_ascii_alphabetic();
                 if bytes[i].is_ascii_alphabetic() || inner_apostrophe {
@@ -294,6 +328,102 @@ impl RepetitionCheck {
         }
         true
     }
+}
+
+/// Bytes looked at together by the block tests below.
+const BLOCK: usize = 32;
+
+/// Calls `found(first, second)`, in order, for every three-byte character repeated right after
+/// itself or after a run of `\r` and `\n` holding at most one `\n` (`first` and `second` are
+/// the two copies' starts). Blocks of 32 positions are first tested for any three bytes
+/// repeating after three, or a line break, in a loop the compiler turns into vector compares;
+/// most Chinese text has neither, and only blocks that do are looked at byte by byte.
+fn three_byte_doubles(bytes: &[u8], mut found: impl FnMut(usize, usize)) {
+    let mut base = 0;
+    while let Some(window) = bytes.get(base..base + BLOCK + 5) {
+        if let Ok(window) = <&[u8; BLOCK + 5]>::try_from(window)
+            && block_may_hold_double(window)
+        {
+            doubles_in(bytes, base, base + BLOCK, &mut found);
+        }
+        base += BLOCK;
+    }
+    // The last partial block, padded with bytes that neither repeat after three nor break a
+    // line, so the block test still spares the byte-by-byte look.
+    let tail = bytes.get(base..).unwrap_or_default();
+    if tail.is_empty() {
+        return;
+    }
+    let mut window = [0u8; BLOCK + 5];
+    for (k, pad) in window.iter_mut().enumerate() {
+        *pad = 0xC0 + k as u8;
+    }
+    window[..tail.len()].copy_from_slice(tail);
+    if block_may_hold_double(&window) {
+        doubles_in(bytes, base, bytes.len(), &mut found);
+    }
+}
+
+/// Whether some position of the first 32 of `window` starts three bytes that repeat right
+/// after them, or holds a line break.
+#[inline]
+fn block_may_hold_double(window: &[u8; BLOCK + 5]) -> bool {
+    let mut any = 0u8;
+    #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
+    for k in 0..BLOCK {
+        let repeat = (window[k] == window[k + 3]) & (window[k + 1] == window[k + 4]) & (window[k + 2] == window[k + 5]);
+        let line_break = (window[k] == b'\n') | (window[k] == b'\r');
+        any |= u8::from(repeat | line_break);
+    }
+    any != 0
+}
+
+/// [`three_byte_doubles`] for the positions `from..to`, byte by byte.
+fn doubles_in(bytes: &[u8], from: usize, to: usize, found: &mut impl FnMut(usize, usize)) {
+    let is_lead = |b: u8| (0xE0..=0xEF).contains(&b);
+    let is_break = |b: u8| b == b'\n' || b == b'\r';
+    for j in from..to {
+        let b = bytes[j];
+        if is_lead(b) {
+            if j + 6 <= bytes.len() && bytes[j..j + 3] == bytes[j + 3..j + 6] {
+                found(j, j + 3);
+            }
+        } else if is_break(b) && j >= 3 && !is_break(bytes[j - 1]) && is_lead(bytes[j - 3]) {
+            // A run of line breaks after a three-byte character: the copy may follow it.
+            let mut end = j;
+            let mut newlines = 0;
+            while end < bytes.len() && is_break(bytes[end]) {
+                newlines += usize::from(bytes[end] == b'\n');
+                end += 1;
+            }
+            if newlines <= 1 && end + 3 <= bytes.len() && bytes[j - 3..j] == bytes[end..end + 3] {
+                found(j - 3, end);
+            }
+        }
+    }
+}
+
+/// The first ASCII letter at or after byte `from`. Blocks of 32 bytes without one (most of a
+/// Chinese paragraph) are passed over with a vectorisable test.
+fn next_letter(bytes: &[u8], from: usize) -> Option<usize> {
+    let is_letter = |b: u8| (b | 0x20).wrapping_sub(b'a') < 26;
+    let has_letter = |block: &[u8; BLOCK]| block.iter().fold(0u8, |any, &b| any | u8::from(is_letter(b))) != 0;
+    let mut i = from;
+    while let Some(block) = bytes.get(i..i + BLOCK) {
+        if block.try_into().is_ok_and(has_letter) {
+            break;
+        }
+        i += BLOCK;
+    }
+    let rest = bytes.get(i..)?;
+    if rest.len() < BLOCK {
+        let mut padded = [0u8; BLOCK];
+        padded[..rest.len()].copy_from_slice(rest);
+        if !has_letter(&padded) {
+            return None;
+        }
+    }
+    rest.iter().position(|&b| b.is_ascii_alphabetic()).map(|k| i + k)
 }
 
 /// The first `n` words of ASCII letters in `text`, separated only by white space.
@@ -413,8 +543,59 @@ allow = ["had had", "that that", "what it is is", "for for years"]
         }
     }
 
+    /// The pairs the byte scan reports, against a char-by-char reading of the same rule:
+    /// adjacent equal three-byte characters with only `\r` and at most one `\n` between.
+    fn slow_doubles(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut last: Option<(char, usize)> = None;
+        let mut newlines = 0;
+        for (i, c) in text.char_indices() {
+            if c == '\n' || c == '\r' {
+                newlines += usize::from(c == '\n');
+                continue;
+            }
+            if let Some((p, ps)) = last
+                && p == c
+                && newlines <= 1
+            {
+                out.push((ps, i));
+            }
+            last = (c.len_utf8() == 3).then_some((c, i));
+            newlines = 0;
+        }
+        out
+    }
+
+    fn fast_doubles(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        super::three_byte_doubles(text.as_bytes(), |a, b| out.push((a, b)));
+        out
+    }
+
+    #[test]
+    fn byte_scan_finds_the_doubles_of_the_char_scan() {
+        let long = format!("{}由由{}的\r\n的{}了\n\n了", "中".repeat(40), "国".repeat(13), "x".repeat(33));
+        for s in [long.as_str(), "由由", "由\n由", "由\r\r\n\r由", "由\n\n由", "的的的的", "a由由", "\n由由", "𠀀𠀀"]
+        {
+            assert_eq!(fast_doubles(s), slow_doubles(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn next_letter_skips_whole_blocks() {
+        let s = format!("{}ab", "中".repeat(30));
+        assert_eq!(super::next_letter(s.as_bytes(), 0), Some(90));
+        assert_eq!(super::next_letter(s.as_bytes(), 91), Some(91));
+        assert_eq!(super::next_letter("中文".as_bytes(), 0), None);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn byte_scan_matches_the_char_scan(s in "[的由了中a \\n\\r𠀀]{0,80}") {
+            prop_assert_eq!(fast_doubles(&s), slow_doubles(&s));
+        }
+
         #[test]
         fn never_panics_and_spans_are_char_boundaries(s in "[的由了 a-zA-Z\\n“”\"'-]{0,40}") {
             for rule in [ZH, EN] {
