@@ -153,9 +153,12 @@ pub(crate) fn doc_year(doc: &Document) -> Option<i16> {
 }
 
 /// Whether `text`, with features `f`, may hold a [`clock::find_full_dates`] date: ASCII digits
-/// and 年, `-` or a space.
+/// and an ISO date, an English month name with a space, or 年 and 月.
 pub(crate) fn may_hold_full_date(f: Features, text: &str) -> bool {
-    f.any(Features::DIGIT) && (f.any(Features::HYPHEN | Features::SPACE) || text.contains('年'))
+    f.any(Features::DIGIT)
+        && (f.any(Features::ISO)
+            || (f.any(Features::SPACE) && f.any(Features::UPPER))
+            || (text.contains('年') && text.contains('月')))
 }
 
 /// The [`Features`] of every segment, each part found once per document on first use and

@@ -659,15 +659,18 @@ impl Features {
                     ascii_digits += run;
                     f |= Features::DIGIT;
                     // A compact date is a run of eight ASCII digits, or (Unicode `\d` in its
-                    // year) four or five after a non-ASCII character.
+                    // year) four or five right after a non-ASCII digit.
                     if run == 8 {
                         f |= Features::COMPACT;
-                    } else if (run == 4 || run == 5) && start > 0 && b[start - 1] >= 0x80 {
+                    } else if (run == 4 || run == 5)
+                        && start > 0
+                        && b[start - 1] >= 0x80
+                        && text[..start].chars().next_back().is_some_and(char::is_numeric)
+                    {
                         short_run_after_wide = true;
                     }
                     // An hour in ASCII digits before 时, 点 or a colon.
-                    let rest = &b[i..];
-                    if (rest.starts_with(&SHI) || rest.starts_with(&DIAN) || rest.starts_with(&WIDE_COLON))
+                    if matches!(b[i..], [0xE6, 0x97, 0xB6, ..] | [0xE7, 0x82, 0xB9, ..] | [0xEF, 0xBC, 0x9A, ..])
                         && day_part_before_hour(b, i)
                     {
                         f |= Features::DAY_PART;
@@ -683,25 +686,24 @@ impl Features {
                 b' ' => f |= Features::SPACE,
                 b':' if day_part_before_hour(b, i) => f |= Features::DAY_PART,
                 b'A'..=b'Z' | b'a'..=b'z' => {
-                    f |= Features::ALPHA;
+                    f |= if c.is_ascii_uppercase() { Features::ALPHA | Features::UPPER } else { Features::ALPHA };
                     let rest = &b[i..];
-                    if c.is_ascii_uppercase() {
-                        f |= Features::UPPER;
-                        if MONTH_ABBRS.iter().any(|m| rest.starts_with(m)) {
-                            f |= Features::MONTH_EN;
-                        }
-                        if rest.starts_with(b"GMT") || rest.starts_with(b"UTC") {
-                            f |= Features::GMT_UTC;
-                        }
-                    }
-                    if matches!(c, b'a' | b'A' | b'p' | b'P') {
-                        let m = |k: usize| rest.get(k).is_some_and(|x| x.eq_ignore_ascii_case(&b'm'));
-                        if m(1) || (rest.get(1) == Some(&b'.') && m(2)) {
+                    let m = |k: usize| rest.get(k).is_some_and(|x| x.eq_ignore_ascii_case(&b'm'));
+                    match c {
+                        b'a' | b'A' | b'p' | b'P' if m(1) || (rest.get(1) == Some(&b'.') && m(2)) => {
                             f |= Features::DAY_PART;
                         }
+                        b'l' if rest.starts_with(b"local time") => f |= Features::LOCAL_EN,
+                        b'G' | b'U' if rest.starts_with(b"GMT") || rest.starts_with(b"UTC") => {
+                            f |= Features::GMT_UTC;
+                        }
+                        _ => {}
                     }
-                    if c == b'l' && rest.starts_with(b"local time") {
-                        f |= Features::LOCAL_EN;
+                    // Every abbreviation starts with one of these capitals.
+                    if matches!(c, b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D')
+                        && rest.get(..3).is_some_and(|p| MONTH_ABBRS.contains(&p))
+                    {
+                        f |= Features::MONTH_EN;
                     }
                 }
                 _ => {}
@@ -753,9 +755,6 @@ impl Features {
     }
 }
 
-const SHI: [u8; 3] = utf8('时');
-const DIAN: [u8; 3] = utf8('点');
-const WIDE_COLON: [u8; 3] = utf8('：');
 const JIAN: [u8; 3] = utf8('间');
 
 /// The UTF-8 bytes of a three-byte character.
@@ -1218,6 +1217,9 @@ mod tests {
         }
         assert!(!Features::of("据报道，当天15时左右").any(Features::DAY_PART));
         assert!(Features::of("下午三点").any(Features::DAY_PART));
+        for t in ["下午3点", "晚上8：30", "凌晨1时", "早8:00"] {
+            assert!(Features::ascii(t).any(Features::DAY_PART), "{t}");
+        }
         assert!(Features::of("（20220715）").any(Features::COMPACT));
         assert!(!Features::of("（2022071）").any(Features::COMPACT));
         assert!(Features::of("2022-01-06").any(Features::ISO));

@@ -307,6 +307,41 @@ fn zh_groups(text: &str, range: Range<usize>) -> Option<ZhGroups> {
     Some(ZhGroups { y: y.map(shift), m: shift(m), d: shift(d), wp, w })
 }
 
+/// Characters a match of [`ZH`] may hold before its 月 (year, 年, month, blanks).
+fn before_month(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '0'..='9' | '０'..='９' | '〇' | '○' | '零' | '十' | '年') || digit_value(c).is_some()
+}
+
+/// Characters a match of [`ZH`] may hold after its 月 (day, 日/号, the weekday).
+fn after_month(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '0'..='9' | '０'..='９' | '十' | '日' | '号' | '（' | '(' | '，' | ',' | '星' | '期' | '周' | '礼' | '拜' | '天'
+    ) || digit_value(c).is_some()
+}
+
+/// The next match of [`ZH`] starting at or after byte `from`, as `ZH.find_at(text, from)`
+/// would give it, advancing `from` past it. The regex only runs on the short stretch around
+/// each 月: every character of a match before its 月 is one of [`before_month`], every one
+/// after it one of [`after_month`], and neither set holds 月, so no match starts before that
+/// stretch or ends after it.
+fn next_zh_match(text: &str, from: &mut usize) -> Option<Range<usize>> {
+    static YUE: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("月"));
+    loop {
+        let yue = *from + YUE.find(text.as_bytes().get(*from..)?)?;
+        let after = yue + '月'.len_utf8();
+        let back: usize = text[*from..yue].chars().rev().take_while(|&c| before_month(c)).map(char::len_utf8).sum();
+        let ahead: usize = text[after..].chars().take_while(|&c| after_month(c)).map(char::len_utf8).sum();
+        match ZH.find_at(&text[..after + ahead], yue - back) {
+            Some(m) => {
+                *from = m.end();
+                return Some(m.range());
+            }
+            None => *from = after,
+        }
+    }
+}
+
 /// Every date in `text`, sorted by start, without overlaps (the longer mention wins).
 pub fn extract_dates(text: &str) -> Vec<DateMention> {
     extract_dates_with(text, Features::ascii(text).with_dates(text))
@@ -317,15 +352,16 @@ pub fn extract_dates(text: &str) -> Vec<DateMention> {
 pub fn extract_dates_with(text: &str, features: Features) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::new();
     if features.any(Features::MONTH_ZH) {
-        for whole in ZH.find_iter(text) {
+        let mut from = 0;
+        while let Some(whole) = next_zh_match(text, &mut from) {
             // A digit just before means the month is the tail of a longer number.
-            if text[..whole.start()].chars().next_back().is_some_and(|p| digit_value(p).is_some() || p == '十') {
+            if text[..whole.start].chars().next_back().is_some_and(|p| digit_value(p).is_some() || p == '十') {
                 continue;
             }
-            if lunar_before(text, whole.start()) {
+            if lunar_before(text, whole.start) {
                 continue;
             }
-            let Some(g) = zh_groups(text, whole.range()) else { continue };
+            let Some(g) = zh_groups(text, whole.clone()) else { continue };
             let (Some(month), Some(day)) = (parse_number(&text[g.m.clone()]), parse_number(&text[g.d.clone()])) else {
                 continue;
             };
@@ -333,7 +369,7 @@ pub fn extract_dates_with(text: &str, features: Features) -> Vec<DateMention> {
             let date_end = text[g.d.end..]
                 .char_indices()
                 .find(|(_, ch)| *ch == '日' || *ch == '号')
-                .map_or(whole.end(), |(i, ch)| g.d.end + i + ch.len_utf8());
+                .map_or(whole.end, |(i, ch)| g.d.end + i + ch.len_utf8());
             let weekday = match (g.wp, g.w) {
                 (Some(p), Some(w)) => zh_weekday(&text[w.clone()]).map(|wd| StatedWeekday {
                     weekday: wd,
@@ -346,7 +382,7 @@ pub fn extract_dates_with(text: &str, features: Features) -> Vec<DateMention> {
                 }),
                 _ => None,
             };
-            push(&mut out, whole.start()..date_end, year, month, day, weekday, Script::Zh, false);
+            push(&mut out, whole.start..date_end, year, month, day, weekday, Script::Zh, false);
         }
     }
     if features.any(Features::ISO) {
@@ -558,7 +594,13 @@ mod tests {
     }
 
     fn zh_groups_by_split(text: &str) -> Vec<ZhGroups> {
-        ZH.find_iter(text).filter_map(|m| zh_groups(text, m.range())).collect()
+        let mut from = 0;
+        std::iter::from_fn(|| next_zh_match(text, &mut from)).filter_map(|m| zh_groups(text, m)).collect()
+    }
+
+    fn zh_matches_windowed(text: &str) -> Vec<Range<usize>> {
+        let mut from = 0;
+        std::iter::from_fn(|| next_zh_match(text, &mut from)).collect()
     }
 
     #[test]
@@ -577,6 +619,13 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+        #[test]
+        fn windowed_search_finds_what_a_whole_text_search_finds(
+            s in r"[0-9０-９〇○零一二三四五六七八九十年月日号周星期礼拜天（(，, \ta]{0,50}"
+        ) {
+            prop_assert_eq!(zh_matches_windowed(&s), ZH.find_iter(&s).map(|m| m.range()).collect::<Vec<_>>());
+        }
 
         #[test]
         fn zh_split_matches_captures(
