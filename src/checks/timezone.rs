@@ -237,11 +237,23 @@ pub(crate) fn entries(doc: &Document) -> Arc<Entries> {
     doc.shared(|| Entries(find_entries(doc)))
 }
 
+/// Whether `text` has a colon (`:` or `：`) with an ASCII digit on each side, as the time of a
+/// stamp has.
+fn has_clock_colon(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    (1..b.len()).any(|i| match b[i] {
+        b':' => digit(i - 1) && digit(i + 1),
+        0xEF => b.get(i + 1..i + 3) == Some(&[0xBC, 0x9A]) && digit(i - 1) && digit(i + 3),
+        _ => false,
+    })
+}
+
 fn find_entries(doc: &Document) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     for (i, s) in doc.segments.iter().enumerate() {
         // A stamp is short and has a colon between hour and minute.
-        if s.text.len() > 48 || !(s.text.contains(':') || s.text.contains('：')) {
+        if s.text.len() > 48 || !has_clock_colon(&s.text) {
             continue;
         }
         if let Some(stamp) = clock::parse_stamp(&s.text) {
@@ -928,6 +940,15 @@ finding = "{finding}"
                     proptest::prop_assert!(src.get(d.primary.range()).is_some());
                 }
             }
+        }
+    }
+
+    #[test]
+    fn clock_colons() {
+        for (t, want) in
+            [("17:38", true), ("1月5日17：38", true), ("新华社述评：", false), ("a:b", false), (":5", false)]
+        {
+            assert_eq!(super::has_clock_colon(t), want, "{t}");
         }
     }
 
