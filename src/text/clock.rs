@@ -585,7 +585,7 @@ pub struct Features(u32);
 impl Features {
     /// `月`.
     pub const MONTH_ZH: u32 = 1 << 0;
-    /// A `-` with an ASCII or full-width digit on each side (ISO dates).
+    /// `dddd-dd-dd` in ASCII or full-width digits (ISO dates).
     pub const ISO: u32 = 1 << 1;
     /// An English month abbreviation with its capital (`Jan` … `Dec`).
     pub const MONTH_EN: u32 = 1 << 2;
@@ -639,14 +639,22 @@ impl Features {
         let (mut ascii_digits, mut short_run_after_wide) = (0usize, false);
         let mut i = 0;
         while i < b.len() {
-            if let Some(word) = b.get(i..i + 8) {
-                let w = u64::from_le_bytes(word.try_into().unwrap_or([0x80; 8]));
-                let ascii = !w & HIGH;
-                if ascii == 0 {
+            if b[i] >= 0x80 {
+                // Skip to the next ASCII byte, eight bytes at a time.
+                while let Some(word) = b[i..].first_chunk::<8>() {
+                    let ascii = !u64::from_le_bytes(*word) & HIGH;
+                    if ascii != 0 {
+                        i += (ascii.trailing_zeros() / 8) as usize;
+                        break;
+                    }
                     i += 8;
-                    continue;
                 }
-                i += (ascii.trailing_zeros() / 8) as usize;
+                while i < b.len() && b[i] >= 0x80 {
+                    i += 1;
+                }
+                if i == b.len() {
+                    break;
+                }
             }
             let c = b[i];
             match c {
@@ -679,7 +687,7 @@ impl Features {
                 }
                 b'-' => {
                     f |= Features::HYPHEN;
-                    if digit_ends_at(b, i) && digit_starts_at(b, i + 1) {
+                    if iso_date_at(b, i) {
                         f |= Features::ISO;
                     }
                 }
@@ -768,18 +776,50 @@ const fn utf8(c: char) -> [u8; 3] {
 const MONTH_ABBRS: [&[u8]; 12] =
     [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
 
-/// Whether an ASCII or full-width digit ends right before byte `at`.
-fn digit_ends_at(b: &[u8], at: usize) -> bool {
-    at >= 1 && b[at - 1].is_ascii_digit()
-        || at >= 3 && b[at - 3] == 0xEF && b[at - 2] == 0xBC && (0x90..=0x99).contains(&b[at - 1])
+/// The byte length of an ASCII or full-width digit ending right before byte `at`.
+fn digit_ending_at(b: &[u8], at: usize) -> Option<usize> {
+    if at >= 1 && b[at - 1].is_ascii_digit() {
+        Some(1)
+    } else if at >= 3 && b[at - 3] == 0xEF && b[at - 2] == 0xBC && (0x90..=0x99).contains(&b[at - 1]) {
+        Some(3)
+    } else {
+        None
+    }
 }
 
-/// Whether an ASCII or full-width digit starts at byte `at`.
-fn digit_starts_at(b: &[u8], at: usize) -> bool {
-    b.get(at).is_some_and(u8::is_ascii_digit)
-        || (b.get(at) == Some(&0xEF)
-            && b.get(at + 1) == Some(&0xBC)
-            && b.get(at + 2).is_some_and(|x| (0x90..=0x99).contains(x)))
+/// The byte length of an ASCII or full-width digit starting at byte `at`.
+fn digit_starting_at(b: &[u8], at: usize) -> Option<usize> {
+    match b.get(at..)? {
+        [d, ..] if d.is_ascii_digit() => Some(1),
+        [0xEF, 0xBC, 0x90..=0x99, ..] => Some(3),
+        _ => None,
+    }
+}
+
+/// Whether the `-` at byte `at` is the first of `dddd-dd-dd` in ASCII or full-width digits.
+fn iso_date_at(b: &[u8], at: usize) -> bool {
+    let mut start = at;
+    for _ in 0..4 {
+        match digit_ending_at(b, start) {
+            Some(n) => start -= n,
+            None => return false,
+        }
+    }
+    let mut end = at + 1;
+    for k in 0..5 {
+        if k == 2 {
+            if b.get(end) != Some(&b'-') {
+                return false;
+            }
+            end += 1;
+            continue;
+        }
+        match digit_starting_at(b, end) {
+            Some(n) => end += n,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Whether the number ending at byte `anchor` (ASCII digits and Chinese numerals, any mix) is
@@ -1224,6 +1264,9 @@ mod tests {
         assert!(!Features::of("（2022071）").any(Features::COMPACT));
         assert!(Features::of("2022-01-06").any(Features::ISO));
         assert!(!Features::of("a - b").any(Features::ISO));
+        assert!(Features::of("（２０２２-０１-０６）").any(Features::ISO));
+        assert!(!Features::of("2022-01").any(Features::ISO));
+        assert!(!Features::of("1-2-3").any(Features::ISO));
     }
 
     #[test]
