@@ -364,6 +364,13 @@ problem = "invalid-date"
     }
 
     #[test]
+    fn a_month_written_as_an_entity_is_still_found() {
+        // 月 only in the decoded text, not in the source.
+        assert_eq!(lint_with_rule(ZH, "a.md", "活动于2&#26376;30日举行。\n").len(), 1);
+        assert_eq!(lint_with_rule(ZH, "a.md", "活动于2月30日举行。\n").len(), 1);
+    }
+
+    #[test]
     fn english_forms_and_rfc_2822_in_front_matter() {
         let src = "It opened on Friday, January 6, 2022.";
         let d = lint_with_rule(EN, "a.txt", src);
