@@ -640,7 +640,16 @@ impl Features {
         let mut i = 0;
         while i < b.len() {
             if b[i] >= 0x80 {
-                // Skip to the next ASCII byte, eight bytes at a time.
+                // Skip to the next ASCII byte, sixteen then eight bytes at a time.
+                while let Some(pair) = b[i..].first_chunk::<16>() {
+                    let (lo, hi) = pair.split_at(8);
+                    let lo = u64::from_le_bytes(lo.try_into().unwrap_or([0; 8]));
+                    let hi = u64::from_le_bytes(hi.try_into().unwrap_or([0; 8]));
+                    if lo & hi & HIGH != HIGH {
+                        break;
+                    }
+                    i += 16;
+                }
                 while let Some(word) = b[i..].first_chunk::<8>() {
                     let ascii = !u64::from_le_bytes(*word) & HIGH;
                     if ascii != 0 {
