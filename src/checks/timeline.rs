@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::timezone::{entries, front_matter_date};
+use super::timezone::{ascii_features, doc_year, entries, front_matter_date, may_hold_full_date};
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
 use crate::document::Document;
 use crate::text::clock;
@@ -53,10 +53,9 @@ fn day_key(y: i16, m: i8, d: i8) -> i64 {
     365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + i64::from(d)
 }
 
+/// The front-matter year, else the year of the first full date in the text.
 fn first_year(doc: &Document) -> Option<i16> {
-    front_matter_date(doc)
-        .map(|d| d.0)
-        .or_else(|| doc.segments.iter().find_map(|s| clock::find_full_dates(&s.text).first().map(|d| d.1)))
+    doc_year(doc)
 }
 
 const FUTURE: &[&str] =
@@ -79,6 +78,7 @@ const PAST_EN: &[&str] = &[
 impl TimelineCheck {
     fn order(&self, doc: &Document, out: &mut Output<'_>) {
         let es = entries(doc);
+        let es = &es.0;
         if es.len() < self.min_entries {
             return;
         }
@@ -141,8 +141,9 @@ impl TimelineCheck {
         }
         let field = doc.front_matter_value("date").or_else(|| doc.front_matter_value("published"));
         let mut n = 0;
-        for seg in &doc.segments {
-            if matches!(seg.kind, crate::document::SegmentKind::FrontMatter(_)) {
+        let features = ascii_features(doc);
+        for (seg, f) in doc.segments.iter().zip(features.iter()) {
+            if matches!(seg.kind, crate::document::SegmentKind::FrontMatter(_)) || !may_hold_full_date(*f, &seg.text) {
                 continue;
             }
             let text = seg.text.as_str();

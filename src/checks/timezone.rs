@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
 use crate::document::{Document, Segment};
-use crate::text::clock::{self, TimeMention};
+use crate::text::clock::{self, Features, TimeMention};
 use crate::text::zones::{Alias, AliasSpec, ZoneTable, civil, format_offset, utc_minutes};
 
 pub static KIND: KindInfo = KindInfo {
@@ -126,12 +126,101 @@ pub(crate) fn front_matter_date(doc: &Document) -> Option<(i16, i8, i8)> {
 
 /// A document-level fallback date: the front-matter date, else the first full date in the text.
 fn doc_date(doc: &Document) -> Option<DocDate> {
-    if let Some((year, month, day)) = front_matter_date(doc) {
-        return Some(DocDate { year, month, day });
+    shared_doc_date(doc).0
+}
+
+/// The document's fallback date, found once per document for every rule that needs it.
+struct SharedDocDate(Option<DocDate>);
+
+fn shared_doc_date(doc: &Document) -> Arc<SharedDocDate> {
+    doc.shared(|| {
+        if let Some((year, month, day)) = front_matter_date(doc) {
+            return SharedDocDate(Some(DocDate { year, month, day }));
+        }
+        let features = ascii_features(doc);
+        SharedDocDate(doc.segments.iter().zip(features.iter()).find_map(|(s, f)| {
+            if !may_hold_full_date(*f, &s.text) {
+                return None;
+            }
+            clock::find_full_dates(&s.text).first().map(|d| DocDate { year: d.1, month: d.2, day: d.3 })
+        }))
+    })
+}
+
+/// The year of the document's fallback date.
+pub(crate) fn doc_year(doc: &Document) -> Option<i16> {
+    doc_date(doc).map(|d| d.year)
+}
+
+/// Whether `text`, with features `f`, may hold a [`clock::find_full_dates`] date: ASCII digits
+/// and an ISO date, an English month name with a space, or 年 and 月.
+pub(crate) fn may_hold_full_date(f: Features, text: &str) -> bool {
+    f.any(Features::DIGIT)
+        && (f.any(Features::ISO)
+            || (f.any(Features::SPACE) && f.any(Features::UPPER))
+            || (text.contains('年') && text.contains('月')))
+}
+
+/// The [`Features`] of every segment, each part found once per document on first use and
+/// shared by the time and date checks.
+#[derive(Default)]
+struct SegmentFeatures {
+    ascii: OnceLock<Vec<Features>>,
+    clock: OnceLock<Vec<Features>>,
+    dates: OnceLock<Vec<Features>>,
+}
+
+/// One part of a document's [`SegmentFeatures`], one entry per segment.
+pub(crate) struct FeaturePart {
+    all: Arc<SegmentFeatures>,
+    part: fn(&SegmentFeatures) -> &OnceLock<Vec<Features>>,
+}
+
+impl std::ops::Deref for FeaturePart {
+    type Target = [Features];
+
+    fn deref(&self) -> &[Features] {
+        (self.part)(&self.all).get().map_or(&[], Vec::as_slice)
     }
-    doc.segments
-        .iter()
-        .find_map(|s| clock::find_full_dates(&s.text).first().map(|d| DocDate { year: d.1, month: d.2, day: d.3 }))
+}
+
+fn feature_part(
+    doc: &Document,
+    part: fn(&SegmentFeatures) -> &OnceLock<Vec<Features>>,
+    make: impl FnOnce() -> Vec<Features>,
+) -> FeaturePart {
+    let all = doc.shared(SegmentFeatures::default);
+    part(&all).get_or_init(make);
+    FeaturePart { all, part }
+}
+
+/// The flags of [`Features::ascii`] for every segment.
+pub(crate) fn ascii_features(doc: &Document) -> FeaturePart {
+    feature_part(doc, |a| &a.ascii, || doc.segments.iter().map(|s| Features::ascii(&s.text)).collect())
+}
+
+/// The ASCII and clock-time flags ([`Features::clock`]) of every segment.
+pub(crate) fn clock_features(doc: &Document) -> FeaturePart {
+    feature_part(
+        doc,
+        |a| &a.clock,
+        || {
+            let ascii = ascii_features(doc);
+            doc.segments.iter().zip(ascii.iter()).map(|(s, f)| Features::clock(&s.text, *f)).collect()
+        },
+    )
+}
+
+/// The ASCII and date flags ([`Features::with_dates`]) of every segment.
+pub(crate) fn date_features(doc: &Document) -> FeaturePart {
+    feature_part(
+        doc,
+        |a| &a.dates,
+        || {
+            let ascii = ascii_features(doc);
+            doc.segments.iter().zip(ascii.iter()).map(|(s, f)| f.with_dates(&s.text)).collect()
+        },
+    )
 }
 
 /// A timestamped entry: the stamp segment and the segments up to the next stamp.
@@ -141,10 +230,30 @@ pub(crate) struct Entry {
     pub stamp: clock::Stamp,
 }
 
-pub(crate) fn entries(doc: &Document) -> Vec<Entry> {
+/// The document's timestamped entries, found once per document.
+pub(crate) struct Entries(pub Vec<Entry>);
+
+pub(crate) fn entries(doc: &Document) -> Arc<Entries> {
+    doc.shared(|| Entries(find_entries(doc)))
+}
+
+/// Whether `text` has a colon (`:` or `：`) with an ASCII digit on each side, as the time of a
+/// stamp has.
+fn has_clock_colon(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    (1..b.len()).any(|i| match b[i] {
+        b':' => digit(i - 1) && digit(i + 1),
+        0xEF => b.get(i + 1..i + 3) == Some(&[0xBC, 0x9A]) && digit(i - 1) && digit(i + 3),
+        _ => false,
+    })
+}
+
+fn find_entries(doc: &Document) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     for (i, s) in doc.segments.iter().enumerate() {
-        if s.text.len() > 48 {
+        // A stamp is short and has a colon between hour and minute.
+        if s.text.len() > 48 || !has_clock_colon(&s.text) {
             continue;
         }
         if let Some(stamp) = clock::parse_stamp(&s.text) {
@@ -159,6 +268,7 @@ pub(crate) fn entries(doc: &Document) -> Vec<Entry> {
 
 /// The reference zone declared in the text ("以下均为北京时间", "All times GMT") or front matter.
 fn declared_reference(doc: &Document, t: &ZoneTable) -> Option<Alias> {
+    let features = ascii_features(doc);
     for key in ["timezone", "time_zone", "tz"] {
         if let Some(f) = doc.front_matter_value(key)
             && let Some(a) = resolve_word(t, f.value.trim())
@@ -166,7 +276,7 @@ fn declared_reference(doc: &Document, t: &ZoneTable) -> Option<Alias> {
             return Some(a);
         }
     }
-    for s in &doc.segments {
+    for (s, f) in doc.segments.iter().zip(features.iter()) {
         let text = s.text.as_str();
         if let Some(i) = text.find("以下") {
             let rest = &text[i..];
@@ -179,6 +289,9 @@ fn declared_reference(doc: &Document, t: &ZoneTable) -> Option<Alias> {
                     return Some(a);
                 }
             }
+        }
+        if !f.any(Features::ALPHA) {
+            continue;
         }
         let lower = text.to_ascii_lowercase();
         for lead in ["all times are ", "all times in ", "all times ", "times are in ", "times are "] {
@@ -367,6 +480,8 @@ impl TimezoneCheck {
     fn event_after_report(&self, doc: &Document, out: &mut Output<'_>) {
         let t = &LazyTable(self);
         let entries = entries(doc);
+        let entries = &entries.0;
+        let features = clock_features(doc);
         let reference =
             if entries.is_empty() { None } else { declared_reference(doc, t).or_else(|| self.reference.clone()) };
         let mut lazy_base: Option<Option<DocDate>> = None;
@@ -380,10 +495,11 @@ impl TimezoneCheck {
         }
         for (si, seg) in doc.segments.iter().enumerate() {
             let text = seg.text.as_str();
-            if !(text.contains("当地时间")
-                || text.contains("local time")
-                || text.contains("当天")
-                || text.contains("当日"))
+            // A segment with 当天 or 当日 but no local-time word only matters for a time with a
+            // zone word, which needs 时间 or an ASCII capital.
+            let f = features[si];
+            if !(f.any(Features::LOCAL_ZH | Features::LOCAL_EN)
+                || (f.any(Features::SHIJIAN | Features::UPPER) && (text.contains("当天") || text.contains("当日"))))
             {
                 continue;
             }
@@ -505,10 +621,10 @@ impl TimezoneCheck {
         let mut lazy_base: Option<Option<DocDate>> = None;
         let (mut pairs, mut local_checked) = (0, 0);
         let times = doc_times(doc);
+        let features = clock_features(doc);
         for (si, seg) in doc.segments.iter().enumerate() {
             let text = seg.text.as_str();
-            if !text.contains("时间") && !text.contains("GMT") && !text.contains("UTC") && !text.contains("local time")
-            {
+            if !features[si].any(Features::SHIJIAN | Features::GMT_UTC | Features::LOCAL_EN) {
                 continue;
             }
             let ms = times.get(si, text);
@@ -635,10 +751,10 @@ impl TimezoneCheck {
         let mut lazy_base: Option<Option<DocDate>> = None;
         let mut n = 0;
         let times = doc_times(doc);
+        let features = clock_features(doc);
         for (si, seg) in doc.segments.iter().enumerate() {
             let text = seg.text.as_str();
-            if !text.bytes().any(|b| b.is_ascii_uppercase()) && !text.contains("时间") && !text.contains("夏令时")
-            {
+            if !features[si].any(Features::UPPER | Features::SHIJIAN | Features::DST) {
                 continue;
             }
             let candidates: Vec<(TimeMention, Range<usize>, usize, i32)> = times
@@ -698,7 +814,12 @@ impl TimezoneCheck {
     fn day_parts(&self, doc: &Document, out: &mut Output<'_>) {
         let mut n = 0;
         let times = doc_times(doc);
+        let features = clock_features(doc);
         for (si, seg) in doc.segments.iter().enumerate() {
+            // Only a time with a day part or a.m./p.m. is counted or checked.
+            if !features[si].any(Features::DAY_PART) {
+                continue;
+            }
             let text = seg.text.as_str();
             for m in times.get(si, text) {
                 let Some((_, dpr)) = &m.day_part else {
@@ -819,6 +940,15 @@ finding = "{finding}"
                     proptest::prop_assert!(src.get(d.primary.range()).is_some());
                 }
             }
+        }
+    }
+
+    #[test]
+    fn clock_colons() {
+        for (t, want) in
+            [("17:38", true), ("1月5日17：38", true), ("新华社述评：", false), ("a:b", false), (":5", false)]
+        {
+            assert_eq!(super::has_clock_colon(t), want, "{t}");
         }
     }
 

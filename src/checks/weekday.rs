@@ -4,10 +4,14 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::timezone::date_features;
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecInput, build_with};
 use crate::document::Document;
 use crate::text::chars::mostly_han;
-use crate::text::dates::{DateMention, Script, WeekdayStyle, civil_date, days_in_month, extract_dates};
+use crate::text::clock::Features;
+use crate::text::dates::{
+    DateMention, Script, WeekdayStyle, civil_date, days_in_month, extract_dates, extract_dates_with,
+};
 
 pub static KIND: KindInfo = KindInfo {
     name: "weekday",
@@ -112,13 +116,19 @@ fn collect(doc: &Document) -> (Vec<Found>, Vec<Found>) {
         }
     }
     let mut body = Vec::new();
-    for seg in &doc.segments {
+    let features = date_features(doc);
+    let date_forms = Features::MONTH_ZH | Features::ISO | Features::MONTH_EN | Features::COMPACT;
+    for (seg, f) in doc.segments.iter().zip(features.iter()) {
+        if !f.any(date_forms) {
+            continue;
+        }
         let text = seg.text.as_str();
-        let mentions = extract_dates(text);
+        let mentions = extract_dates_with(text, *f);
         if mentions.is_empty() {
             continue;
         }
-        let han = mostly_han(text);
+        // Only a numeric date without a weekday takes its language from the paragraph.
+        let han = mentions.iter().any(|m| m.script == Script::Numeric && m.weekday.is_none()) && mostly_han(text);
         for m in mentions {
             let fixable = m.weekday.as_ref().is_some_and(|w| seg.is_verbatim(w.range.clone()));
             body.push(Found {
@@ -351,6 +361,13 @@ problem = "invalid-date"
         let d = lint_with_rule(EN, "a.txt", "The vote is on February 30.");
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("February has 29 days"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn a_month_written_as_an_entity_is_still_found() {
+        // 月 only in the decoded text, not in the source.
+        assert_eq!(lint_with_rule(ZH, "a.md", "活动于2&#26376;30日举行。\n").len(), 1);
+        assert_eq!(lint_with_rule(ZH, "a.md", "活动于2月30日举行。\n").len(), 1);
     }
 
     #[test]

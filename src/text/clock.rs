@@ -10,8 +10,6 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
 /// A part of the day named next to a clock time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DayPart {
@@ -113,11 +111,77 @@ pub struct Stamp {
     pub minute: i8,
 }
 
+/// The words a clock time is found from.
+#[cfg(test)]
 const ANCHORS: &[&str] = &["时", "点", ":", "：", "a.m", "p.m", "A.M", "P.M", "am", "pm", "AM", "PM", "GMT", "UTC"];
 
-static ANCHOR_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(ANCHORS).expect("valid anchors")
-});
+/// The anchors of [`ANCHORS`] in `text`, in order: a byte loop that only looks closer at a
+/// few byte values (the last byte of 时/点/：, `:`, and the first letter of the English
+/// words), much cheaper over Chinese text than a multi-pattern search whose one-byte
+/// pattern `:` makes every CJK lead byte a candidate.
+struct Anchors<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+fn anchors(text: &str) -> Anchors<'_> {
+    Anchors { b: text.as_bytes(), at: 0 }
+}
+
+impl Iterator for Anchors<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let b = self.b;
+        while self.at < b.len() {
+            let i = self.at;
+            self.at += 1;
+            if ANCHOR_BYTE[usize::from(b[i])] == 0 {
+                continue;
+            }
+            if let Some(r) = anchor_at(b, i) {
+                self.at = r.end;
+                return Some(r);
+            }
+        }
+        None
+    }
+}
+
+/// Byte values at which an anchor may start (ASCII) or end (the last byte of 时, 点, ：).
+static ANCHOR_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut k = 0;
+    let hits: &[u8] = b":aApPGU";
+    while k < hits.len() {
+        t[hits[k] as usize] = 1;
+        k += 1;
+    }
+    t[0xB6] = 1; // 时 E6 97 B6
+    t[0xB9] = 1; // 点 E7 82 B9
+    t[0x9A] = 1; // ： EF BC 9A
+    t
+};
+
+/// The anchor found at byte `i` (its start for ASCII words, its last byte for 时/点/：).
+fn anchor_at(b: &[u8], i: usize) -> Option<Range<usize>> {
+    let rest = &b[i..];
+    let ascii = |words: &[&[u8]]| words.iter().find(|w| rest.starts_with(w)).map(|w| i..i + w.len());
+    match b[i] {
+        b':' => Some(i..i + 1),
+        b'a' => ascii(&[b"a.m", b"am"]),
+        b'p' => ascii(&[b"p.m", b"pm"]),
+        b'A' => ascii(&[b"A.M", b"AM"]),
+        b'P' => ascii(&[b"P.M", b"PM"]),
+        b'G' => ascii(&[b"GMT"]),
+        b'U' => ascii(&[b"UTC"]),
+        last if i >= 2 => {
+            let lead = [b[i - 2], b[i - 1], last];
+            matches!(lead, [0xE6, 0x97, 0xB6] | [0xE7, 0x82, 0xB9] | [0xEF, 0xBC, 0x9A]).then(|| i - 2..i + 1)
+        }
+        _ => None,
+    }
+}
 
 /// English zone words that may follow a time (abbreviations are checked with word bounds).
 const ZONE_TOKENS: &[&str] = &[
@@ -509,18 +573,309 @@ fn mark_context(text: &str, m: &mut TimeMention) {
         || AFTER_SCHEDULE.iter().any(|w| tail.starts_with(w));
 }
 
+/// What a text may contain, found before any extraction runs, so that most paragraphs cost a
+/// few fast scans: one over ASCII bytes (skipping eight non-ASCII bytes at a time) and a
+/// substring search for each of a few Han characters.
+///
+/// Every flag is exact ("contains 时间") or errs on the side of `true` (a paragraph the flag
+/// rules out can never yield what it guards).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Features(u32);
+
+impl Features {
+    /// `月`.
+    pub const MONTH_ZH: u32 = 1 << 0;
+    /// `dddd-dd-dd` in ASCII or full-width digits (ISO dates).
+    pub const ISO: u32 = 1 << 1;
+    /// An English month abbreviation with its capital (`Jan` … `Dec`).
+    pub const MONTH_EN: u32 = 1 << 2;
+    /// Digits that may be a compact date (`20220715`).
+    pub const COMPACT: u32 = 1 << 3;
+    /// An ASCII digit.
+    pub const DIGIT: u32 = 1 << 4;
+    /// `时间`.
+    pub const SHIJIAN: u32 = 1 << 5;
+    /// `当地时间`.
+    pub const LOCAL_ZH: u32 = 1 << 6;
+    /// `local time`.
+    pub const LOCAL_EN: u32 = 1 << 7;
+    /// `夏令时`.
+    pub const DST: u32 = 1 << 8;
+    /// An ASCII capital letter.
+    pub const UPPER: u32 = 1 << 9;
+    /// `GMT` or `UTC`.
+    pub const GMT_UTC: u32 = 1 << 10;
+    /// A day-part word right before the hour of an anchor, or an a.m./p.m. in any case: a
+    /// time here may carry a day part.
+    pub const DAY_PART: u32 = 1 << 11;
+    /// `-`.
+    pub const HYPHEN: u32 = 1 << 12;
+    /// A space.
+    pub const SPACE: u32 = 1 << 13;
+    /// An ASCII letter.
+    pub const ALPHA: u32 = 1 << 14;
+
+    /// Every flag of `text`.
+    pub fn of(text: &str) -> Features {
+        Features::clock(text, Features::ascii(text)).with_dates(text)
+    }
+
+    /// A value with exactly `flags` set.
+    pub fn from_flags(flags: u32) -> Features {
+        Features(flags)
+    }
+
+    /// Whether any of `flags` is set.
+    pub fn any(self, flags: u32) -> bool {
+        self.0 & flags != 0
+    }
+
+    /// The flags found from ASCII bytes (all but 时间, 当地时间, 夏令时, 月, and day parts
+    /// before a Chinese-numeral hour).
+    pub fn ascii(text: &str) -> Features {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let b = text.as_bytes();
+        let mut f = 0u32;
+        let (mut ascii_digits, mut short_run_after_wide) = (0usize, false);
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] >= 0x80 {
+                // Skip to the next ASCII byte, sixteen then eight bytes at a time.
+                while let Some(pair) = b[i..].first_chunk::<16>() {
+                    let (lo, hi) = pair.split_at(8);
+                    let lo = u64::from_le_bytes(lo.try_into().unwrap_or([0; 8]));
+                    let hi = u64::from_le_bytes(hi.try_into().unwrap_or([0; 8]));
+                    if lo & hi & HIGH != HIGH {
+                        break;
+                    }
+                    i += 16;
+                }
+                while let Some(word) = b[i..].first_chunk::<8>() {
+                    let ascii = !u64::from_le_bytes(*word) & HIGH;
+                    if ascii != 0 {
+                        i += (ascii.trailing_zeros() / 8) as usize;
+                        break;
+                    }
+                    i += 8;
+                }
+                while i < b.len() && b[i] >= 0x80 {
+                    i += 1;
+                }
+                if i == b.len() {
+                    break;
+                }
+            }
+            let c = b[i];
+            match c {
+                b'0'..=b'9' => {
+                    let start = i;
+                    while i < b.len() && b[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                    let run = i - start;
+                    ascii_digits += run;
+                    f |= Features::DIGIT;
+                    // A compact date is a run of eight ASCII digits, or (Unicode `\d` in its
+                    // year) four or five right after a non-ASCII digit.
+                    if run == 8 {
+                        f |= Features::COMPACT;
+                    } else if (run == 4 || run == 5)
+                        && start > 0
+                        && b[start - 1] >= 0x80
+                        && text[..start].chars().next_back().is_some_and(char::is_numeric)
+                    {
+                        short_run_after_wide = true;
+                    }
+                    // An hour in ASCII digits before 时, 点 or a colon.
+                    if matches!(b[i..], [0xE6, 0x97, 0xB6, ..] | [0xE7, 0x82, 0xB9, ..] | [0xEF, 0xBC, 0x9A, ..])
+                        && day_part_before_hour(b, i)
+                    {
+                        f |= Features::DAY_PART;
+                    }
+                    continue;
+                }
+                b'-' => {
+                    f |= Features::HYPHEN;
+                    if iso_date_at(b, i) {
+                        f |= Features::ISO;
+                    }
+                }
+                b' ' => f |= Features::SPACE,
+                b':' if day_part_before_hour(b, i) => f |= Features::DAY_PART,
+                b'A'..=b'Z' | b'a'..=b'z' => {
+                    f |= if c.is_ascii_uppercase() { Features::ALPHA | Features::UPPER } else { Features::ALPHA };
+                    let rest = &b[i..];
+                    let m = |k: usize| rest.get(k).is_some_and(|x| x.eq_ignore_ascii_case(&b'm'));
+                    match c {
+                        b'a' | b'A' | b'p' | b'P' if m(1) || (rest.get(1) == Some(&b'.') && m(2)) => {
+                            f |= Features::DAY_PART;
+                        }
+                        b'l' if rest.starts_with(b"local time") => f |= Features::LOCAL_EN,
+                        b'G' | b'U' if rest.starts_with(b"GMT") || rest.starts_with(b"UTC") => {
+                            f |= Features::GMT_UTC;
+                        }
+                        _ => {}
+                    }
+                    // Every abbreviation starts with one of these capitals.
+                    if matches!(c, b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D')
+                        && rest.get(..3).is_some_and(|p| MONTH_ABBRS.contains(&p))
+                    {
+                        f |= Features::MONTH_EN;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if ascii_digits >= 8 && short_run_after_wide {
+            f |= Features::COMPACT;
+        }
+        Features(f)
+    }
+
+    /// `ascii` (the flags from [`Features::ascii`]) with the clock-time flags from Han text:
+    /// 时间, 当地时间, 夏令时, and day parts before a Chinese-numeral hour.
+    pub fn clock(text: &str, ascii: Features) -> Features {
+        static SHI_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+            LazyLock::new(|| memchr::memmem::Finder::new("时"));
+        static DIAN_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+            LazyLock::new(|| memchr::memmem::Finder::new("点"));
+        let b = text.as_bytes();
+        let mut f = ascii.0;
+        for at in SHI_FINDER.find_iter(b) {
+            let after = &b[at + 3..];
+            if after.starts_with(&JIAN) {
+                f |= Features::SHIJIAN;
+                if b[..at].ends_with("当地".as_bytes()) {
+                    f |= Features::LOCAL_ZH;
+                }
+            }
+            if b[..at].ends_with("夏令".as_bytes()) {
+                f |= Features::DST;
+            }
+            if f & Features::DAY_PART == 0 && day_part_before_hour(b, at) {
+                f |= Features::DAY_PART;
+            }
+        }
+        if f & Features::DAY_PART == 0 && DIAN_FINDER.find_iter(b).any(|at| day_part_before_hour(b, at)) {
+            f |= Features::DAY_PART;
+        }
+        Features(f)
+    }
+
+    /// These flags with [`Features::MONTH_ZH`] from `text`.
+    pub fn with_dates(self, text: &str) -> Features {
+        static YUE_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+            LazyLock::new(|| memchr::memmem::Finder::new("月"));
+        let month = if YUE_FINDER.find(text.as_bytes()).is_some() { Features::MONTH_ZH } else { 0 };
+        Features(self.0 | month)
+    }
+}
+
+const JIAN: [u8; 3] = utf8('间');
+
+/// The UTF-8 bytes of a three-byte character.
+const fn utf8(c: char) -> [u8; 3] {
+    let mut buf = [0u8; 4];
+    let s = c.encode_utf8(&mut buf);
+    let b = s.as_bytes();
+    [b[0], b[1], b[2]]
+}
+
+const MONTH_ABBRS: [&[u8]; 12] =
+    [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+
+/// The byte length of an ASCII or full-width digit ending right before byte `at`.
+fn digit_ending_at(b: &[u8], at: usize) -> Option<usize> {
+    if at >= 1 && b[at - 1].is_ascii_digit() {
+        Some(1)
+    } else if at >= 3 && b[at - 3] == 0xEF && b[at - 2] == 0xBC && (0x90..=0x99).contains(&b[at - 1]) {
+        Some(3)
+    } else {
+        None
+    }
+}
+
+/// The byte length of an ASCII or full-width digit starting at byte `at`.
+fn digit_starting_at(b: &[u8], at: usize) -> Option<usize> {
+    match b.get(at..)? {
+        [d, ..] if d.is_ascii_digit() => Some(1),
+        [0xEF, 0xBC, 0x90..=0x99, ..] => Some(3),
+        _ => None,
+    }
+}
+
+/// Whether the `-` at byte `at` is the first of `dddd-dd-dd` in ASCII or full-width digits.
+fn iso_date_at(b: &[u8], at: usize) -> bool {
+    let mut start = at;
+    for _ in 0..4 {
+        match digit_ending_at(b, start) {
+            Some(n) => start -= n,
+            None => return false,
+        }
+    }
+    let mut end = at + 1;
+    for k in 0..5 {
+        if k == 2 {
+            if b.get(end) != Some(&b'-') {
+                return false;
+            }
+            end += 1;
+            continue;
+        }
+        match digit_starting_at(b, end) {
+            Some(n) => end += n,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Whether the number ending at byte `anchor` (ASCII digits and Chinese numerals, any mix) is
+/// preceded by the last character of a day-part word (凌晨, 下午, 晚上, 晚, 早 …).
+fn day_part_before_hour(b: &[u8], anchor: usize) -> bool {
+    const NUMERALS: [[u8; 3]; 13] = [
+        utf8('零'),
+        utf8('〇'),
+        utf8('一'),
+        utf8('二'),
+        utf8('两'),
+        utf8('三'),
+        utf8('四'),
+        utf8('五'),
+        utf8('六'),
+        utf8('七'),
+        utf8('八'),
+        utf8('九'),
+        utf8('十'),
+    ];
+    const DAY_PART_ENDS: [[u8; 3]; 8] =
+        [utf8('晨'), utf8('夜'), utf8('上'), utf8('午'), utf8('晚'), utf8('间'), utf8('里'), utf8('早')];
+    let mut j = anchor;
+    loop {
+        if j >= 1 && b[j - 1].is_ascii_digit() {
+            j -= 1;
+        } else if j >= 3 && NUMERALS.iter().any(|n| b[j - 3..j] == *n) {
+            j -= 3;
+        } else {
+            break;
+        }
+    }
+    j < anchor && j >= 3 && DAY_PART_ENDS.iter().any(|d| b[j - 3..j] == *d)
+}
+
 /// Every clock time in `text`, in order, without overlaps.
 pub fn find_times(text: &str) -> Vec<TimeMention> {
     let mut out: Vec<TimeMention> = Vec::new();
-    for a in ANCHOR_AC.find_iter(text) {
-        if out.last().is_some_and(|l| a.start() < l.span.end) {
+    for a in anchors(text) {
+        if out.last().is_some_and(|l| a.start < l.span.end) {
             continue;
         }
-        let found = match &text[a.range()] {
-            "时" | "点" => zh_time(text, a.start(), a.end()),
-            ":" | "：" => colon_time(text, a.start(), a.end()),
-            "GMT" | "UTC" => four_digit_time(text, a.start()),
-            _ => meridiem_time(text, a.start(), a.end()),
+        let found = match &text[a.clone()] {
+            "时" | "点" => zh_time(text, a.start, a.end),
+            ":" | "：" => colon_time(text, a.start, a.end),
+            "GMT" | "UTC" => four_digit_time(text, a.start),
+            _ => meridiem_time(text, a.start, a.end),
         };
         if let Some(mut m) = found {
             if out.last().is_some_and(|l| m.span.start < l.span.end) {
@@ -875,6 +1230,54 @@ mod tests {
         assert!(find_times("the name game, I am here").is_empty());
     }
 
+    fn ac_anchors(text: &str) -> Vec<Range<usize>> {
+        use aho_corasick::{AhoCorasickBuilder, MatchKind};
+        let ac = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(ANCHORS).expect("valid anchors");
+        ac.find_iter(text).map(|m| m.range()).collect()
+    }
+
+    #[test]
+    fn anchor_scan_matches_a_multi_pattern_search() {
+        for t in [
+            "",
+            "时",
+            "a.m.pm",
+            "凌晨1时30分，9:30 a.m. GMT，3点：UTC，AM PM P.M A.M",
+            "时间点：:aApPGU",
+            "GMTUTCamp.m",
+        ] {
+            assert_eq!(anchors(t).collect::<Vec<_>>(), ac_anchors(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn features_of_examples() {
+        let f = Features::of("当地时间1月5日凌晨1时30分，夏令时 at 3 p.m. local time GMT");
+        for flag in [
+            Features::LOCAL_ZH,
+            Features::SHIJIAN,
+            Features::MONTH_ZH,
+            Features::DAY_PART,
+            Features::DST,
+            Features::LOCAL_EN,
+            Features::GMT_UTC,
+        ] {
+            assert!(f.any(flag), "{flag:b}");
+        }
+        assert!(!Features::of("据报道，当天15时左右").any(Features::DAY_PART));
+        assert!(Features::of("下午三点").any(Features::DAY_PART));
+        for t in ["下午3点", "晚上8：30", "凌晨1时", "早8:00"] {
+            assert!(Features::ascii(t).any(Features::DAY_PART), "{t}");
+        }
+        assert!(Features::of("（20220715）").any(Features::COMPACT));
+        assert!(!Features::of("（2022071）").any(Features::COMPACT));
+        assert!(Features::of("2022-01-06").any(Features::ISO));
+        assert!(!Features::of("a - b").any(Features::ISO));
+        assert!(Features::of("（２０２２-０１-０６）").any(Features::ISO));
+        assert!(!Features::of("2022-01").any(Features::ISO));
+        assert!(!Features::of("1-2-3").any(Features::ISO));
+    }
+
     #[test]
     fn stamps() {
         assert_eq!(parse_stamp("1月5日17:38").map(|s| (s.month, s.hour, s.minute)), Some((Some(1), 17, 38)));
@@ -912,6 +1315,31 @@ mod tests {
             }
             let _ = parse_stamp(&s);
             let _ = find_full_dates(&s);
+        }
+
+        #[test]
+        fn features_agree_with_plain_searches(s in "[0-9０-９:：时点分间当地天日夏令晚上午早夜晨里零一两十 aApPmMlocaltime.GMTUCJanDecFebMay月年号-]{0,60}|\\PC{0,40}") {
+            let f = Features::of(&s);
+            let has = |w: &str| s.contains(w);
+            proptest::prop_assert_eq!(f.any(Features::MONTH_ZH), has("月"));
+            proptest::prop_assert_eq!(f.any(Features::SHIJIAN), has("时间"));
+            proptest::prop_assert_eq!(f.any(Features::LOCAL_ZH), has("当地时间"));
+            proptest::prop_assert_eq!(f.any(Features::LOCAL_EN), has("local time"));
+            proptest::prop_assert_eq!(f.any(Features::DST), has("夏令时"));
+            proptest::prop_assert_eq!(f.any(Features::GMT_UTC), has("GMT") || has("UTC"));
+            proptest::prop_assert_eq!(f.any(Features::HYPHEN), has("-"));
+            proptest::prop_assert_eq!(f.any(Features::SPACE), has(" "));
+            proptest::prop_assert_eq!(f.any(Features::DIGIT), s.bytes().any(|b| b.is_ascii_digit()));
+            proptest::prop_assert_eq!(f.any(Features::UPPER), s.bytes().any(|b| b.is_ascii_uppercase()));
+            proptest::prop_assert_eq!(f.any(Features::ALPHA), s.bytes().any(|b| b.is_ascii_alphabetic()));
+            if !f.any(Features::DAY_PART) {
+                proptest::prop_assert!(find_times(&s).iter().all(|m| m.day_part.is_none() && m.pm.is_none()));
+            }
+        }
+
+        #[test]
+        fn anchor_scan_equals_the_multi_pattern_search(s in "[0-9:：时点分间当地晚上午早夜晨里 aApPmM.GMTUC月日年号-]{0,60}|\\PC{0,40}") {
+            proptest::prop_assert_eq!(anchors(&s).collect::<Vec<_>>(), ac_anchors(&s));
         }
     }
 }

@@ -16,6 +16,8 @@ use std::sync::LazyLock;
 use jiff::civil::{Date, Weekday};
 use regex::Regex;
 
+use crate::text::clock::Features;
+
 /// How a weekday was written, so a fix can keep the style.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WeekdayStyle {
@@ -125,6 +127,9 @@ pub fn days_in_month(year: Option<i32>, month: u8) -> Option<u8> {
 const WD_EN: &str = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY|Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri|Sat|Sun|MON|TUE|WED|THU|FRI|SAT|SUN)\b\.?";
 const MON_EN: &str = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?";
 
+/// The Chinese date form. Matching follows it by hand ([`zh_match_at`]); the tests check the
+/// two agree.
+#[cfg(test)]
 static ZH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
@@ -168,30 +173,6 @@ static EN_MON_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)[\x20\t\n]+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?[\x20\t\n]+(?P<y>\d{4})\b)?")
         .expect("valid regex")
 });
-
-const MONTH_ABBRS: [&[u8]; 12] =
-    [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
-
-/// Every English form needs a month name: skip the English regexes when none is present.
-/// Whether `text` contains `Jan` … `Dec`: every one starts with an ASCII capital, so blocks of
-/// 16 bytes without one (nearly all of a Chinese text) are skipped whole.
-fn may_name_a_month(text: &str) -> bool {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let end = (i + 16).min(b.len());
-        let block = &b[i..end];
-        if block.iter().fold(false, |any, c| any | c.is_ascii_uppercase()) {
-            for j in i..end {
-                if b[j].is_ascii_uppercase() && MONTH_ABBRS.iter().any(|m| b[j..].starts_with(m)) {
-                    return true;
-                }
-            }
-        }
-        i = end;
-    }
-    false
-}
 
 static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])(?P<all>(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01]))(?:[^0-9]|$)")
@@ -287,42 +268,265 @@ fn lunar_before(text: &str, start: usize) -> bool {
     ["农历", "阴历", "夏历", "旧历", "正月", "腊月"].iter().any(|m| window.contains(m))
 }
 
+/// The groups of one match of [`ZH`], as byte ranges into the text.
+#[derive(Debug, PartialEq, Eq)]
+struct ZhGroups {
+    y: Option<Range<usize>>,
+    m: Range<usize>,
+    d: Range<usize>,
+    /// The weekday prefix (星期, 周, 礼拜) and its character.
+    wp: Option<Range<usize>>,
+    w: Option<Range<usize>>,
+}
+
+/// Splits a match of [`ZH`] at `range` of `text` into its groups. The pattern's separators
+/// (年, 月, 日/号, the weekday prefixes) never occur inside a group, so the split is the one
+/// the regex's captures give, without running a capturing engine.
+fn zh_groups(text: &str, range: Range<usize>) -> Option<ZhGroups> {
+    const BLANK: [char; 2] = [' ', '\t'];
+    let t = text.get(range.clone())?;
+    let base = range.start;
+    let trimmed_end = |from: usize, to: usize| from..from + t[from..to].trim_end_matches(BLANK).len();
+    let skip_blank = |from: usize| t.len() - t[from..].trim_start_matches(BLANK).len();
+    let (y, month_start) = match t.find('年') {
+        Some(p) => (Some(trimmed_end(0, p)), skip_blank(p + '年'.len_utf8())),
+        None => (None, 0),
+    };
+    let yue = month_start + t[month_start..].find('月')?;
+    let m = trimmed_end(month_start, yue);
+    let day_start = skip_blank(yue + '月'.len_utf8());
+    let ri = day_start + t[day_start..].find(['日', '号'])?;
+    let d = trimmed_end(day_start, ri);
+    let after = ri + '日'.len_utf8();
+    let (mut wp, mut w) = (None, None);
+    if after < t.len() {
+        let ps = after + t[after..].find(['星', '周', '礼'])?;
+        let plen = if t[ps..].starts_with('周') { '周'.len_utf8() } else { "星期".len() };
+        let wc = t[ps + plen..].chars().next()?;
+        wp = Some(base + ps..base + ps + plen);
+        w = Some(base + ps + plen..base + ps + plen + wc.len_utf8());
+    }
+    let shift = |r: Range<usize>| base + r.start..base + r.end;
+    Some(ZhGroups { y: y.map(shift), m: shift(m), d: shift(d), wp, w })
+}
+
+/// Characters a match of [`ZH`] may hold before its 月 (year, 年, month, blanks).
+fn before_month(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '0'..='9' | '０'..='９' | '〇' | '○' | '零' | '十' | '年') || digit_value(c).is_some()
+}
+
+/// The next match of [`ZH`] starting at or after byte `from`, as `ZH.find_at(text, from)`
+/// would give it, advancing `from` past it. Only the short stretch before each 月 is tried
+/// as a start: every character of a match before its 月 is one of [`before_month`], a set
+/// without 月, so a match can start nowhere else. The match itself is found by
+/// [`zh_match_at`], which follows the regex's leftmost-first rules without running it.
+fn next_zh_match(text: &str, from: &mut usize) -> Option<Range<usize>> {
+    static YUE: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("月"));
+    loop {
+        let yue = *from + YUE.find(text.as_bytes().get(*from..)?)?;
+        let back: usize = text[*from..yue].chars().rev().take_while(|&c| before_month(c)).map(char::len_utf8).sum();
+        let mut start = yue - back;
+        while start < yue {
+            if let Some(end) = zh_match_at(text, start) {
+                *from = end;
+                return Some(start..end);
+            }
+            start += text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        *from = yue + '月'.len_utf8();
+    }
+}
+
+/// The end of the match of [`ZH`] starting at byte `at`, if there is one: the year group is
+/// tried first (it is greedy), then each way to read the month and the day in the order of the
+/// pattern's alternatives, longest first; the first way that reaches 日/号 wins, and the
+/// weekday is taken when it follows.
+fn zh_match_at(text: &str, at: usize) -> Option<usize> {
+    if let Some(after_year) = zh_year(text, at)
+        && let Some(end) = zh_month_day(text, after_year)
+    {
+        return Some(end);
+    }
+    zh_month_day(text, at)
+}
+
+fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..)?.chars().next()
+}
+
+fn skip_blank(text: &str, at: usize) -> usize {
+    at + text[at..].bytes().take_while(|&b| b == b' ' || b == b'\t').count()
+}
+
+fn arabic_digit(c: char) -> bool {
+    matches!(c, '0'..='9' | '０'..='９')
+}
+
+/// 一 … 九.
+fn small_numeral(c: char) -> bool {
+    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九')
+}
+
+/// `(?:[0-9０-９]{4}|[〇○零一二三四五六七八九]{4})[ \t]*年[ \t]*` at `at`: where the month starts.
+fn zh_year(text: &str, at: usize) -> Option<usize> {
+    let first = char_at(text, at)?;
+    let class: fn(char) -> bool = if arabic_digit(first) {
+        arabic_digit
+    } else if matches!(first, '〇' | '○' | '零') || small_numeral(first) {
+        |c| matches!(c, '〇' | '○' | '零') || small_numeral(c)
+    } else {
+        return None;
+    };
+    let mut i = at;
+    for _ in 0..4 {
+        let c = char_at(text, i).filter(|&c| class(c))?;
+        i += c.len_utf8();
+    }
+    let i = skip_blank(text, i);
+    char_at(text, i).filter(|&c| c == '年')?;
+    Some(skip_blank(text, i + '年'.len_utf8()))
+}
+
+/// The ends of the ways a number of the month (`month`) or the day (`!month`) can be read at
+/// `at`, in the order the pattern tries them. At most four.
+fn zh_number_ends(text: &str, at: usize, month: bool) -> ([usize; 4], usize) {
+    let (mut ends, mut n) = ([0usize; 4], 0);
+    let mut push = |e: usize| {
+        if n < 4 {
+            ends[n] = e;
+            n += 1;
+        }
+    };
+    // The next three characters and where each ends.
+    let mut c = [None::<(usize, char)>; 3];
+    for (slot, (i, ch)) in c.iter_mut().zip(text[at..].char_indices()) {
+        *slot = Some((at + i + ch.len_utf8(), ch));
+    }
+    let end_of = |k: usize| c[k].map_or(text.len(), |(e, _)| e);
+    let is = |k: usize, f: &dyn Fn(char) -> bool| c[k].is_some_and(|(_, ch)| f(ch));
+    if is(0, &arabic_digit) {
+        if is(1, &arabic_digit) {
+            push(end_of(1));
+        }
+        push(end_of(0));
+        return (ends, n);
+    }
+    if month {
+        // 十[一二]? | [一二三四五六七八九]
+        if is(0, &|ch| ch == '十') {
+            if is(1, &|ch| ch == '一' || ch == '二') {
+                push(end_of(1));
+            }
+            push(end_of(0));
+        } else if is(0, &small_numeral) {
+            push(end_of(0));
+        }
+        return (ends, n);
+    }
+    // 三十一? | [一二]?十[一二三四五六七八九]? | [一二三四五六七八九]
+    if is(0, &|ch| ch == '三') && is(1, &|ch| ch == '十') {
+        if is(2, &|ch| ch == '一') {
+            push(end_of(2));
+        }
+        push(end_of(1));
+    }
+    if is(0, &|ch| ch == '一' || ch == '二') && is(1, &|ch| ch == '十') {
+        if is(2, &small_numeral) {
+            push(end_of(2));
+        }
+        push(end_of(1));
+    }
+    if is(0, &|ch| ch == '十') {
+        if is(1, &small_numeral) {
+            push(end_of(1));
+        }
+        push(end_of(0));
+    }
+    if is(0, &small_numeral) {
+        push(end_of(0));
+    }
+    (ends, n)
+}
+
+/// The month, 月, the day, 日/号 and an optional weekday from `at`: the match's end.
+fn zh_month_day(text: &str, at: usize) -> Option<usize> {
+    let (month_ends, months) = zh_number_ends(text, at, true);
+    for &me in &month_ends[..months] {
+        let i = skip_blank(text, me);
+        if char_at(text, i) != Some('月') {
+            continue;
+        }
+        let day_at = skip_blank(text, i + '月'.len_utf8());
+        let (day_ends, days) = zh_number_ends(text, day_at, false);
+        for &de in &day_ends[..days] {
+            let i = skip_blank(text, de);
+            if !matches!(char_at(text, i), Some('日' | '号')) {
+                continue;
+            }
+            let end = i + '日'.len_utf8();
+            return Some(zh_weekday_after(text, end).unwrap_or(end));
+        }
+    }
+    None
+}
+
+/// `[ \t]*[（(，,]?[ \t]*(?:星期|周|礼拜)[一二三四五六日天]` at `at`: its end.
+fn zh_weekday_after(text: &str, at: usize) -> Option<usize> {
+    let mut i = skip_blank(text, at);
+    if let Some(c @ ('（' | '(' | '，' | ',')) = char_at(text, i) {
+        i = skip_blank(text, i + c.len_utf8());
+    }
+    let rest = &text[i..];
+    let prefix = ["星期", "周", "礼拜"].into_iter().find(|p| rest.starts_with(p))?;
+    let i = i + prefix.len();
+    let w = char_at(text, i).filter(|c| matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '日' | '天'))?;
+    Some(i + w.len_utf8())
+}
+
 /// Every date in `text`, sorted by start, without overlaps (the longer mention wins).
 pub fn extract_dates(text: &str) -> Vec<DateMention> {
+    extract_dates_with(text, Features::ascii(text).with_dates(text))
+}
+
+/// [`extract_dates`] for a text whose [`Features`] (ASCII and date flags) are known: only the
+/// forms the flags allow are looked for.
+pub fn extract_dates_with(text: &str, features: Features) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::new();
-    if text.contains('月') {
-        for c in ZH.captures_iter(text) {
-            let whole = c.get(0).expect("group 0");
+    if features.any(Features::MONTH_ZH) {
+        let mut from = 0;
+        while let Some(whole) = next_zh_match(text, &mut from) {
             // A digit just before means the month is the tail of a longer number.
-            if text[..whole.start()].chars().next_back().is_some_and(|p| digit_value(p).is_some() || p == '十') {
+            if text[..whole.start].chars().next_back().is_some_and(|p| digit_value(p).is_some() || p == '十') {
                 continue;
             }
-            if lunar_before(text, whole.start()) {
+            if lunar_before(text, whole.start) {
                 continue;
             }
-            let (Some(m), Some(d)) = (c.name("m"), c.name("d")) else { continue };
-            let (Some(month), Some(day)) = (parse_number(m.as_str()), parse_number(d.as_str())) else { continue };
-            let year = c.name("y").and_then(|y| parse_number(y.as_str())).and_then(|y| i32::try_from(y).ok());
-            let date_end = text[d.end()..]
+            let Some(g) = zh_groups(text, whole.clone()) else { continue };
+            let (Some(month), Some(day)) = (parse_number(&text[g.m.clone()]), parse_number(&text[g.d.clone()])) else {
+                continue;
+            };
+            let year = g.y.and_then(|y| parse_number(&text[y])).and_then(|y| i32::try_from(y).ok());
+            let date_end = text[g.d.end..]
                 .char_indices()
                 .find(|(_, ch)| *ch == '日' || *ch == '号')
-                .map_or(whole.end(), |(i, ch)| d.end() + i + ch.len_utf8());
-            let weekday = match (c.name("wp"), c.name("w")) {
-                (Some(p), Some(w)) => zh_weekday(w.as_str()).map(|wd| StatedWeekday {
-                    range: p.start()..w.end(),
+                .map_or(whole.end, |(i, ch)| g.d.end + i + ch.len_utf8());
+            let weekday = match (g.wp, g.w) {
+                (Some(p), Some(w)) => zh_weekday(&text[w.clone()]).map(|wd| StatedWeekday {
                     weekday: wd,
-                    style: match p.as_str() {
+                    style: match &text[p.clone()] {
                         "星期" => WeekdayStyle::Xingqi,
                         "周" => WeekdayStyle::Zhou,
                         _ => WeekdayStyle::Libai,
                     },
+                    range: p.start..w.end,
                 }),
                 _ => None,
             };
-            push(&mut out, whole.start()..date_end, year, month, day, weekday, Script::Zh, false);
+            push(&mut out, whole.start..date_end, year, month, day, weekday, Script::Zh, false);
         }
     }
-    if text.contains('-') {
+    if features.any(Features::ISO) {
         for c in ISO.captures_iter(text) {
             let (Some(y), Some(m), Some(d)) = (c.name("y"), c.name("m"), c.name("d")) else { continue };
             let (Some(year), Some(month), Some(day)) =
@@ -348,7 +552,7 @@ pub fn extract_dates(text: &str) -> Vec<DateMention> {
             push(&mut out, y.start()..d.end(), i32::try_from(year).ok(), month, day, weekday, Script::Numeric, false);
         }
     }
-    if may_name_a_month(text) {
+    if features.any(Features::MONTH_EN) {
         for re in [&*EN_WD_DAY_MON, &*EN_WD_MON_DAY, &*EN_DAY_MON, &*EN_MON_DAY] {
             for c in re.captures_iter(text) {
                 let (Some(mon), Some(d)) = (c.name("mon"), c.name("d")) else { continue };
@@ -370,7 +574,7 @@ pub fn extract_dates(text: &str) -> Vec<DateMention> {
             }
         }
     }
-    if text.bytes().filter(u8::is_ascii_digit).nth(7).is_some() {
+    if features.any(Features::COMPACT) {
         for c in COMPACT.captures_iter(text) {
             let (Some(all), Some(y), Some(m), Some(d)) = (c.name("all"), c.name("y"), c.name("m"), c.name("d")) else {
                 continue;
@@ -517,8 +721,87 @@ mod tests {
         assert_eq!(days_in_month(Some(2022), 4), Some(30));
     }
 
+    /// The groups as the regex's captures give them.
+    fn zh_groups_by_captures(text: &str) -> Vec<ZhGroups> {
+        ZH.captures_iter(text)
+            .map(|c| ZhGroups {
+                y: c.name("y").map(|g| g.range()),
+                m: c.name("m").map(|g| g.range()).unwrap_or_default(),
+                d: c.name("d").map(|g| g.range()).unwrap_or_default(),
+                wp: c.name("wp").map(|g| g.range()),
+                w: c.name("w").map(|g| g.range()),
+            })
+            .collect()
+    }
+
+    fn zh_groups_by_split(text: &str) -> Vec<ZhGroups> {
+        let mut from = 0;
+        std::iter::from_fn(|| next_zh_match(text, &mut from)).filter_map(|m| zh_groups(text, m)).collect()
+    }
+
+    fn zh_matches_windowed(text: &str) -> Vec<Range<usize>> {
+        let mut from = 0;
+        std::iter::from_fn(|| next_zh_match(text, &mut from)).collect()
+    }
+
+    #[test]
+    fn zh_split_matches_captures_on_examples() {
+        for t in [
+            "2022年1月6日（星期四）",
+            "二〇二二 年 一 月 六 日 ， 周日",
+            "1月6日周四举行，3月6号礼拜天",
+            "２０２２年２月２９日,星期五",
+            "二〇二一年十二月三十一日",
+            "12月3日\t(周一)",
+        ] {
+            assert_eq!(zh_groups_by_split(t), zh_groups_by_captures(t), "{t}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+        #[test]
+        fn windowed_search_finds_what_a_whole_text_search_finds(
+            s in r"[0-9０-９〇○零一二三四五六七八九十年月日号周星期礼拜天（(，, \ta]{0,50}"
+        ) {
+            prop_assert_eq!(zh_matches_windowed(&s), ZH.find_iter(&s).map(|m| m.range()).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn windowed_search_agrees_on_date_like_text(
+            s in r"([0-9０二〇]{0,5}[ 年]{0,2}[0-9十一二三九]{0,3}\t?月 ?[0-9十一二三]{0,3} ?[日号]?[ （(，,]{0,2}(星期|周|礼拜)?[一日天五]?|[a，農])*"
+        ) {
+            prop_assert_eq!(zh_matches_windowed(&s), ZH.find_iter(&s).map(|m| m.range()).collect::<Vec<_>>());
+            prop_assert_eq!(zh_groups_by_split(&s), zh_groups_by_captures(&s));
+        }
+
+        #[test]
+        fn zh_split_matches_captures(
+            s in r"[0-9０-９〇○零一二三四五六七八九十年月日号周星期礼拜天（(，, \t]{0,40}"
+        ) {
+            prop_assert_eq!(zh_groups_by_split(&s), zh_groups_by_captures(&s));
+        }
+
+        #[test]
+        fn features_never_hide_a_date(
+            s in r"[0-9０-９〇一二十年月日号周星期四\-: a-zA-Z农历]{0,40}|[0-9 ]{0,9}(19|20)[0-9０-９٣]{2}(0[1-9]|1[0-2])[0-3][0-9][0-9 ]{0,9}|[a0-9 ]{0,3}[0-9０-９٣]{4}-[0-9０-９]{2}-[0-9０-９٣]{2}[a0-9 ]{0,3}( ?\(?(周四|Thu|Fri))?|\PC{0,40}"
+        ) {
+            // The forms as they were gated before: 月, `-`, a month abbreviation, eight digits.
+            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            let mut flags = 0;
+            for (on, flag) in [
+                (s.contains('月'), Features::MONTH_ZH),
+                (s.contains('-'), Features::ISO),
+                (months.iter().any(|m| s.contains(m)), Features::MONTH_EN),
+                (s.bytes().filter(u8::is_ascii_digit).count() >= 8, Features::COMPACT),
+            ] {
+                if on {
+                    flags |= flag;
+                }
+            }
+            prop_assert_eq!(extract_dates(&s), extract_dates_with(&s, Features::from_flags(flags)));
+        }
 
         #[test]
         fn never_panics_and_spans_are_char_boundaries(
@@ -537,8 +820,10 @@ mod tests {
         fn month_scan_finds_what_a_substring_search_finds(
             s in r"[a-zA-Z一 ]{0,40}(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|Ja|ec)?[a-zA-Z一 ]{0,40}"
         ) {
-            let expected = MONTH_ABBRS.iter().any(|m| s.contains(std::str::from_utf8(m).unwrap_or("")));
-            prop_assert_eq!(may_name_a_month(&s), expected);
+            let expected = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+                .iter()
+                .any(|m| s.contains(m));
+            prop_assert_eq!(Features::ascii(&s).any(Features::MONTH_EN), expected);
         }
 
         #[test]
