@@ -497,14 +497,7 @@ impl DuplicateCheck {
             return;
         }
         // Exact groups: each later member points at the group's first.
-        let mut by_exact: Vec<(u64, u32)> = ids.iter().map(|&i| (paras[i as usize].fp.exact, i)).collect();
-        by_exact.sort_unstable();
-        let mut identical_to: Vec<Option<u32>> = vec![None; paras.len()];
-        for g in by_exact.chunk_by(|a, b| a.0 == b.0) {
-            for &(_, m) in &g[1..] {
-                identical_to[m as usize] = Some(g[0].1);
-            }
-        }
+        let identical_to = shingles::first_with_same_key(&ids, paras.len(), |i| paras[i as usize].fp.exact);
         let mut sets = LazySets::new(doc, &paras, values.as_deref(), self.settings.params);
         // Best earlier match per later paragraph: (earlier, similarity).
         let mut best: Vec<Option<(u32, f64)>> = vec![None; paras.len()];
@@ -776,22 +769,23 @@ impl DuplicateCheck {
             &docs[rp.doc as usize].1.paras[rp.para as usize].fp
         };
         // Exact groups: one representative (the first) enters LSH for the whole group.
-        let mut by_exact: Vec<(u64, u32)> = (0..all.len() as u32).map(|g| (fp(g).exact, g)).collect();
-        by_exact.sort_unstable();
+        // (The order of the edges found here and below changes nothing: the best match is
+        // chosen by a total order, and a group's root is its smallest member.)
+        let every: Vec<u32> = (0..all.len() as u32).collect();
+        let first_of = shingles::first_with_same_key(&every, all.len(), |g| fp(g).exact);
+        drop(every);
         let mut parent: Vec<u32> = (0..all.len() as u32).collect();
         let mut edges: Vec<(u32, u32, f64)> = Vec::new();
         let mut representative = vec![true; all.len()];
-        for grp in by_exact.chunk_by(|a, b| a.0 == b.0) {
-            let first = grp[0].1;
-            for &(_, m) in &grp[1..] {
-                representative[m as usize] = false;
-                parent[m as usize] = first;
-                if all[m as usize].doc != all[first as usize].doc {
-                    edges.push((first, m, 1.0));
-                }
+        for (m, first) in first_of.iter().enumerate() {
+            let Some(first) = *first else { continue };
+            representative[m] = false;
+            parent[m] = first;
+            if all[m].doc != all[first as usize].doc {
+                edges.push((first, m as u32, 1.0));
             }
         }
-        drop(by_exact);
+        drop(first_of);
         let candidates = shingles::lsh_candidates_by_bands(
             (0..all.len() as u32).filter(|&g| representative[g as usize]).map(|g| (g, &fp(g).bands)),
             BUCKET_CAP,

@@ -93,7 +93,10 @@ pub struct Fingerprint {
 /// Reusable buffers, so fingerprinting many paragraphs allocates nothing per paragraph.
 #[derive(Default)]
 pub struct Scratch {
+    /// Token hashes (a buffer that only grows: its head holds the current paragraph's).
     tokens: Vec<u64>,
+    /// Shingle hashes of the current paragraph.
+    hashes: Vec<u64>,
     set: Vec<u32>,
 }
 
@@ -132,6 +135,45 @@ fn fold_fast(c: char) -> char {
     }
 }
 
+/// Where token hashes go.
+trait Sink {
+    fn put(&mut self, token: u64);
+    fn len(&self) -> usize;
+}
+
+impl Sink for Vec<u64> {
+    #[inline]
+    fn put(&mut self, token: u64) {
+        self.push(token);
+    }
+
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+}
+
+/// Token hashes written into a buffer made long enough beforehand: no capacity check or
+/// length update in memory per token, as a growing vector needs.
+struct SliceSink<'a> {
+    buf: &'a mut [u64],
+    len: usize,
+}
+
+impl Sink for SliceSink<'_> {
+    #[inline]
+    fn put(&mut self, token: u64) {
+        debug_assert!(self.len < self.buf.len(), "more tokens than bytes");
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = token;
+            self.len += 1;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
 const WORD_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
 const FNV_PRIME: u64 = 0x100_0000_01B3;
 /// One multiply suffices for a CJK token: shingles are mixed again as a whole.
@@ -141,15 +183,15 @@ const CJK_MUL: u64 = 0xD6E8_FEB8_6659_FD93;
 type Word = Option<(u64, bool)>;
 
 #[inline]
-fn push_word(word: &mut Word, out: &mut Vec<u64>) {
+fn push_word(word: &mut Word, out: &mut impl Sink) {
     if let Some((h, digits)) = word.take() {
-        out.push(token(fmix64(h), digits));
+        out.put(token(fmix64(h), digits));
     }
 }
 
 /// Adds an ASCII letter or digit to the word being read, or ends the word at any other byte.
 #[inline]
-fn ascii_char(b: u8, word: &mut Word, out: &mut Vec<u64>) {
+fn ascii_char(b: u8, word: &mut Word, out: &mut impl Sink) {
     if b.is_ascii_alphanumeric() {
         let (h, digits) = word.unwrap_or((WORD_SEED, true));
         let h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
@@ -161,30 +203,28 @@ fn ascii_char(b: u8, word: &mut Word, out: &mut Vec<u64>) {
 
 /// A Han character of the basic block U+4E00..=U+9FFF: a token of its own.
 #[inline]
-fn basic_han(c: u32, word: &mut Word, out: &mut Vec<u64>) {
+fn basic_han(c: u32, word: &mut Word, out: &mut impl Sink) {
     push_word(word, out);
     han_token(c, out);
 }
 
 /// The token of a Han character of the basic block.
 #[inline]
-fn han_token(c: u32, out: &mut Vec<u64>) {
-    let o = (c - 0x4E00) as usize;
-    let numeral = (BASIC_HAN_NUMERALS[o >> 6] >> (o & 63)) & 1 == 1;
-    out.push(token(u64::from(c).wrapping_mul(CJK_MUL), numeral));
+fn han_token(c: u32, out: &mut impl Sink) {
+    out.put(han_token_hash(c));
 }
 
 /// Any other character (already normalised): a separator, a CJK token or part of a word.
 /// Returns whether it was a CJK token.
 #[inline]
-fn other_char(c: char, word: &mut Word, out: &mut Vec<u64>) -> bool {
+fn other_char(c: char, word: &mut Word, out: &mut impl Sink) -> bool {
     if matches!(c as u32, 0x2010..=0x2027 | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303D..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFFFC)
     {
         // Common CJK and typographic punctuation: a separator, without a table lookup.
         push_word(word, out);
     } else if is_cjk_token(c) {
         push_word(word, out);
-        out.push(token((c as u64).wrapping_mul(CJK_MUL), is_han_numeral(c)));
+        out.put(token((c as u64).wrapping_mul(CJK_MUL), is_han_numeral(c)));
         return true;
     } else if c.is_alphanumeric() {
         let (mut h, digits) = word.unwrap_or((WORD_SEED, true));
@@ -206,7 +246,7 @@ fn other_char(c: char, word: &mut Word, out: &mut Vec<u64>) -> bool {
 /// other alphanumeric characters (case-folded) is a word token; whitespace, punctuation,
 /// symbols and placeholders only separate tokens. Returns the number of CJK tokens, or `None`
 /// when `fast` is set and a character needs the normalisation tables.
-fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -> Option<usize> {
+fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut impl Sink) -> Option<usize> {
     let mut word: Word = None;
     let mut cjk = 0;
     for c in chars {
@@ -253,7 +293,7 @@ struct SlowFrom {
 /// never combines with its neighbours under NFKC and ends any word, so the tokens before it
 /// are those of the whole text (and the fast path gives the tokens of NFKC for text it
 /// accepts).
-fn tokenize_fast(text: &str, out: &mut Vec<u64>) -> Result<usize, SlowFrom> {
+fn tokenize_fast(text: &str, out: &mut SliceSink<'_>) -> Result<usize, SlowFrom> {
     let bytes = text.as_bytes();
     let mut rest = bytes;
     let mut word: Word = None;
@@ -272,16 +312,10 @@ fn tokenize_fast(text: &str, out: &mut Vec<u64>) -> Result<usize, SlowFrom> {
                     push_word(&mut word, out);
                     han_token(u, out);
                     // The rest of a run of basic Han characters, in a tight loop.
-                    let mut run = tail;
-                    while let [b0 @ 0xE4..=0xE9, b1, b2, ref after @ ..] = *run {
-                        let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-                        if u < 0x4E00 {
-                            break;
-                        }
-                        han_token(u, out);
-                        run = after;
-                    }
-                    let han = (tail.len() - run.len()) / 3 + 1;
+                    let more = han_run(tail, out.buf.get_mut(out.len..).unwrap_or(&mut []));
+                    out.len += more;
+                    let run = tail.get(more * 3..).unwrap_or(&[]);
+                    let han = more + 1;
                     // The last of them is where the normalised reading would restart.
                     restart = SlowFrom { at: bytes.len() - run.len() - 3, tokens: out.len() - 1, cjk: cjk + han - 1 };
                     cjk += han;
@@ -304,11 +338,39 @@ fn tokenize_fast(text: &str, out: &mut Vec<u64>) -> Result<usize, SlowFrom> {
         }
     }
     if !rest.is_empty() {
-        out.truncate(restart.tokens);
+        out.len = restart.tokens;
         return Err(restart);
     }
     push_word(&mut word, out);
     Ok(cjk)
+}
+
+/// Tokens of the basic Han characters at the start of `bytes`, written into `out` (as many as
+/// fit); returns how many. Kept apart so the loop has registers to itself.
+#[inline(never)]
+fn han_run(bytes: &[u8], out: &mut [u64]) -> usize {
+    let mut n = 0;
+    let mut rest = bytes;
+    while let [b0 @ 0xE4..=0xE9, b1, b2, ref after @ ..] = *rest {
+        let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+        if u < 0x4E00 {
+            break;
+        }
+        let Some(slot) = out.get_mut(n) else { break };
+        *slot = han_token_hash(u);
+        n += 1;
+        rest = after;
+    }
+    n
+}
+
+/// The token hash of a basic Han character (U+4E00..=U+9FFF).
+#[inline]
+fn han_token_hash(c: u32) -> u64 {
+    let o = c.wrapping_sub(0x4E00) as usize;
+    // The mask keeps the index in the table without a bounds check.
+    let numeral = (BASIC_HAN_NUMERALS[(o >> 6) & (BASIC_HAN_WORDS - 1)] >> (o & 63)) & 1 == 1;
+    token(u64::from(c).wrapping_mul(CJK_MUL), numeral)
 }
 
 /// A token hash whose lowest bit says whether the token is a figure.
@@ -320,9 +382,13 @@ fn token(hash: u64, figure: bool) -> u64 {
 const HAN_NUMERALS: [char; 17] =
     ['〇', '零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '亿', '两'];
 
+/// Words of the bitmap below: a power of two at least (0x9FFF - 0x4E00 + 64) / 64.
+const BASIC_HAN_WORDS: usize = 512;
+const _: () = assert!(BASIC_HAN_WORDS >= (0x9FFF - 0x4E00 + 64) / 64 && BASIC_HAN_WORDS.is_power_of_two());
+
 /// `is_han_numeral` for the basic Han block U+4E00..=U+9FFF as a bitmap, for the hot loop.
-static BASIC_HAN_NUMERALS: [u64; (0x9FFF - 0x4E00 + 64) / 64] = {
-    let mut t = [0u64; (0x9FFF - 0x4E00 + 64) / 64];
+static BASIC_HAN_NUMERALS: [u64; BASIC_HAN_WORDS] = {
+    let mut t = [0u64; BASIC_HAN_WORDS];
     let mut i = 0;
     while i < HAN_NUMERALS.len() {
         let u = HAN_NUMERALS[i] as usize;
@@ -360,17 +426,27 @@ fn is_han_numeral(c: char) -> bool {
 /// Token hashes of `text` after NFKC normalisation and Latin case folding; returns how many
 /// are CJK characters.
 pub fn tokens(text: &str, out: &mut Vec<u64>) -> usize {
-    // A local vector keeps its length in a register in the hot loop.
-    let mut v = std::mem::take(out);
-    v.clear();
-    // No more tokens than bytes on the fast path: it never grows the vector.
-    v.reserve(text.len());
-    let cjk = match tokenize_fast(text, &mut v) {
-        Ok(cjk) => cjk,
-        Err(slow) => slow.cjk + tokenize(text.get(slow.at..).unwrap_or("").nfkc(), false, &mut v).unwrap_or(0),
-    };
-    *out = v;
+    let (n, cjk) = tokens_into(text, out);
+    out.truncate(n);
     cjk
+}
+
+/// Like [`tokens`], into the first `n` places of `buf` (which may hold more): `(n, CJK tokens)`.
+/// The buffer only grows, so reusing it costs nothing per paragraph.
+fn tokens_into(text: &str, buf: &mut Vec<u64>) -> (usize, usize) {
+    // The fast path makes no more tokens than the text has bytes.
+    if buf.len() <= text.len() {
+        buf.resize(text.len() + 1, 0);
+    }
+    let mut sink = SliceSink { buf, len: 0 };
+    match tokenize_fast(text, &mut sink) {
+        Ok(cjk) => (sink.len, cjk),
+        Err(slow) => {
+            buf.truncate(slow.tokens);
+            let cjk = slow.cjk + tokenize(text.get(slow.at..).unwrap_or("").nfkc(), false, buf).unwrap_or(0);
+            (buf.len(), cjk)
+        }
+    }
 }
 
 /// The script of a paragraph of `len` tokens, `cjk` of them CJK characters.
@@ -405,6 +481,29 @@ fn for_each_shingle(toks: &[u64], n: usize, mut f: impl FnMut(u64)) {
     }
 }
 
+/// The hash of every shingle of `n` (1..=len) tokens, in order (as [`for_each_shingle`]),
+/// in the head of `buf` (which only grows); returns how many.
+fn shingle_hashes(toks: &[u64], n: usize, buf: &mut Vec<u64>) -> usize {
+    const B: u64 = 0x9E37_79B9_7F4A_7C15;
+    let b_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(B));
+    let Some((head, tail)) = toks.split_at_checked(n) else { return 0 };
+    let count = tail.len() + 1;
+    if buf.len() < count {
+        buf.resize(count, 0);
+    }
+    let mut h = head.iter().fold(0u64, |h, &t| h.wrapping_mul(B).wrapping_add(t));
+    let (first, rest) = buf[..count].split_at_mut(1);
+    first[0] = fmix64(h);
+    // Equal lengths, so the loop has no bounds checks: the token leaving the window is n
+    // places behind the one entering it.
+    let gone = &toks[..tail.len()];
+    for i in 0..rest.len() {
+        h = h.wrapping_sub(gone[i].wrapping_mul(b_pow)).wrapping_mul(B).wrapping_add(tail[i]);
+        rest[i] = fmix64(h);
+    }
+    count
+}
+
 /// The value a shingle hash has in the exact shingle set.
 #[inline]
 fn set_value(s: u64) -> u32 {
@@ -419,6 +518,7 @@ fn fingerprint_tokens<const VALUES: bool>(
     params: ShingleParams,
     min_cjk: usize,
     min_words: usize,
+    hashes: &mut Vec<u64>,
     values: &mut Vec<u32>,
 ) -> Option<Fingerprint> {
     if toks.is_empty() {
@@ -452,23 +552,17 @@ fn fingerprint_tokens<const VALUES: bool>(
     // is filled once any shingle falls in it.
     let mut sig = [u32::MAX; SIGNATURE_BINS];
     let mut filled = 0u64;
+    // The shingle hashes first, in a loop of their own: with the signature in the same loop
+    // there are too few registers for all the state.
+    let count = shingle_hashes(toks, n, hashes);
+    let hashes = &hashes[..count];
+    for &s in hashes {
+        let bin = (s >> 58) as usize;
+        sig[bin] = sig[bin].min(s as u32);
+        filled |= 1 << bin;
+    }
     if VALUES {
-        // A local vector keeps its length in a register in the loop.
-        let mut v = std::mem::take(values);
-        v.reserve(toks.len() + 1 - n);
-        for_each_shingle(toks, n, |s| {
-            let bin = (s >> 58) as usize;
-            sig[bin] = sig[bin].min(s as u32);
-            filled |= 1 << bin;
-            v.push(set_value(s));
-        });
-        *values = v;
-    } else {
-        for_each_shingle(toks, n, |s| {
-            let bin = (s >> 58) as usize;
-            sig[bin] = sig[bin].min(s as u32);
-            filled |= 1 << bin;
-        });
+        values.extend(hashes.iter().map(|&s| set_value(s)));
     }
     densify(&mut sig, filled);
     let mut bands = [0u32; BANDS];
@@ -497,8 +591,9 @@ pub fn fingerprint_if_long(
     min_words: usize,
     scratch: &mut Scratch,
 ) -> Option<Fingerprint> {
-    let cjk = tokens(text, &mut scratch.tokens);
-    fingerprint_tokens::<false>(&scratch.tokens, cjk, params, min_cjk, min_words, &mut scratch.set)
+    let (n, cjk) = tokens_into(text, &mut scratch.tokens);
+    let toks = scratch.tokens.get(..n).unwrap_or(&[]);
+    fingerprint_tokens::<false>(toks, cjk, params, min_cjk, min_words, &mut scratch.hashes, &mut scratch.set)
 }
 
 /// Like [`fingerprint_if_long`], and appends the set value of each of the paragraph's shingles
@@ -511,16 +606,17 @@ pub fn fingerprint_with_values_if_long(
     scratch: &mut Scratch,
     values: &mut Vec<u32>,
 ) -> Option<Fingerprint> {
-    let cjk = tokens(text, &mut scratch.tokens);
-    fingerprint_tokens::<true>(&scratch.tokens, cjk, params, min_cjk, min_words, values)
+    let (n, cjk) = tokens_into(text, &mut scratch.tokens);
+    let toks = scratch.tokens.get(..n).unwrap_or(&[]);
+    fingerprint_tokens::<true>(toks, cjk, params, min_cjk, min_words, &mut scratch.hashes, values)
 }
 
 /// The sorted, deduplicated shingle set of `text` (what [`Sketch::shingles`] holds), in `out`;
 /// empty when the text has no token.
 pub fn shingle_set(text: &str, params: ShingleParams, scratch: &mut Scratch, out: &mut Vec<u32>) {
     out.clear();
-    let cjk = tokens(text, &mut scratch.tokens);
-    let toks = &scratch.tokens;
+    let (n, cjk) = tokens_into(text, &mut scratch.tokens);
+    let toks = scratch.tokens.get(..n).unwrap_or(&[]);
     if toks.is_empty() {
         return;
     }
@@ -544,10 +640,11 @@ pub fn sketch_if_long(
     min_words: usize,
     scratch: &mut Scratch,
 ) -> Option<Sketch> {
-    let cjk = tokens(text, &mut scratch.tokens);
+    let (n, cjk) = tokens_into(text, &mut scratch.tokens);
+    let toks = scratch.tokens.get(..n).unwrap_or(&[]);
     let set = &mut scratch.set;
     set.clear();
-    let fp = fingerprint_tokens::<true>(&scratch.tokens, cjk, params, min_cjk, min_words, set)?;
+    let fp = fingerprint_tokens::<true>(toks, cjk, params, min_cjk, min_words, &mut scratch.hashes, set)?;
     set.sort_unstable();
     set.dedup();
     Some(Sketch {
@@ -651,14 +748,65 @@ const SMALL_KEY_SET: usize = 1 << 15;
 
 /// The keys whose high half (the band key) occurs in more than one key, in no given order.
 fn shared_keys(keys: &[u64]) -> Vec<u64> {
+    let mut shared = Vec::new();
+    let mut slots = Vec::new();
+    if keys.len() <= SMALL_KEY_SET {
+        shared_keys_into(keys, &mut slots, &mut shared);
+        return shared;
+    }
+    // A long list is first split by the top bits of the band key (one radix pass), so that
+    // each part's hash table stays in cache.
+    const BITS: u32 = 11;
+    let part = |k: u64| (k >> (64 - BITS)) as usize;
+    let mut starts = vec![0usize; (1 << BITS) + 1];
+    for &k in keys {
+        starts[part(k) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut parts = vec![0u64; keys.len()];
+    for &k in keys {
+        let at = &mut next[part(k)];
+        if let Some(slot) = parts.get_mut(*at) {
+            *slot = k;
+        }
+        *at += 1;
+    }
+    for w in starts.windows(2) {
+        if let Some(p) = parts.get(w[0]..w[1]) {
+            shared_keys_into(p, &mut slots, &mut shared);
+        }
+    }
+    shared
+}
+
+/// Appends to `shared` the keys of a list (at most [`SMALL_KEY_SET`] long is best) whose band
+/// key occurs more than once in it; `slots` is a reusable table.
+fn shared_keys_into(keys: &[u64], slots: &mut Vec<u32>, shared: &mut Vec<u64>) {
     const EMPTY: u32 = u32::MAX;
     // Marks a slot whose first key is already among the shared ones.
     const TAKEN: u32 = 1 << 31;
+    if keys.len() < 2 {
+        return;
+    }
+    if keys.len() >= TAKEN as usize {
+        // Beyond the table's index range: sort instead (never met in practice).
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        for g in sorted.chunk_by(|a, b| a >> 32 == b >> 32) {
+            if g.len() > 1 {
+                shared.extend_from_slice(g);
+            }
+        }
+        return;
+    }
     let size = (keys.len() * 2).next_power_of_two().max(16);
     let mask = size - 1;
     // Index of the first key of each band key seen.
-    let mut slots = vec![EMPTY; size];
-    let mut shared = Vec::new();
+    slots.clear();
+    slots.resize(size, EMPTY);
     for (i, &k) in keys.iter().enumerate() {
         let band = k >> 32;
         // Band keys are hashes already: their low bits pick the slot.
@@ -681,41 +829,35 @@ fn shared_keys(keys: &[u64]) -> Vec<u64> {
             s = (s + 1) & mask;
         }
     }
-    shared
 }
 
-/// Sorts keys whose low halves are already in ascending order (the ids, pushed in order):
-/// a stable radix sort on the high halves then orders them as plain integers, in linear time.
-fn sort_by_high_half(keys: &mut Vec<u64>) {
-    const BITS: u32 = 11;
-    const BUCKETS: usize = 1 << BITS;
-    if keys.len() < 4096 {
-        keys.sort_unstable();
-        return;
+/// For each of `ids` (ascending, each below `len`), the first earlier one with the same
+/// `key`, by a hash table; `None` for the first of each key.
+pub fn first_with_same_key(ids: &[u32], len: usize, key: impl Fn(u32) -> u64) -> Vec<Option<u32>> {
+    const EMPTY: u32 = u32::MAX;
+    let mut first_of: Vec<Option<u32>> = vec![None; len];
+    let size = (ids.len() * 2).next_power_of_two().max(16);
+    let mask = size - 1;
+    let mut slots = vec![EMPTY; size];
+    for &i in ids {
+        let k = key(i);
+        let mut s = (fmix64(k) as usize) & mask;
+        loop {
+            let f = slots[s];
+            if f == EMPTY {
+                slots[s] = i;
+                break;
+            }
+            if key(f) == k {
+                if let Some(slot) = first_of.get_mut(i as usize) {
+                    *slot = Some(f);
+                }
+                break;
+            }
+            s = (s + 1) & mask;
+        }
     }
-    let mut buf = vec![0u64; keys.len()];
-    let mut counts = vec![0usize; BUCKETS];
-    // Three passes of 11 bits cover bits 32..65 of the key (the last pass is partly empty).
-    for pass in 0..3u32 {
-        let shift = 32 + pass * BITS;
-        let digit = |k: u64| ((k >> shift) as usize) & (BUCKETS - 1);
-        counts.fill(0);
-        for &k in keys.iter() {
-            counts[digit(k)] += 1;
-        }
-        let mut sum = 0;
-        for c in counts.iter_mut() {
-            let n = *c;
-            *c = sum;
-            sum += n;
-        }
-        for &k in keys.iter() {
-            let d = digit(k);
-            buf[counts[d]] = k;
-            counts[d] += 1;
-        }
-        std::mem::swap(keys, &mut buf);
-    }
+    first_of
 }
 
 /// Candidate pairs `(i, j)`, `i < j`, of sketches sharing an LSH band key, sorted and
@@ -738,23 +880,13 @@ pub fn lsh_candidates_by_bands<'a>(
 ) -> Vec<(u32, u32)> {
     // (band key << 32 | id), sorted as plain integers.
     let mut keys: Vec<u64> = Vec::new();
-    let mut ids_ascending = true;
-    let mut last_id = 0u32;
     for (id, b) in bands {
-        ids_ascending &= id >= last_id;
-        last_id = id;
         keys.extend(b.iter().map(|&k| (u64::from(k) << 32) | u64::from(id)));
     }
-    if keys.len() <= SMALL_KEY_SET {
-        // Only band keys that occur twice or more give pairs: set those apart with a hash
-        // table (most keys are unique), and sort just them.
-        keys = shared_keys(&keys);
-        keys.sort_unstable();
-    } else if ids_ascending {
-        sort_by_high_half(&mut keys);
-    } else {
-        keys.sort_unstable();
-    }
+    // Only band keys that occur twice or more give pairs: set those apart with a hash table
+    // (most keys are unique), and sort just them.
+    keys = shared_keys(&keys);
+    keys.sort_unstable();
     let mut pairs = Vec::new();
     let mut start = 0;
     while start < keys.len() {
