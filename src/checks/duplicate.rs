@@ -281,6 +281,8 @@ thread_local! {
     static LOWEST_FLOOR: std::cell::Cell<Option<Floor>> = const { std::cell::Cell::new(None) };
     /// Whether a rule on this thread needs the shingle values: then every list keeps them.
     static WANT_VALUES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Buffers for fingerprinting, kept from one document to the next.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 fn long_enough(s: &Fingerprint, settings: &SketchSettings) -> bool {
@@ -328,7 +330,19 @@ fn sketch_document(
     floor: Floor,
     with_values: bool,
 ) -> (Vec<Para>, Option<ShingleValues>) {
-    let mut scratch = Scratch::default();
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        sketch_document_with(doc, params, floor, with_values, &mut scratch)
+    })
+}
+
+fn sketch_document_with(
+    doc: &Document,
+    params: ShingleParams,
+    floor: Floor,
+    with_values: bool,
+    scratch: &mut Scratch,
+) -> (Vec<Para>, Option<ShingleValues>) {
     let mut paras = Vec::new();
     let mut values = with_values.then(ShingleValues::default);
     let (mut pos, mut line) = (0usize, 1u32);
@@ -349,7 +363,7 @@ fn sketch_document(
                     params,
                     floor.cjk,
                     floor.words,
-                    &mut scratch,
+                    scratch,
                     &mut v.all,
                 );
                 if fp.is_some() {
@@ -357,7 +371,7 @@ fn sketch_document(
                 }
                 fp
             }
-            None => shingles::fingerprint_if_long(&seg.text, params, floor.cjk, floor.words, &mut scratch),
+            None => shingles::fingerprint_if_long(&seg.text, params, floor.cjk, floor.words, scratch),
         };
         let Some(fp) = fp else { continue };
         let range = seg.range();
@@ -808,9 +822,24 @@ impl DuplicateCheck {
                 },
             )
             .collect();
-        let set_of = |g: u32| -> &[u32] { needed.binary_search(&g).map_or(&[], |k| &sets[k]) };
-        for (i, j) in candidates {
-            let sim = shingles::jaccard(set_of(i), set_of(j));
+        let mut set_index = vec![u32::MAX; all.len()];
+        for (k, &g) in needed.iter().enumerate() {
+            set_index[g as usize] = k as u32;
+        }
+        drop(needed);
+        let set_of = |g: u32| -> &[u32] { sets.get(set_index[g as usize] as usize).map_or(&[], |s| &s[..]) };
+        let threshold = self.threshold;
+        let sims: Vec<f64> = candidates
+            .par_iter()
+            .map(|&(i, j)| {
+                let (a, b) = (set_of(i), set_of(j));
+                // The similarity is at most the ratio of the sizes: below the threshold, the
+                // sets need not be compared.
+                let (small, large) = (a.len().min(b.len()), a.len().max(b.len()));
+                if large > 0 && (small as f64 / large as f64) < threshold { 0.0 } else { shingles::jaccard(a, b) }
+            })
+            .collect();
+        for (&(i, j), &sim) in candidates.iter().zip(&sims) {
             if sim >= self.threshold {
                 edges.push((i, j, sim));
                 let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
@@ -912,12 +941,11 @@ impl Check for DuplicateCheck {
                 long_enough(&p.fp, &self.settings) && self.allowed(doc, p)
             })
             .collect();
-        let mut texts = String::new();
+        let text = |i: u32| doc.segments.get(paras[i as usize].seg as usize).map_or("", |s| s.text.as_str());
+        let mut texts = String::with_capacity(ids.iter().map(|&i| text(i).len()).sum());
         let mut text_ends = Vec::with_capacity(ids.len());
         for &i in &ids {
-            if let Some(seg) = doc.segments.get(paras[i as usize].seg as usize) {
-                texts.push_str(&seg.text);
-            }
+            texts.push_str(text(i));
             text_ends.push(u32::try_from(texts.len()).unwrap_or(u32::MAX));
         }
         Some(Box::new(DocData { path: doc.path.clone(), paras, ids, texts, text_ends }))
