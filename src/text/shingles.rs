@@ -8,6 +8,7 @@
 //! verifies a candidate pair ([`shingle_set`]) is made from the text only for the few
 //! paragraphs that LSH pairs, never for every paragraph.
 
+use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 use super::chars::is_han;
@@ -748,9 +749,8 @@ const SMALL_KEY_SET: usize = 1 << 15;
 
 /// The keys whose high half (the band key) occurs in more than one key, in no given order.
 fn shared_keys(keys: &[u64]) -> Vec<u64> {
-    let mut shared = Vec::new();
-    let mut slots = Vec::new();
     if keys.len() <= SMALL_KEY_SET {
+        let (mut shared, mut slots) = (Vec::new(), Vec::new());
         shared_keys_into(keys, &mut slots, &mut shared);
         return shared;
     }
@@ -774,12 +774,24 @@ fn shared_keys(keys: &[u64]) -> Vec<u64> {
         }
         *at += 1;
     }
-    for w in starts.windows(2) {
-        if let Some(p) = parts.get(w[0]..w[1]) {
-            shared_keys_into(p, &mut slots, &mut shared);
-        }
-    }
-    shared
+    // The parts are independent: grouped in parallel (their order does not matter, the
+    // shared keys are sorted afterwards).
+    starts
+        .par_windows(2)
+        .fold(
+            || (Vec::new(), Vec::new()),
+            |(mut slots, mut shared), w| {
+                if let Some(p) = parts.get(w[0]..w[1]) {
+                    shared_keys_into(p, &mut slots, &mut shared);
+                }
+                (slots, shared)
+            },
+        )
+        .map(|(_, shared)| shared)
+        .reduce(Vec::new, |mut a, mut b| {
+            a.append(&mut b);
+            a
+        })
 }
 
 /// Appends to `shared` the keys of a list (at most [`SMALL_KEY_SET`] long is best) whose band
@@ -1075,6 +1087,29 @@ mod tests {
         let mut values = Vec::new();
         assert!(fingerprint_with_values_if_long("短句。", p, 20, 8, &mut scratch, &mut values).is_none());
         assert!(values.is_empty());
+    }
+
+    #[test]
+    fn long_key_lists_give_the_sorted_pairs() {
+        // Past the size where the keys are split by a radix pass and grouped in parallel.
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let bands: Vec<[u32; BANDS]> = (0..3000)
+            .map(|_| {
+                std::array::from_fn(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Few distinct keys, spread over the whole range of the top bits.
+                    ((x % 20_000) as u32).wrapping_mul(0x9E37_79B9)
+                })
+            })
+            .collect();
+        assert!(bands.len() * BANDS > SMALL_KEY_SET);
+        for cap in [2, 32] {
+            let got = lsh_candidates_by_bands(bands.iter().enumerate().map(|(i, b)| (i as u32, b)), cap, |_, _| true);
+            assert!(!got.is_empty());
+            assert_eq!(got, reference_candidates(&bands, cap));
+        }
     }
 
     proptest! {
