@@ -300,10 +300,15 @@ fn is_running_text(text: &str) -> bool {
     // the answer is known without reading the paragraph. (A final '.' counts as a sentence
     // end in the full reading too.)
     let mut tail = text.chars().rev();
-    let last = tail.next();
-    let last = if matches!(last, Some('"' | '\'' | '”' | '’' | ')' | '」' | '』')) { tail.next() } else { last };
-    if matches!(last, Some('。' | '！' | '？' | '!' | '?' | '｡' | '.')) {
-        return true;
+    match tail.next() {
+        Some('。' | '！' | '？' | '!' | '?' | '｡' | '.') => return true,
+        Some(close @ ('"' | '\'' | '”' | '’' | ')' | '」' | '』')) => match tail.next() {
+            Some('。' | '！' | '？' | '!' | '?' | '｡') => return true,
+            // A period ends a sentence before these quotes, not before corner brackets.
+            Some('.') if !matches!(close, '」' | '』') => return true,
+            _ => {}
+        },
+        _ => {}
     }
     has_sentence_end(text)
 }

@@ -322,6 +322,12 @@ fn tokenize_fast(text: &str, out: &mut SliceSink<'_>) -> Result<usize, SlowFrom>
                     cjk += han;
                     rest = run;
                     continue;
+                } else if matches!(u, 0x2010..=0x2027 | 0x3001..=0x3003 | 0x3008..=0x3011 | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
+                {
+                    // The common CJK and typographic punctuation: it only ends a word (as
+                    // the general path below finds, after width folding for the fullwidth
+                    // forms).
+                    push_word(&mut word, out);
                 } else {
                     let c = match char::from_u32(u) {
                         Some(c) if fast_char(c) => fold_fast(c),
@@ -1117,7 +1123,7 @@ mod tests {
         #[test]
         fn tokens_match_the_first_definition(
             parts in proptest::collection::vec(
-                "[a-zA-Z0-9 ,.<>=阿图十二三一〇。，、（）「」々〆ぁかカｶＡ１　\u{3099}\u{0301}\u{0338}\u{2017}\u{2025}\u{3036}\u{302A}\u{302E}\u{FF61}\u{F900}\u{3400}éÅ·ﬁ㍿ℌ①\u{1F600}\u{AC00}\u{1100}\u{1161}]{0,12}",
+                "[a-zA-Z0-9 ,.<>=阿图十二三一〇。，、（）「」《》【】〃—“”…：！？／＠々〆ぁかカｶＡ１　\u{3099}\u{0301}\u{0338}\u{2017}\u{2025}\u{3036}\u{302A}\u{302E}\u{FF61}\u{F900}\u{3400}éÅ·ﬁ㍿ℌ①\u{1F600}\u{AC00}\u{1100}\u{1161}]{0,12}",
                 0..6,
             )
         ) {
