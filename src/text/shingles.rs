@@ -754,7 +754,7 @@ pub fn containment(a: &[u32], b: &[u32]) -> f64 {
 const SMALL_KEY_SET: usize = 1 << 15;
 
 /// The keys whose high half (the band key) occurs in more than one key, in no given order.
-fn shared_keys(keys: &[u64]) -> Vec<u64> {
+fn shared_keys(keys: &mut [u64]) -> Vec<u64> {
     if keys.len() <= SMALL_KEY_SET {
         let (mut shared, mut slots) = (Vec::new(), Vec::new());
         shared_keys_into(keys, &mut slots, &mut shared);
@@ -765,21 +765,33 @@ fn shared_keys(keys: &[u64]) -> Vec<u64> {
     const BITS: u32 = 11;
     let part = |k: u64| (k >> (64 - BITS)) as usize;
     let mut starts = vec![0usize; (1 << BITS) + 1];
-    for &k in keys {
+    for &k in keys.iter() {
         starts[part(k) + 1] += 1;
     }
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
+    // In place, without a second buffer as large as the keys: each misplaced key is swapped
+    // into the next free place of its part until the place being filled gets a key of its
+    // own part.
     let mut next = starts.clone();
-    let mut parts = vec![0u64; keys.len()];
-    for &k in keys {
-        let at = &mut next[part(k)];
-        if let Some(slot) = parts.get_mut(*at) {
-            *slot = k;
+    for p in 0..(1 << BITS) {
+        let end = starts[p + 1];
+        while next[p] < end {
+            let mut k = keys[next[p]];
+            loop {
+                let q = part(k);
+                if q == p {
+                    break;
+                }
+                std::mem::swap(&mut k, &mut keys[next[q]]);
+                next[q] += 1;
+            }
+            keys[next[p]] = k;
+            next[p] += 1;
         }
-        *at += 1;
     }
+    let parts = &*keys;
     // The parts are independent: grouped in parallel (their order does not matter, the
     // shared keys are sorted afterwards).
     starts
@@ -903,7 +915,7 @@ pub fn lsh_candidates_by_bands<'a>(
     }
     // Only band keys that occur twice or more give pairs: set those apart with a hash table
     // (most keys are unique), and sort just them.
-    keys = shared_keys(&keys);
+    keys = shared_keys(&mut keys);
     keys.sort_unstable();
     let mut pairs = Vec::new();
     let mut start = 0;
