@@ -595,17 +595,23 @@ impl DuplicateCheck {
         }
         probes.sort_unstable();
         probes.dedup();
-        // Only the probes are ever looked up, so only their postings are collected: a bit
-        // filter over the top 16 bits of the hash rejects almost every other shingle before a
+        // Only the probes are ever looked up, so only their postings are collected. Probes
+        // are small values: anything above the largest is rejected by one comparison, and a
+        // bit filter over a mix of the bits rejects almost every other shingle before a
         // binary search among the probes.
-        let mut filter = vec![0u64; 1 << 10];
+        let largest = probes.last().copied().unwrap_or(0);
+        let filter_bit = |s: u32| (s.wrapping_mul(0x9E37_79B1) >> 16) as usize;
+        let mut filter = vec![0u64; (1 << 16) / 64];
         for &s in &probes {
-            filter[(s >> 22) as usize] |= 1 << ((s >> 16) & 63);
+            filter[filter_bit(s) >> 6] |= 1 << (filter_bit(s) & 63);
         }
         let mut postings: Vec<(u32, u32)> = Vec::new();
         for &i in ids {
             for &s in values.of(i as usize) {
-                if filter[(s >> 22) as usize] & (1 << ((s >> 16) & 63)) != 0 && probes.binary_search(&s).is_ok() {
+                if s <= largest
+                    && filter[filter_bit(s) >> 6] & (1 << (filter_bit(s) & 63)) != 0
+                    && probes.binary_search(&s).is_ok()
+                {
                     postings.push((s, i));
                 }
             }
