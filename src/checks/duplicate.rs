@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
-use regex::{RegexSet, RegexSetBuilder};
+use rayon::prelude::*;
+use regex::{Regex, RegexBuilder, RegexSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Check, DiagnosticExt, Gathered, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::document::{Document, SegmentKind};
-use crate::text::shingles::{self, Scratch, Script, ShingleParams, Sketch};
+use crate::text::shingles::{self, Fingerprint, Scratch, Script, ShingleParams, Sketch};
 
 pub static KIND: KindInfo = KindInfo {
     name: "duplicate",
@@ -129,9 +130,14 @@ struct DuplicateCheck {
     settings: SketchSettings,
     boilerplate: usize,
     group_from: usize,
-    allow: Option<RegexSet>,
+    /// The allow-list, one regex each: each gets its own literal pre-filter, which a set of
+    /// them does not.
+    allow: Vec<Regex>,
     ignore_figure_changes: bool,
 }
+
+/// Allow-lists compiled so far (the built-in rules share one): patterns and their regexes.
+static COMPILED_ALLOW_LISTS: Mutex<Vec<(Vec<String>, Vec<Regex>)>> = Mutex::new(Vec::new());
 
 fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
     build_with(meta, input, |_, spec: Spec| {
@@ -154,26 +160,37 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                 span: None,
             });
         }
-        let allow = if spec.allow.is_empty() {
-            None
+        let patterns: Vec<&str> = spec.allow.iter().map(|p| p.get_ref().as_str()).collect();
+        let mut compiled = COMPILED_ALLOW_LISTS.lock().unwrap_or_else(|e| e.into_inner());
+        let cached = compiled.iter().find(|(p, _)| *p == patterns).map(|(_, r)| r.clone());
+        let allow = if let Some(allow) = cached {
+            allow
+        } else if spec.allow.is_empty() {
+            Vec::new()
         } else {
-            // One compilation; only when the set fails is each pattern compiled, to point at
-            // the bad one.
+            // Checked as one set, whose size limit covers the whole list; only when the set
+            // fails is each pattern compiled on its own, to point at the bad one.
             let set = RegexSetBuilder::new(spec.allow.iter().map(|p| p.get_ref().as_str())).size_limit(1 << 24).build();
-            let set = match set {
-                Ok(set) => set,
-                Err(e) => {
-                    for p in &spec.allow {
-                        regex::Regex::new(p.get_ref()).map_err(|e| {
-                            let last = e.to_string().lines().last().unwrap_or("").to_string();
-                            SpecError::at(p.span(), format!("invalid regex: {last}"))
-                        })?;
-                    }
-                    return Err(SpecError { message: format!("invalid allow-list: {e}"), span: None });
+            if let Err(e) = set {
+                for p in &spec.allow {
+                    regex::Regex::new(p.get_ref()).map_err(|e| {
+                        let last = e.to_string().lines().last().unwrap_or("").to_string();
+                        SpecError::at(p.span(), format!("invalid regex: {last}"))
+                    })?;
                 }
-            };
-            Some(set)
+                return Err(SpecError { message: format!("invalid allow-list: {e}"), span: None });
+            }
+            // Matched one regex at a time: each gets its own literal pre-filter (a fast
+            // substring search), which the set of them does not.
+            let mut each = Vec::with_capacity(spec.allow.len());
+            for p in &spec.allow {
+                let r = RegexBuilder::new(p.get_ref()).size_limit(1 << 24).build();
+                each.push(r.map_err(|e| SpecError::at(p.span(), format!("invalid regex: {e}")))?);
+            }
+            compiled.push((patterns.iter().map(|p| p.to_string()).collect(), each.clone()));
+            each
         };
+        drop(compiled);
         Ok(DuplicateCheck {
             report: spec.report,
             scope: spec.scope,
@@ -201,7 +218,7 @@ struct Para {
     seg: u32,
     range: Range<usize>,
     line: u32,
-    sketch: Sketch,
+    fp: Fingerprint,
 }
 
 /// Shortest paragraphs (CJK tokens, words) a list of sketches holds: shorter ones are never
@@ -227,21 +244,48 @@ impl Floor {
     }
 }
 
-/// A document's sketches, by the shingle lengths and the floor they were made with, shared by
-/// the exact, near and cross-document rules so that a document is sketched once between them.
+/// The shingle set values of every paragraph of a list, unsorted and with repeats (what the
+/// containment rule indexes): paragraph `k`'s are `all[ends[k - 1]..ends[k]]`.
+#[derive(Default)]
+struct ShingleValues {
+    all: Vec<u32>,
+    ends: Vec<usize>,
+}
+
+impl ShingleValues {
+    fn of(&self, k: usize) -> &[u32] {
+        let start = if k == 0 { 0 } else { self.ends.get(k - 1).copied().unwrap_or(0) };
+        let end = self.ends.get(k).copied().unwrap_or(start);
+        self.all.get(start..end).unwrap_or(&[])
+    }
+}
+
+/// A document's fingerprints, by the shingle lengths and the floor they were made with,
+/// shared by the exact, near and cross-document rules so that a document is fingerprinted
+/// once between them.
 #[derive(Default)]
 struct DocSketches(Mutex<Vec<SketchList>>);
 
-/// Sketches made with these shingle lengths, down to this floor.
-type SketchList = (ShingleParams, Floor, Arc<Vec<Para>>);
+/// Fingerprints made with these shingle lengths, down to this floor, and the shingle values
+/// when a rule asked for them.
+struct SketchList {
+    params: ShingleParams,
+    floor: Floor,
+    paras: Arc<Vec<Para>>,
+    values: Option<Arc<ShingleValues>>,
+}
 
 thread_local! {
     /// The lowest floor of the duplicate rules seen on this thread, so that a list serves
     /// every rule after the first document, whatever order the rules run in.
     static LOWEST_FLOOR: std::cell::Cell<Option<Floor>> = const { std::cell::Cell::new(None) };
+    /// Whether a rule on this thread needs the shingle values: then every list keeps them.
+    static WANT_VALUES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Buffers for fingerprinting, kept from one document to the next.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-fn long_enough(s: &Sketch, settings: &SketchSettings) -> bool {
+fn long_enough(s: &Fingerprint, settings: &SketchSettings) -> bool {
     let min = match s.script {
         Script::Cjk => settings.min_cjk,
         Script::Words => settings.min_words,
@@ -252,6 +296,25 @@ fn long_enough(s: &Sketch, settings: &SketchSettings) -> bool {
 /// Whether a paragraph has at least one sentence end. Titles set as bold lines and the summary
 /// lines that announce them ("（5）…；") have none, and repeat each other by design.
 fn is_running_text(text: &str) -> bool {
+    // Running text mostly ends with its sentence end, perhaps inside a closing quote: then
+    // the answer is known without reading the paragraph. (A final '.' counts as a sentence
+    // end in the full reading too.)
+    let mut tail = text.chars().rev();
+    match tail.next() {
+        Some('。' | '！' | '？' | '!' | '?' | '｡' | '.') => return true,
+        Some(close @ ('"' | '\'' | '”' | '’' | ')' | '」' | '』')) => match tail.next() {
+            Some('。' | '！' | '？' | '!' | '?' | '｡') => return true,
+            // A period ends a sentence before these quotes, not before corner brackets.
+            Some('.') if !matches!(close, '」' | '』') => return true,
+            _ => {}
+        },
+        _ => {}
+    }
+    has_sentence_end(text)
+}
+
+/// The full reading of [`is_running_text`].
+fn has_sentence_end(text: &str) -> bool {
     let mut prev_period = false;
     for c in text.chars() {
         match c {
@@ -264,11 +327,29 @@ fn is_running_text(text: &str) -> bool {
     prev_period
 }
 
-/// Sketches every paragraph of running text with at least `floor` tokens; the rules apply
-/// their own minimum length.
-fn sketch_document(doc: &Document, params: ShingleParams, floor: Floor) -> Vec<Para> {
-    let mut scratch = Scratch::default();
+/// Fingerprints every paragraph of running text with at least `floor` tokens (the rules apply
+/// their own minimum length), and with `with_values` keeps their shingle values.
+fn sketch_document(
+    doc: &Document,
+    params: ShingleParams,
+    floor: Floor,
+    with_values: bool,
+) -> (Vec<Para>, Option<ShingleValues>) {
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        sketch_document_with(doc, params, floor, with_values, &mut scratch)
+    })
+}
+
+fn sketch_document_with(
+    doc: &Document,
+    params: ShingleParams,
+    floor: Floor,
+    with_values: bool,
+    scratch: &mut Scratch,
+) -> (Vec<Para>, Option<ShingleValues>) {
     let mut paras = Vec::new();
+    let mut values = with_values.then(ShingleValues::default);
     let (mut pos, mut line) = (0usize, 1u32);
     let bytes = doc.source.as_bytes();
     for (i, seg) in doc.segments.iter().enumerate() {
@@ -280,19 +361,35 @@ fn sketch_document(doc: &Document, params: ShingleParams, floor: Floor) -> Vec<P
         if !is_running_text(&seg.text) {
             continue;
         }
-        let Some(sketch) = shingles::sketch_if_long(&seg.text, params, floor.cjk, floor.words, &mut scratch) else {
-            continue;
+        let fp = match &mut values {
+            Some(v) => {
+                let fp = shingles::fingerprint_with_values_if_long(
+                    &seg.text,
+                    params,
+                    floor.cjk,
+                    floor.words,
+                    scratch,
+                    &mut v.all,
+                );
+                if fp.is_some() {
+                    v.ends.push(v.all.len());
+                }
+                fp
+            }
+            None => shingles::fingerprint_if_long(&seg.text, params, floor.cjk, floor.words, scratch),
         };
+        let Some(fp) = fp else { continue };
         let range = seg.range();
         if range.start < pos {
             (pos, line) = (0, 1);
         }
         let upto = range.start.min(bytes.len());
-        line += bytes[pos.min(upto)..upto].iter().filter(|&&b| b == b'\n').count() as u32;
+        let skipped = bytes.get(pos.min(upto)..upto).unwrap_or(&[]);
+        line += memchr::memchr_iter(b'\n', skipped).count() as u32;
         pos = upto;
-        paras.push(Para { seg: i as u32, range, line, sketch });
+        paras.push(Para { seg: i as u32, range, line, fp });
     }
-    paras
+    (paras, values)
 }
 
 /// The sketches of a document's comparable paragraphs with the default settings (for
@@ -306,20 +403,75 @@ pub fn paragraph_sketches(doc: &Document) -> Vec<Sketch> {
         min_cjk: default_min_cjk(),
         min_words: default_min_words(),
     };
-    sketch_document(doc, settings.params, Floor::of(&settings))
+    let mut scratch = Scratch::default();
+    sketch_document(doc, settings.params, Floor::of(&settings), false)
+        .0
         .into_iter()
-        .map(|p| p.sketch)
-        .filter(|s| long_enough(s, &settings))
+        .filter(|p| long_enough(&p.fp, &settings))
+        .filter_map(|p| shingles::sketch(&doc.segments.get(p.seg as usize)?.text, settings.params, &mut scratch))
         .collect()
 }
 
 /// Buckets larger than this in the LSH stage are chained (exposed for benchmarks).
 pub const LSH_BUCKET_CAP: usize = BUCKET_CAP;
 
+/// Exact shingle sets of a document's paragraphs, made on first use (only paragraphs that are
+/// candidates of a pair ever need one).
+struct LazySets<'a> {
+    doc: &'a Document,
+    paras: &'a [Para],
+    values: Option<&'a ShingleValues>,
+    params: ShingleParams,
+    sets: Vec<Option<Box<[u32]>>>,
+    scratch: Scratch,
+    buf: Vec<u32>,
+}
+
+impl<'a> LazySets<'a> {
+    fn new(
+        doc: &'a Document,
+        paras: &'a [Para],
+        values: Option<&'a ShingleValues>,
+        params: ShingleParams,
+    ) -> LazySets<'a> {
+        LazySets { doc, paras, values, params, sets: Vec::new(), scratch: Scratch::default(), buf: Vec::new() }
+    }
+
+    /// Makes paragraph `k`'s set if it is not made yet.
+    fn make(&mut self, k: u32) {
+        let k = k as usize;
+        if self.sets.len() < self.paras.len() {
+            self.sets.resize(self.paras.len(), None);
+        }
+        if self.sets.get(k).is_none_or(|s| s.is_some()) {
+            return;
+        }
+        match self.values {
+            Some(v) => {
+                self.buf.clear();
+                self.buf.extend_from_slice(v.of(k));
+                self.buf.sort_unstable();
+                self.buf.dedup();
+            }
+            None => {
+                let text =
+                    self.paras.get(k).and_then(|p| self.doc.segments.get(p.seg as usize)).map_or("", |s| &s.text);
+                shingles::shingle_set(text, self.params, &mut self.scratch, &mut self.buf);
+            }
+        }
+        self.sets[k] = Some(Box::from(self.buf.as_slice()));
+    }
+
+    /// Paragraph `k`'s set (empty until made).
+    fn get(&self, k: u32) -> &[u32] {
+        self.sets.get(k as usize).and_then(|s| s.as_deref()).unwrap_or(&[])
+    }
+}
+
 impl DuplicateCheck {
-    /// The document's sketches, made once for the duplicate rules with the same shingle
-    /// lengths.
-    fn paras(&self, doc: &Document) -> Arc<Vec<Para>> {
+    /// The document's fingerprints (and shingle values, with `with_values`), made once for the
+    /// duplicate rules with the same shingle lengths.
+    fn paras(&self, doc: &Document, with_values: bool) -> (Arc<Vec<Para>>, Option<Arc<ShingleValues>>) {
         let params = self.settings.params;
         let own = Floor::of(&self.settings);
         let floor = LOWEST_FLOOR.with(|f| {
@@ -327,43 +479,45 @@ impl DuplicateCheck {
             f.set(Some(lowest));
             lowest
         });
+        let want_values = WANT_VALUES.with(|w| {
+            w.set(w.get() || with_values);
+            w.get()
+        });
         let shared = doc.shared(DocSketches::default);
         let mut lists = shared.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, _, p)) = lists.iter().find(|(p, f, _)| *p == params && f.serves(own)) {
-            return Arc::clone(p);
+        if let Some(l) =
+            lists.iter().find(|l| l.params == params && l.floor.serves(own) && (!with_values || l.values.is_some()))
+        {
+            return (Arc::clone(&l.paras), l.values.clone());
         }
-        let paras = Arc::new(sketch_document(doc, params, floor));
-        lists.push((params, floor, Arc::clone(&paras)));
-        paras
+        let (paras, values) = sketch_document(doc, params, floor, want_values);
+        let (paras, values) = (Arc::new(paras), values.map(Arc::new));
+        lists.push(SketchList { params, floor, paras: Arc::clone(&paras), values: values.clone() });
+        (paras, values)
     }
 
     /// Whether a paragraph takes part (not on the allow-list).
     fn allowed(&self, doc: &Document, p: &Para) -> bool {
-        match (&self.allow, doc.segments.get(p.seg as usize)) {
-            (Some(set), Some(seg)) => !set.is_match(&seg.text),
-            _ => true,
+        match doc.segments.get(p.seg as usize) {
+            Some(seg) => !self.allow.iter().any(|r| r.is_match(&seg.text)),
+            None => true,
         }
     }
 
     fn check_document(&self, doc: &Document, out: &mut Output<'_>) {
-        let paras = self.paras(doc);
+        let containment = self.report == Report::Contained;
+        let (paras, values) = self.paras(doc, containment);
         // The allow-list is consulted only for paragraphs about to be reported (it is rare
         // for a paragraph to be repeated at all).
         let ids: Vec<u32> =
-            (0..paras.len() as u32).filter(|&i| long_enough(&paras[i as usize].sketch, &self.settings)).collect();
+            (0..paras.len() as u32).filter(|&i| long_enough(&paras[i as usize].fp, &self.settings)).collect();
         out.count("paragraphs compared", ids.len() as u64);
         if ids.len() < 2 {
             return;
         }
         // Exact groups: each later member points at the group's first.
-        let mut by_exact: Vec<(u64, u32)> = ids.iter().map(|&i| (paras[i as usize].sketch.exact, i)).collect();
-        by_exact.sort_unstable();
-        let mut identical_to: Vec<Option<u32>> = vec![None; paras.len()];
-        for g in by_exact.chunk_by(|a, b| a.0 == b.0) {
-            for &(_, m) in &g[1..] {
-                identical_to[m as usize] = Some(g[0].1);
-            }
-        }
+        let identical_to = shingles::first_with_same_key(&ids, paras.len(), |i| paras[i as usize].fp.exact);
+        let mut sets = LazySets::new(doc, &paras, values.as_deref(), self.settings.params);
         // Best earlier match per later paragraph: (earlier, similarity).
         let mut best: Vec<Option<(u32, f64)>> = vec![None; paras.len()];
         match self.report {
@@ -376,20 +530,22 @@ impl DuplicateCheck {
                     }
                 }
                 if self.report != Report::Exact {
-                    let candidates = shingles::lsh_candidates(
+                    let candidates = shingles::lsh_candidates_by_bands(
                         ids.iter()
                             .filter(|&&i| identical_to[i as usize].is_none())
-                            .map(|&i| (i, &paras[i as usize].sketch)),
+                            .map(|&i| (i, &paras[i as usize].fp.bands)),
                         BUCKET_CAP,
                         |_, _| true,
                     );
                     out.count("candidate pairs", candidates.len() as u64);
                     for (i, j) in candidates {
-                        let (a, b) = (&paras[i as usize].sketch, &paras[j as usize].sketch);
+                        let (a, b) = (&paras[i as usize].fp, &paras[j as usize].fp);
                         if a.exact == b.exact || self.figures_only(a, b) {
                             continue;
                         }
-                        let sim = shingles::jaccard(&a.shingles, &b.shingles);
+                        sets.make(i);
+                        sets.make(j);
+                        let sim = shingles::jaccard(sets.get(i), sets.get(j));
                         if sim >= self.threshold && best[j as usize].is_none_or(|(_, s)| sim > s) {
                             best[j as usize] = Some((i, sim));
                         }
@@ -401,72 +557,107 @@ impl DuplicateCheck {
                     if !self.allowed(doc, later) || !self.allowed(doc, earlier) {
                         continue;
                     }
-                    let identical = later.sketch.exact == earlier.sketch.exact;
+                    let identical = later.fp.exact == earlier.fp.exact;
                     let other = format!("line {}", earlier.line);
                     emit(out, doc.file, later, doc.file, earlier, &other, similarity_text(sim, identical), "", "");
                 }
             }
-            Report::Contained => self.check_containment(doc, &paras, &ids, &identical_to, out),
+            Report::Contained => {
+                let values = values.as_deref().unwrap_or(&EMPTY_VALUES);
+                self.check_containment(doc, &paras, values, &mut sets, &ids, &identical_to, out)
+            }
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn check_containment(
         &self,
         doc: &Document,
         paras: &[Para],
+        values: &ShingleValues,
+        sets: &mut LazySets<'_>,
         ids: &[u32],
         identical_to: &[Option<u32>],
         out: &mut Output<'_>,
     ) {
-        // Only the probes (each paragraph's smallest shingle hashes) are ever looked up, so
-        // only their postings are collected: a bit filter over the top 16 bits of the hash
-        // rejects almost every other shingle before a binary search among the probes.
+        // Each paragraph's probes are the smallest values of its shingle set; a paragraph
+        // that contains another holds (nearly) all of the other's probes.
+        let mut probes_of: Vec<[u32; CONTAINMENT_PROBES]> = vec![[0; CONTAINMENT_PROBES]; paras.len()];
+        let mut probe_count: Vec<u8> = vec![0; paras.len()];
         let mut probes: Vec<u32> = Vec::new();
         for &a in ids {
             if identical_to[a as usize].is_none() {
-                let small = &paras[a as usize].sketch.shingles;
-                probes.extend_from_slice(&small[..small.len().min(CONTAINMENT_PROBES)]);
+                let (p, n) = smallest_distinct(values.of(a as usize));
+                probes_of[a as usize] = p;
+                probe_count[a as usize] = n as u8;
+                probes.extend_from_slice(&p[..n]);
             }
         }
         probes.sort_unstable();
         probes.dedup();
-        let mut filter = vec![0u64; 1 << 10];
+        // Only the probes are ever looked up, so only their postings are collected. Probes
+        // are small values: anything above the largest is rejected by one comparison, and a
+        // bit filter over a mix of the bits rejects almost every other shingle before a
+        // binary search among the probes.
+        let largest = probes.last().copied().unwrap_or(0);
+        let filter_bit = |s: u32| (s.wrapping_mul(0x9E37_79B1) >> 16) as usize;
+        let mut filter = vec![0u64; (1 << 16) / 64];
         for &s in &probes {
-            filter[(s >> 22) as usize] |= 1 << ((s >> 16) & 63);
+            filter[filter_bit(s) >> 6] |= 1 << (filter_bit(s) & 63);
         }
         let mut postings: Vec<(u32, u32)> = Vec::new();
         for &i in ids {
-            for &s in paras[i as usize].sketch.shingles.iter() {
-                if filter[(s >> 22) as usize] & (1 << ((s >> 16) & 63)) != 0 && probes.binary_search(&s).is_ok() {
+            for &s in values.of(i as usize) {
+                if s <= largest
+                    && filter[filter_bit(s) >> 6] & (1 << (filter_bit(s) & 63)) != 0
+                    && probes.binary_search(&s).is_ok()
+                {
                     postings.push((s, i));
                 }
             }
         }
+        // The values repeat where a shingle does: a set holds each once.
         postings.sort_unstable();
+        postings.dedup();
+        // Where each probe's postings start (and the last end).
+        let mut posting_starts: Vec<usize> = Vec::with_capacity(probes.len() + 1);
+        let mut at = 0;
+        for &s in &probes {
+            while at < postings.len() && postings[at].0 < s {
+                at += 1;
+            }
+            posting_starts.push(at);
+        }
+        posting_starts.push(postings.len());
+        let all_probes = probes;
         let mut reported: Vec<(u32, u32)> = Vec::new();
         let mut found: Vec<u32> = Vec::new();
         for &a in ids {
-            let small = &paras[a as usize].sketch.shingles;
             if identical_to[a as usize].is_some() {
                 continue;
             }
             found.clear();
-            let probes = &small[..small.len().min(CONTAINMENT_PROBES)];
-            for &s in probes {
-                let lo = postings.partition_point(|p| p.0 < s);
-                let hi = postings.partition_point(|p| p.0 <= s);
-                found.extend(postings[lo..hi].iter().map(|p| p.1).filter(|&b| b != a));
+            let probes = &probes_of[a as usize][..probe_count[a as usize] as usize];
+            for s in probes {
+                let Ok(k) = all_probes.binary_search(s) else { continue };
+                let hits = postings.get(posting_starts[k]..posting_starts[k + 1]).unwrap_or(&[]);
+                found.extend(hits.iter().map(|p| p.1).filter(|&b| b != a));
             }
             found.sort_unstable();
             let need = probes.len().saturating_sub(1).max(1);
             for g in found.chunk_by(|x, y| x == y) {
                 let b = g[0];
-                let large = &paras[b as usize].sketch;
-                if g.len() < need || large.shingles.len() <= small.len() {
+                if g.len() < need {
                     continue;
                 }
-                let c = shingles::containment(small, &large.shingles);
-                if c < self.containment || shingles::jaccard(small, &large.shingles) >= self.threshold {
+                sets.make(a);
+                sets.make(b);
+                let (small, large) = (sets.get(a), sets.get(b));
+                if large.len() <= small.len() {
+                    continue;
+                }
+                let c = shingles::containment(small, large);
+                if c < self.containment || shingles::jaccard(small, large) >= self.threshold {
                     continue;
                 }
                 let (later, earlier) = (&paras[a.max(b) as usize], &paras[a.min(b) as usize]);
@@ -481,6 +672,33 @@ impl DuplicateCheck {
         }
         out.count("contained pairs", reported.len() as u64);
     }
+}
+
+static EMPTY_VALUES: ShingleValues = ShingleValues { all: Vec::new(), ends: Vec::new() };
+
+/// The `CONTAINMENT_PROBES` smallest distinct values (ascending) and how many there are: the
+/// first values of the sorted, deduplicated set, without sorting it.
+fn smallest_distinct(values: &[u32]) -> ([u32; CONTAINMENT_PROBES], usize) {
+    const LAST: usize = CONTAINMENT_PROBES - 1;
+    let mut low = [u32::MAX; CONTAINMENT_PROBES];
+    let mut n = 0;
+    for &v in values {
+        if n == CONTAINMENT_PROBES && v >= low[LAST] {
+            continue;
+        }
+        if low[..n].contains(&v) {
+            continue;
+        }
+        // Insertion, dropping the largest when full.
+        let mut j = n.min(LAST);
+        while j > 0 && low[j - 1] > v {
+            low[j] = low[j - 1];
+            j -= 1;
+        }
+        low[j] = v;
+        n = (n + 1).min(CONTAINMENT_PROBES);
+    }
+    (low, n)
 }
 
 fn percent(sim: f64) -> u32 {
@@ -522,13 +740,29 @@ struct DocData {
     paras: Arc<Vec<Para>>,
     /// Indices of paragraphs taking part (not on the allow-list).
     ids: Vec<u32>,
+    /// The texts of those paragraphs one after the other (shingle sets are made from them
+    /// for candidate pairs only): `ids[k]`'s ends at `text_ends[k]`.
+    texts: String,
+    text_ends: Vec<u32>,
 }
 
-/// A paragraph of the run: (document index in the gathered list, paragraph index).
+impl DocData {
+    /// The text of `ids[slot]`.
+    fn text(&self, slot: u32) -> &str {
+        let slot = slot as usize;
+        let start = if slot == 0 { 0 } else { self.text_ends.get(slot - 1).map_or(0, |&e| e as usize) };
+        let end = self.text_ends.get(slot).map_or(start, |&e| e as usize);
+        self.texts.get(start..end).unwrap_or("")
+    }
+}
+
+/// A paragraph of the run: (document index in the gathered list, paragraph index, and its
+/// place among the document's gathered ones).
 #[derive(Clone, Copy)]
 struct RunPara {
     doc: u32,
     para: u32,
+    slot: u32,
 }
 
 fn find(parent: &mut [u32], mut x: u32) -> u32 {
@@ -541,7 +775,7 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 
 impl DuplicateCheck {
     /// Whether two different paragraphs differ only in their figures, and that is ignored.
-    fn figures_only(&self, a: &Sketch, b: &Sketch) -> bool {
+    fn figures_only(&self, a: &Fingerprint, b: &Fingerprint) -> bool {
         self.ignore_figure_changes && a.exact != b.exact && a.figures_masked == b.figures_masked
     }
 
@@ -552,37 +786,71 @@ impl DuplicateCheck {
         docs.sort_by(|a, b| (&a.1.path, a.0).cmp(&(&b.1.path, b.0)));
         let mut all: Vec<RunPara> = Vec::new();
         for (d, (_, data)) in docs.iter().enumerate() {
-            all.extend(data.ids.iter().map(|&p| RunPara { doc: d as u32, para: p }));
+            all.extend(data.ids.iter().enumerate().map(|(s, &p)| RunPara { doc: d as u32, para: p, slot: s as u32 }));
         }
         out.count("paragraphs compared", all.len() as u64);
-        let sk = |g: u32| -> &Sketch {
+        let fp = |g: u32| -> &Fingerprint {
             let rp = all[g as usize];
-            &docs[rp.doc as usize].1.paras[rp.para as usize].sketch
+            &docs[rp.doc as usize].1.paras[rp.para as usize].fp
         };
         // Exact groups: one representative (the first) enters LSH for the whole group.
-        let mut by_exact: Vec<(u64, u32)> = (0..all.len() as u32).map(|g| (sk(g).exact, g)).collect();
-        by_exact.sort_unstable();
+        // (The order of the edges found here and below changes nothing: the best match is
+        // chosen by a total order, and a group's root is its smallest member.)
+        let every: Vec<u32> = (0..all.len() as u32).collect();
+        let first_of = shingles::first_with_same_key(&every, all.len(), |g| fp(g).exact);
+        drop(every);
         let mut parent: Vec<u32> = (0..all.len() as u32).collect();
         let mut edges: Vec<(u32, u32, f64)> = Vec::new();
         let mut representative = vec![true; all.len()];
-        for grp in by_exact.chunk_by(|a, b| a.0 == b.0) {
-            let first = grp[0].1;
-            for &(_, m) in &grp[1..] {
-                representative[m as usize] = false;
-                parent[m as usize] = first;
-                if all[m as usize].doc != all[first as usize].doc {
-                    edges.push((first, m, 1.0));
-                }
+        for (m, first) in first_of.iter().enumerate() {
+            let Some(first) = *first else { continue };
+            representative[m] = false;
+            parent[m] = first;
+            if all[m].doc != all[first as usize].doc {
+                edges.push((first, m as u32, 1.0));
             }
         }
-        let candidates = shingles::lsh_candidates(
-            (0..all.len() as u32).filter(|&g| representative[g as usize]).map(|g| (g, sk(g))),
+        drop(first_of);
+        let candidates = shingles::lsh_candidates_by_bands(
+            (0..all.len() as u32).filter(|&g| representative[g as usize]).map(|g| (g, &fp(g).bands)),
             BUCKET_CAP,
             |a, b| all[a as usize].doc != all[b as usize].doc,
         );
         out.count("candidate pairs", candidates.len() as u64);
-        for (i, j) in candidates {
-            let sim = shingles::jaccard(&sk(i).shingles, &sk(j).shingles);
+        // The shingle sets of the paragraphs in a candidate pair, made in parallel.
+        let mut needed: Vec<u32> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
+        needed.sort_unstable();
+        needed.dedup();
+        let params = self.settings.params;
+        let sets: Vec<Box<[u32]>> = needed
+            .par_iter()
+            .map_init(
+                || (Scratch::default(), Vec::new()),
+                |(scratch, buf), &g| {
+                    let rp = all[g as usize];
+                    shingles::shingle_set(docs[rp.doc as usize].1.text(rp.slot), params, scratch, buf);
+                    Box::from(buf.as_slice())
+                },
+            )
+            .collect();
+        let mut set_index = vec![u32::MAX; all.len()];
+        for (k, &g) in needed.iter().enumerate() {
+            set_index[g as usize] = k as u32;
+        }
+        drop(needed);
+        let set_of = |g: u32| -> &[u32] { sets.get(set_index[g as usize] as usize).map_or(&[], |s| &s[..]) };
+        let threshold = self.threshold;
+        let sims: Vec<f64> = candidates
+            .par_iter()
+            .map(|&(i, j)| {
+                let (a, b) = (set_of(i), set_of(j));
+                // The similarity is at most the ratio of the sizes: below the threshold, the
+                // sets need not be compared.
+                let (small, large) = (a.len().min(b.len()), a.len().max(b.len()));
+                if large > 0 && (small as f64 / large as f64) < threshold { 0.0 } else { shingles::jaccard(a, b) }
+            })
+            .collect();
+        for (&(i, j), &sim) in candidates.iter().zip(&sims) {
             if sim >= self.threshold {
                 edges.push((i, j, sim));
                 let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
@@ -591,6 +859,7 @@ impl DuplicateCheck {
                 }
             }
         }
+        drop(sets);
         // Template text: a group of similar paragraphs spread over many documents.
         let mut cluster_docs: Vec<(u32, u32)> =
             (0..all.len() as u32).map(|g| (find(&mut parent, g), all[g as usize].doc)).collect();
@@ -611,7 +880,7 @@ impl DuplicateCheck {
             let (earlier, later) = (a.min(b), a.max(b));
             if is_boilerplate[later as usize]
                 || all[earlier as usize].doc == all[later as usize].doc
-                || self.figures_only(sk(earlier), sk(later))
+                || self.figures_only(fp(earlier), fp(later))
             {
                 continue;
             }
@@ -645,7 +914,7 @@ impl DuplicateCheck {
             let (lfile, ldoc) = (&docs[l.doc as usize].0, &docs[l.doc as usize].1);
             let (efile, edoc) = (&docs[e.doc as usize].0, &docs[e.doc as usize].1);
             let (lp, ep) = (&ldoc.paras[l.para as usize], &edoc.paras[e.para as usize]);
-            let identical = lp.sketch.exact == ep.sketch.exact;
+            let identical = lp.fp.exact == ep.fp.exact;
             let other = format!("{}:{}", edoc.path, ep.line);
             let more = match pairs.len() {
                 1 => String::new(),
@@ -657,7 +926,7 @@ impl DuplicateCheck {
                     let (l, e) = (all[later], all[earlier as usize]);
                     let lp = &docs[l.doc as usize].1.paras[l.para as usize];
                     let ep = &docs[e.doc as usize].1.paras[e.para as usize];
-                    let similarity = similarity_text(sim, lp.sketch.exact == ep.sketch.exact);
+                    let similarity = similarity_text(sim, lp.fp.exact == ep.fp.exact);
                     d.label(*lfile, lp.range.clone(), format!("also repeated ({similarity} to line {})", ep.line));
                 }
             }
@@ -676,14 +945,21 @@ impl Check for DuplicateCheck {
         if self.scope != Scope::Run {
             return None;
         }
-        let paras = self.paras(doc);
-        let ids = (0..paras.len() as u32)
+        let (paras, _) = self.paras(doc, false);
+        let ids: Vec<u32> = (0..paras.len() as u32)
             .filter(|&i| {
                 let p = &paras[i as usize];
-                long_enough(&p.sketch, &self.settings) && self.allowed(doc, p)
+                long_enough(&p.fp, &self.settings) && self.allowed(doc, p)
             })
             .collect();
-        Some(Box::new(DocData { path: doc.path.clone(), paras, ids }))
+        let text = |i: u32| doc.segments.get(paras[i as usize].seg as usize).map_or("", |s| s.text.as_str());
+        let mut texts = String::with_capacity(ids.iter().map(|&i| text(i).len()).sum());
+        let mut text_ends = Vec::with_capacity(ids.len());
+        for &i in &ids {
+            texts.push_str(text(i));
+            text_ends.push(u32::try_from(texts.len()).unwrap_or(u32::MAX));
+        }
+        Some(Box::new(DocData { path: doc.path.clone(), paras, ids, texts, text_ends }))
     }
 
     fn finish(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
@@ -787,6 +1063,25 @@ why = "w"
                     }
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn running_text_shortcut_agrees_with_the_full_reading(s in "[a-z .!?。！？｡\"'”’)」』\n]{0,20}") {
+            proptest::prop_assert_eq!(super::is_running_text(&s), super::has_sentence_end(&s));
+        }
+
+        #[test]
+        fn smallest_distinct_is_the_head_of_the_sorted_set(small in proptest::collection::vec(0u32..50, 0..40)) {
+            // Values near the top of the range too, where the empty places hold u32::MAX.
+            let values: Vec<u32> = small.iter().map(|v| u32::MAX - 49 + v).collect();
+            let (low, n) = super::smallest_distinct(&values);
+            let mut set = values.clone();
+            set.sort_unstable();
+            set.dedup();
+            set.truncate(super::CONTAINMENT_PROBES);
+            proptest::prop_assert_eq!(&low[..n], &set[..]);
         }
     }
 

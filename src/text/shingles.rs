@@ -3,10 +3,12 @@
 //!
 //! Everything is linear in the text and allocation-light: tokens and shingles are 64-bit
 //! hashes computed on the fly (no `String` per token or shingle), one hash per shingle feeds
-//! the signature (one-permutation hashing rather than k hash functions), and a paragraph
-//! keeps only its band keys and a sorted, deduplicated `Box<[u32]>` of shingle hashes for
-//! verification.
+//! the signature (one-permutation hashing rather than k hash functions). A [`Fingerprint`]
+//! (hashes and band keys) is all that grouping and LSH need; the exact shingle set that
+//! verifies a candidate pair ([`shingle_set`]) is made from the text only for the few
+//! paragraphs that LSH pairs, never for every paragraph.
 
+use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 use super::chars::is_han;
@@ -62,11 +64,40 @@ pub struct Sketch {
     pub shingles: Box<[u32]>,
 }
 
-/// Reusable buffers, so sketching many paragraphs allocates only the kept shingle sets.
+impl Sketch {
+    /// The sketch without its shingle set.
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint {
+            script: self.script,
+            tokens: self.tokens,
+            exact: self.exact,
+            figures_masked: self.figures_masked,
+            bands: self.bands,
+        }
+    }
+}
+
+/// A [`Sketch`] without the shingle set: what exact grouping and LSH need, fixed in size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub script: Script,
+    /// Tokens after normalisation.
+    pub tokens: u32,
+    /// As [`Sketch::exact`].
+    pub exact: u64,
+    /// As [`Sketch::figures_masked`].
+    pub figures_masked: u64,
+    /// As [`Sketch::bands`].
+    pub bands: [u32; BANDS],
+}
+
+/// Reusable buffers, so fingerprinting many paragraphs allocates nothing per paragraph.
 #[derive(Default)]
 pub struct Scratch {
+    /// Token hashes (a buffer that only grows: its head holds the current paragraph's).
     tokens: Vec<u64>,
-    shingles: Vec<u64>,
+    /// Shingle hashes of the current paragraph.
+    hashes: Vec<u64>,
     set: Vec<u32>,
 }
 
@@ -105,25 +136,124 @@ fn fold_fast(c: char) -> char {
     }
 }
 
+/// Where token hashes go.
+trait Sink {
+    fn put(&mut self, token: u64);
+    fn len(&self) -> usize;
+}
+
+impl Sink for Vec<u64> {
+    #[inline]
+    fn put(&mut self, token: u64) {
+        self.push(token);
+    }
+
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+}
+
+/// Token hashes written into a buffer made long enough beforehand: no capacity check or
+/// length update in memory per token, as a growing vector needs.
+struct SliceSink<'a> {
+    buf: &'a mut [u64],
+    len: usize,
+}
+
+impl Sink for SliceSink<'_> {
+    #[inline]
+    fn put(&mut self, token: u64) {
+        debug_assert!(self.len < self.buf.len(), "more tokens than bytes");
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = token;
+            self.len += 1;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+const WORD_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+const FNV_PRIME: u64 = 0x100_0000_01B3;
+/// One multiply suffices for a CJK token: shingles are mixed again as a whole.
+const CJK_MUL: u64 = 0xD6E8_FEB8_6659_FD93;
+
+/// The word being read: its hash, and whether it is all digits.
+type Word = Option<(u64, bool)>;
+
+#[inline]
+fn push_word(word: &mut Word, out: &mut impl Sink) {
+    if let Some((h, digits)) = word.take() {
+        out.put(token(fmix64(h), digits));
+    }
+}
+
+/// Adds an ASCII letter or digit to the word being read, or ends the word at any other byte.
+#[inline]
+fn ascii_char(b: u8, word: &mut Word, out: &mut impl Sink) {
+    if b.is_ascii_alphanumeric() {
+        let (h, digits) = word.unwrap_or((WORD_SEED, true));
+        let h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+        *word = Some((h, digits && b.is_ascii_digit()));
+    } else {
+        push_word(word, out);
+    }
+}
+
+/// A Han character of the basic block U+4E00..=U+9FFF: a token of its own.
+#[inline]
+fn basic_han(c: u32, word: &mut Word, out: &mut impl Sink) {
+    push_word(word, out);
+    han_token(c, out);
+}
+
+/// The token of a Han character of the basic block.
+#[inline]
+fn han_token(c: u32, out: &mut impl Sink) {
+    out.put(han_token_hash(c));
+}
+
+/// Any other character (already normalised): a separator, a CJK token or part of a word.
+/// Returns whether it was a CJK token.
+#[inline]
+fn other_char(c: char, word: &mut Word, out: &mut impl Sink) -> bool {
+    if matches!(c as u32, 0x2010..=0x2027 | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303D..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFFFC)
+    {
+        // Common CJK and typographic punctuation: a separator, without a table lookup.
+        push_word(word, out);
+    } else if is_cjk_token(c) {
+        push_word(word, out);
+        out.put(token((c as u64).wrapping_mul(CJK_MUL), is_han_numeral(c)));
+        return true;
+    } else if c.is_alphanumeric() {
+        let (mut h, digits) = word.unwrap_or((WORD_SEED, true));
+        if c.is_ascii() {
+            h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+        } else {
+            for l in c.to_lowercase() {
+                h = (h ^ l as u64).wrapping_mul(FNV_PRIME);
+            }
+        }
+        *word = Some((h, digits && c.is_numeric()));
+    } else {
+        push_word(word, out);
+    }
+    false
+}
+
 /// Splits normalised text into token hashes: each CJK character is a token, each run of
 /// other alphanumeric characters (case-folded) is a word token; whitespace, punctuation,
 /// symbols and placeholders only separate tokens. Returns the number of CJK tokens, or `None`
 /// when `fast` is set and a character needs the normalisation tables.
-fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -> Option<usize> {
-    const WORD_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
-    // The word being read: its hash, and whether it is all digits.
-    let mut word: Option<(u64, bool)> = None;
+fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut impl Sink) -> Option<usize> {
+    let mut word: Word = None;
     let mut cjk = 0;
-    let push_word = |w: (u64, bool), out: &mut Vec<u64>| out.push(token(fmix64(w.0), w.1));
     for c in chars {
         if matches!(c as u32, 0x4E00..=0x9FFF) {
             // The common case in Chinese text, first: a Han character of the basic block.
-            if let Some(w) = word.take() {
-                push_word(w, out);
-            }
-            let o = c as usize - 0x4E00;
-            let numeral = (BASIC_HAN_NUMERALS[o >> 6] >> (o & 63)) & 1 == 1;
-            out.push(token((c as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93), numeral));
+            basic_han(c as u32, &mut word, out);
             cjk += 1;
             continue;
         }
@@ -133,50 +263,121 @@ fn tokenize(chars: impl Iterator<Item = char>, fast: bool, out: &mut Vec<u64>) -
             }
             let c = fold_fast(c);
             if c.is_ascii() {
-                if c.is_ascii_alphanumeric() {
-                    let (h, digits) = word.unwrap_or((WORD_SEED, true));
-                    let h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01B3);
-                    word = Some((h, digits && c.is_ascii_digit()));
-                } else if let Some(w) = word.take() {
-                    push_word(w, out);
-                }
+                ascii_char(c as u8, &mut word, out);
                 continue;
             }
             c
         } else {
             c
         };
-        if matches!(c as u32, 0x2010..=0x2027 | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303D..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFFFC)
-        {
-            // Common CJK and typographic punctuation: a separator, without a table lookup.
-            if let Some(w) = word.take() {
-                push_word(w, out);
+        cjk += usize::from(other_char(c, &mut word, out));
+    }
+    push_word(&mut word, out);
+    Some(cjk)
+}
+
+/// Where the byte-level tokenizer gave up: the text from byte `at` on (the start of a basic
+/// Han character, or 0) needs the normalisation tables; the `tokens` tokens before it stand,
+/// `cjk` of them CJK characters.
+#[derive(Clone, Copy, Debug)]
+struct SlowFrom {
+    at: usize,
+    tokens: usize,
+    cjk: usize,
+}
+
+/// `tokenize(text.chars(), true, out)` reading bytes: ASCII and the basic Han block (the bulk
+/// of the text) are decoded inline, and every character the fast path accepts is ASCII or
+/// three bytes long, so any other sequence means the normalisation tables are needed.
+///
+/// Then only the text from the last basic Han character on is normalised: such a character
+/// never combines with its neighbours under NFKC and ends any word, so the tokens before it
+/// are those of the whole text (and the fast path gives the tokens of NFKC for text it
+/// accepts).
+fn tokenize_fast(text: &str, out: &mut SliceSink<'_>) -> Result<usize, SlowFrom> {
+    let bytes = text.as_bytes();
+    let mut rest = bytes;
+    let mut word: Word = None;
+    let mut cjk = 0;
+    let mut restart = SlowFrom { at: 0, tokens: 0, cjk: 0 };
+    loop {
+        match *rest {
+            [] => break,
+            [b, ref tail @ ..] if b < 0x80 => {
+                ascii_char(b, &mut word, out);
+                rest = tail;
             }
-        } else if is_cjk_token(c) {
-            if let Some(w) = word.take() {
-                push_word(w, out);
-            }
-            // One multiply suffices: shingles are mixed again as a whole.
-            out.push(token((c as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93), is_han_numeral(c)));
-            cjk += 1;
-        } else if c.is_alphanumeric() {
-            let (mut h, digits) = word.unwrap_or((WORD_SEED, true));
-            if c.is_ascii() {
-                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01B3);
-            } else {
-                for l in c.to_lowercase() {
-                    h = (h ^ l as u64).wrapping_mul(0x100_0000_01B3);
+            [b0 @ 0xE0..=0xEF, b1, b2, ref tail @ ..] => {
+                let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+                if (0x4E00..=0x9FFF).contains(&u) {
+                    push_word(&mut word, out);
+                    han_token(u, out);
+                    // The rest of a run of basic Han characters, in a tight loop.
+                    let more = han_run(tail, out.buf.get_mut(out.len..).unwrap_or(&mut []));
+                    out.len += more;
+                    let run = tail.get(more * 3..).unwrap_or(&[]);
+                    let han = more + 1;
+                    // The last of them is where the normalised reading would restart.
+                    restart = SlowFrom { at: bytes.len() - run.len() - 3, tokens: out.len() - 1, cjk: cjk + han - 1 };
+                    cjk += han;
+                    rest = run;
+                    continue;
+                } else if matches!(u, 0x2010..=0x2027 | 0x3001..=0x3003 | 0x3008..=0x3011 | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
+                {
+                    // The common CJK and typographic punctuation: it only ends a word (as
+                    // the general path below finds, after width folding for the fullwidth
+                    // forms).
+                    push_word(&mut word, out);
+                } else {
+                    let c = match char::from_u32(u) {
+                        Some(c) if fast_char(c) => fold_fast(c),
+                        _ => break,
+                    };
+                    if c.is_ascii() {
+                        ascii_char(c as u8, &mut word, out);
+                    } else {
+                        cjk += usize::from(other_char(c, &mut word, out));
+                    }
                 }
+                rest = tail;
             }
-            word = Some((h, digits && c.is_numeric()));
-        } else if let Some(w) = word.take() {
-            push_word(w, out);
+            _ => break,
         }
     }
-    if let Some(w) = word {
-        push_word(w, out);
+    if !rest.is_empty() {
+        out.len = restart.tokens;
+        return Err(restart);
     }
-    Some(cjk)
+    push_word(&mut word, out);
+    Ok(cjk)
+}
+
+/// Tokens of the basic Han characters at the start of `bytes`, written into `out` (as many as
+/// fit); returns how many. Kept apart so the loop has registers to itself.
+#[inline(never)]
+fn han_run(bytes: &[u8], out: &mut [u64]) -> usize {
+    let mut n = 0;
+    let mut rest = bytes;
+    while let [b0 @ 0xE4..=0xE9, b1, b2, ref after @ ..] = *rest {
+        let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+        if u < 0x4E00 {
+            break;
+        }
+        let Some(slot) = out.get_mut(n) else { break };
+        *slot = han_token_hash(u);
+        n += 1;
+        rest = after;
+    }
+    n
+}
+
+/// The token hash of a basic Han character (U+4E00..=U+9FFF).
+#[inline]
+fn han_token_hash(c: u32) -> u64 {
+    let o = c.wrapping_sub(0x4E00) as usize;
+    // The mask keeps the index in the table without a bounds check.
+    let numeral = (BASIC_HAN_NUMERALS[(o >> 6) & (BASIC_HAN_WORDS - 1)] >> (o & 63)) & 1 == 1;
+    token(u64::from(c).wrapping_mul(CJK_MUL), numeral)
 }
 
 /// A token hash whose lowest bit says whether the token is a figure.
@@ -188,9 +389,13 @@ fn token(hash: u64, figure: bool) -> u64 {
 const HAN_NUMERALS: [char; 17] =
     ['〇', '零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '亿', '两'];
 
+/// Words of the bitmap below: a power of two at least (0x9FFF - 0x4E00 + 64) / 64.
+const BASIC_HAN_WORDS: usize = 512;
+const _: () = assert!(BASIC_HAN_WORDS >= (0x9FFF - 0x4E00 + 64) / 64 && BASIC_HAN_WORDS.is_power_of_two());
+
 /// `is_han_numeral` for the basic Han block U+4E00..=U+9FFF as a bitmap, for the hot loop.
-static BASIC_HAN_NUMERALS: [u64; (0x9FFF - 0x4E00 + 64) / 64] = {
-    let mut t = [0u64; (0x9FFF - 0x4E00 + 64) / 64];
+static BASIC_HAN_NUMERALS: [u64; BASIC_HAN_WORDS] = {
+    let mut t = [0u64; BASIC_HAN_WORDS];
     let mut i = 0;
     while i < HAN_NUMERALS.len() {
         let u = HAN_NUMERALS[i] as usize;
@@ -228,18 +433,204 @@ fn is_han_numeral(c: char) -> bool {
 /// Token hashes of `text` after NFKC normalisation and Latin case folding; returns how many
 /// are CJK characters.
 pub fn tokens(text: &str, out: &mut Vec<u64>) -> usize {
-    // A local vector keeps its length in a register in the hot loop.
-    let mut v = std::mem::take(out);
-    v.clear();
-    let cjk = match tokenize(text.chars(), true, &mut v) {
-        Some(cjk) => cjk,
-        None => {
-            v.clear();
-            tokenize(text.nfkc(), false, &mut v).unwrap_or(0)
-        }
-    };
-    *out = v;
+    let (n, cjk) = tokens_into(text, out);
+    out.truncate(n);
     cjk
+}
+
+/// Like [`tokens`], into the first `n` places of `buf` (which may hold more): `(n, CJK tokens)`.
+/// The buffer only grows, so reusing it costs nothing per paragraph.
+fn tokens_into(text: &str, buf: &mut Vec<u64>) -> (usize, usize) {
+    // The fast path makes no more tokens than the text has bytes.
+    if buf.len() <= text.len() {
+        buf.resize(text.len() + 1, 0);
+    }
+    let mut sink = SliceSink { buf, len: 0 };
+    match tokenize_fast(text, &mut sink) {
+        Ok(cjk) => (sink.len, cjk),
+        Err(slow) => {
+            buf.truncate(slow.tokens);
+            let cjk = slow.cjk + tokenize(text.get(slow.at..).unwrap_or("").nfkc(), false, buf).unwrap_or(0);
+            (buf.len(), cjk)
+        }
+    }
+}
+
+/// The script of a paragraph of `len` tokens, `cjk` of them CJK characters.
+fn script_of(len: usize, cjk: usize) -> Script {
+    if cjk > 0 && cjk * 2 >= len { Script::Cjk } else { Script::Words }
+}
+
+/// Shingle length for a paragraph of `len` (at least one) tokens.
+fn ngram_of(script: Script, params: ShingleParams, len: usize) -> usize {
+    match script {
+        Script::Cjk => params.ngram_cjk,
+        Script::Words => params.ngram_words,
+    }
+    .clamp(1, MAX_NGRAM)
+    .min(len)
+}
+
+/// Calls `f` with the hash of every shingle of `n` (1..=len) tokens, in order: a rolling
+/// polynomial hash over the last n token hashes, H = Σ t_i · B^(n-1-i), mixed.
+#[inline]
+fn for_each_shingle(toks: &[u64], n: usize, mut f: impl FnMut(u64)) {
+    // A large odd multiplier, so no small differences of tokens cancel out.
+    const B: u64 = 0x9E37_79B9_7F4A_7C15;
+    let b_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(B));
+    let Some((head, tail)) = toks.split_at_checked(n) else { return };
+    let mut h = head.iter().fold(0u64, |h, &t| h.wrapping_mul(B).wrapping_add(t));
+    f(fmix64(h));
+    // The token leaving the window is n places behind the one entering it.
+    for (&gone, &t) in toks.iter().zip(tail) {
+        h = h.wrapping_sub(gone.wrapping_mul(b_pow)).wrapping_mul(B).wrapping_add(t);
+        f(fmix64(h));
+    }
+}
+
+/// The hash of every shingle of `n` (1..=len) tokens, in order (as [`for_each_shingle`]),
+/// in the head of `buf` (which only grows); returns how many.
+fn shingle_hashes(toks: &[u64], n: usize, buf: &mut Vec<u64>) -> usize {
+    const B: u64 = 0x9E37_79B9_7F4A_7C15;
+    let b_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(B));
+    let Some((head, tail)) = toks.split_at_checked(n) else { return 0 };
+    let count = tail.len() + 1;
+    if buf.len() < count {
+        buf.resize(count, 0);
+    }
+    let mut h = head.iter().fold(0u64, |h, &t| h.wrapping_mul(B).wrapping_add(t));
+    let (first, rest) = buf[..count].split_at_mut(1);
+    first[0] = fmix64(h);
+    // Equal lengths, so the loop has no bounds checks: the token leaving the window is n
+    // places behind the one entering it.
+    let gone = &toks[..tail.len()];
+    for i in 0..rest.len() {
+        h = h.wrapping_sub(gone[i].wrapping_mul(b_pow)).wrapping_mul(B).wrapping_add(tail[i]);
+        rest[i] = fmix64(h);
+    }
+    count
+}
+
+/// The value a shingle hash has in the exact shingle set.
+#[inline]
+fn set_value(s: u64) -> u32 {
+    (s >> 32) as u32
+}
+
+/// Fingerprints token hashes (`None` for no token or too few); with `VALUES`, also appends the
+/// set value of every shingle to `values` (unsorted, repeats kept; nothing when `None`).
+fn fingerprint_tokens<const VALUES: bool>(
+    toks: &[u64],
+    cjk: usize,
+    params: ShingleParams,
+    min_cjk: usize,
+    min_words: usize,
+    hashes: &mut Vec<u64>,
+    values: &mut Vec<u32>,
+) -> Option<Fingerprint> {
+    if toks.is_empty() {
+        return None;
+    }
+    let script = script_of(toks.len(), cjk);
+    let min = match script {
+        Script::Cjk => min_cjk,
+        Script::Words => min_words,
+    };
+    if toks.len() < min {
+        return None;
+    }
+    let n = ngram_of(script, params, toks.len());
+
+    let mut exact = 0x243F_6A88_85A3_08D3u64 ^ toks.len() as u64;
+    // The same with every run of figures replaced by one placeholder.
+    let mut masked = 0x1319_8A2E_0370_7344u64;
+    let mut in_figure = false;
+    for &t in toks {
+        exact = (exact.rotate_left(23) ^ t).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let figure = t & 1 == 1;
+        if !(figure && in_figure) {
+            let m = if figure { 0x5EED } else { t };
+            masked = (masked.rotate_left(23) ^ m).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+        in_figure = figure;
+    }
+
+    // One-permutation MinHash: the top bits pick the bin, the low bits compete for it; a bin
+    // is filled once any shingle falls in it.
+    let mut sig = [u32::MAX; SIGNATURE_BINS];
+    let mut filled = 0u64;
+    // The shingle hashes first, in a loop of their own: with the signature in the same loop
+    // there are too few registers for all the state.
+    let count = shingle_hashes(toks, n, hashes);
+    let hashes = &hashes[..count];
+    for &s in hashes {
+        let bin = (s >> 58) as usize;
+        sig[bin] = sig[bin].min(s as u32);
+        filled |= 1 << bin;
+    }
+    if VALUES {
+        values.extend(hashes.iter().map(|&s| set_value(s)));
+    }
+    densify(&mut sig, filled);
+    let mut bands = [0u32; BANDS];
+    for (b, key) in bands.iter_mut().enumerate() {
+        let mut k = (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        for &v in &sig[b * ROWS..(b + 1) * ROWS] {
+            k = fmix64(k ^ v as u64);
+        }
+        *key = (k >> 32) as u32;
+    }
+    Some(Fingerprint {
+        script,
+        tokens: u32::try_from(toks.len()).unwrap_or(u32::MAX),
+        exact,
+        figures_masked: masked,
+        bands,
+    })
+}
+
+/// Fingerprints a paragraph, or `None` when it has no token, or fewer than `min_cjk` tokens
+/// (CJK script) or `min_words` tokens (word script).
+pub fn fingerprint_if_long(
+    text: &str,
+    params: ShingleParams,
+    min_cjk: usize,
+    min_words: usize,
+    scratch: &mut Scratch,
+) -> Option<Fingerprint> {
+    let (n, cjk) = tokens_into(text, &mut scratch.tokens);
+    let toks = scratch.tokens.get(..n).unwrap_or(&[]);
+    fingerprint_tokens::<false>(toks, cjk, params, min_cjk, min_words, &mut scratch.hashes, &mut scratch.set)
+}
+
+/// Like [`fingerprint_if_long`], and appends the set value of each of the paragraph's shingles
+/// to `values` (unsorted, with repeats): sorted and deduplicated, they are its shingle set.
+pub fn fingerprint_with_values_if_long(
+    text: &str,
+    params: ShingleParams,
+    min_cjk: usize,
+    min_words: usize,
+    scratch: &mut Scratch,
+    values: &mut Vec<u32>,
+) -> Option<Fingerprint> {
+    let (n, cjk) = tokens_into(text, &mut scratch.tokens);
+    let toks = scratch.tokens.get(..n).unwrap_or(&[]);
+    fingerprint_tokens::<true>(toks, cjk, params, min_cjk, min_words, &mut scratch.hashes, values)
+}
+
+/// The sorted, deduplicated shingle set of `text` (what [`Sketch::shingles`] holds), in `out`;
+/// empty when the text has no token.
+pub fn shingle_set(text: &str, params: ShingleParams, scratch: &mut Scratch, out: &mut Vec<u32>) {
+    out.clear();
+    let (n, cjk) = tokens_into(text, &mut scratch.tokens);
+    let toks = scratch.tokens.get(..n).unwrap_or(&[]);
+    if toks.is_empty() {
+        return;
+    }
+    let n = ngram_of(script_of(toks.len(), cjk), params, toks.len());
+    for_each_shingle(toks, n, |s| out.push(set_value(s)));
+    out.sort_unstable();
+    out.dedup();
 }
 
 /// Fingerprints a paragraph, or `None` when it has no token at all.
@@ -256,89 +647,19 @@ pub fn sketch_if_long(
     min_words: usize,
     scratch: &mut Scratch,
 ) -> Option<Sketch> {
-    let cjk = tokens(text, &mut scratch.tokens);
-    let toks = &scratch.tokens;
-    if toks.is_empty() {
-        return None;
-    }
-    let script = if cjk > 0 && cjk * 2 >= toks.len() { Script::Cjk } else { Script::Words };
-    let min = match script {
-        Script::Cjk => min_cjk,
-        Script::Words => min_words,
-    };
-    if toks.len() < min {
-        return None;
-    }
-    let n = match script {
-        Script::Cjk => params.ngram_cjk,
-        Script::Words => params.ngram_words,
-    }
-    .clamp(1, MAX_NGRAM)
-    .min(toks.len());
-
-    let mut exact = 0x243F_6A88_85A3_08D3u64 ^ toks.len() as u64;
-    // The same with every run of figures replaced by one placeholder.
-    let mut masked = 0x1319_8A2E_0370_7344u64;
-    let mut in_figure = false;
-    for &t in toks {
-        exact = (exact.rotate_left(23) ^ t).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let figure = t & 1 == 1;
-        if !(figure && in_figure) {
-            let m = if figure { 0x5EED } else { t };
-            masked = (masked.rotate_left(23) ^ m).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-        in_figure = figure;
-    }
-
-    // Rolling polynomial hash over the last n token hashes: H = Σ t_i · B^(n-1-i).
-    // A large odd multiplier, so no small differences of tokens cancel out.
-    const B: u64 = 0x9E37_79B9_7F4A_7C15;
-    let b_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(B));
-    let shingles = &mut scratch.shingles;
-    shingles.clear();
-    let mut h = 0u64;
-    for (i, &t) in toks.iter().enumerate() {
-        if i >= n {
-            h = h.wrapping_sub(toks[i - n].wrapping_mul(b_pow));
-        }
-        h = h.wrapping_mul(B).wrapping_add(t);
-        if i + 1 >= n {
-            shingles.push(fmix64(h));
-        }
-    }
-
-    // One-permutation MinHash: the top bits pick the bin, the low bits compete for it.
-    let mut sig = [u32::MAX; SIGNATURE_BINS];
-    let mut filled = [false; SIGNATURE_BINS];
-    for &s in shingles.iter() {
-        let bin = (s >> 58) as usize;
-        let v = s as u32;
-        if v <= sig[bin] {
-            sig[bin] = v;
-            filled[bin] = true;
-        }
-    }
-    densify(&mut sig, &filled);
-    let mut bands = [0u32; BANDS];
-    for (b, key) in bands.iter_mut().enumerate() {
-        let mut k = (b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        for &v in &sig[b * ROWS..(b + 1) * ROWS] {
-            k = fmix64(k ^ v as u64);
-        }
-        *key = (k >> 32) as u32;
-    }
-
+    let (n, cjk) = tokens_into(text, &mut scratch.tokens);
+    let toks = scratch.tokens.get(..n).unwrap_or(&[]);
     let set = &mut scratch.set;
     set.clear();
-    set.extend(shingles.iter().map(|&s| (s >> 32) as u32));
+    let fp = fingerprint_tokens::<true>(toks, cjk, params, min_cjk, min_words, &mut scratch.hashes, set)?;
     set.sort_unstable();
     set.dedup();
     Some(Sketch {
-        script,
-        tokens: u32::try_from(toks.len()).unwrap_or(u32::MAX),
-        exact,
-        figures_masked: masked,
-        bands,
+        script: fp.script,
+        tokens: fp.tokens,
+        exact: fp.exact,
+        figures_masked: fp.figures_masked,
+        bands: fp.bands,
         shingles: Box::from(set.as_slice()),
     })
 }
@@ -366,25 +687,29 @@ static PROBES: [[u8; PROBED]; SIGNATURE_BINS] = {
     t
 };
 
+// `filled` is a bit mask of the bins.
+const _: () = assert!(SIGNATURE_BINS == 64);
+
 /// Optimal densification (Shrivastava, 2017): an empty bin borrows the value of the first
 /// filled bin on its own pseudo-random probe sequence, so similar sets borrow alike.
-fn densify(sig: &mut [u32; SIGNATURE_BINS], filled: &[bool; SIGNATURE_BINS]) {
-    if !filled.iter().any(|&f| f) || filled.iter().all(|&f| f) {
+fn densify(sig: &mut [u32; SIGNATURE_BINS], filled: u64) {
+    if filled == 0 || filled == u64::MAX {
         return;
     }
+    let is_filled = |j: usize| (filled >> j) & 1 == 1;
     let original = *sig;
-    for i in 0..SIGNATURE_BINS {
-        if filled[i] {
-            continue;
-        }
-        if let Some(&j) = PROBES[i].iter().find(|&&j| filled[j as usize]) {
+    let mut empty = !filled;
+    while empty != 0 {
+        let i = empty.trailing_zeros() as usize;
+        empty &= empty - 1;
+        if let Some(&j) = PROBES[i].iter().find(|&&j| is_filled(j as usize)) {
             sig[i] = original[j as usize];
             continue;
         }
         let mut attempt = 1 + PROBED as u64;
         loop {
             let j = probe(i, attempt);
-            if filled[j] {
+            if is_filled(j) {
                 sig[i] = original[j];
                 break;
             }
@@ -424,38 +749,145 @@ pub fn containment(a: &[u32], b: &[u32]) -> f64 {
     intersection(a, b) as f64 / small as f64
 }
 
-/// Sorts keys whose low halves are already in ascending order (the ids, pushed in order):
-/// a stable radix sort on the high halves then orders them as plain integers, in linear time.
-fn sort_by_high_half(keys: &mut Vec<u64>) {
+/// Key lists up to this long are grouped with a hash table that stays in cache; longer ones
+/// are radix-sorted.
+const SMALL_KEY_SET: usize = 1 << 15;
+
+/// The keys whose high half (the band key) occurs in more than one key, in no given order.
+fn shared_keys(keys: &mut [u64]) -> Vec<u64> {
+    if keys.len() <= SMALL_KEY_SET {
+        let (mut shared, mut slots) = (Vec::new(), Vec::new());
+        shared_keys_into(keys, &mut slots, &mut shared);
+        return shared;
+    }
+    // A long list is first split by the top bits of the band key (one radix pass), so that
+    // each part's hash table stays in cache.
     const BITS: u32 = 11;
-    const BUCKETS: usize = 1 << BITS;
-    if keys.len() < 4096 {
-        keys.sort_unstable();
+    let part = |k: u64| (k >> (64 - BITS)) as usize;
+    let mut starts = vec![0usize; (1 << BITS) + 1];
+    for &k in keys.iter() {
+        starts[part(k) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    // In place, without a second buffer as large as the keys: each misplaced key is swapped
+    // into the next free place of its part until the place being filled gets a key of its
+    // own part.
+    let mut next = starts.clone();
+    for p in 0..(1 << BITS) {
+        let end = starts[p + 1];
+        while next[p] < end {
+            let mut k = keys[next[p]];
+            loop {
+                let q = part(k);
+                if q == p {
+                    break;
+                }
+                std::mem::swap(&mut k, &mut keys[next[q]]);
+                next[q] += 1;
+            }
+            keys[next[p]] = k;
+            next[p] += 1;
+        }
+    }
+    let parts = &*keys;
+    // The parts are independent: grouped in parallel (their order does not matter, the
+    // shared keys are sorted afterwards).
+    starts
+        .par_windows(2)
+        .fold(
+            || (Vec::new(), Vec::new()),
+            |(mut slots, mut shared), w| {
+                if let Some(p) = parts.get(w[0]..w[1]) {
+                    shared_keys_into(p, &mut slots, &mut shared);
+                }
+                (slots, shared)
+            },
+        )
+        .map(|(_, shared)| shared)
+        .reduce(Vec::new, |mut a, mut b| {
+            a.append(&mut b);
+            a
+        })
+}
+
+/// Appends to `shared` the keys of a list (at most [`SMALL_KEY_SET`] long is best) whose band
+/// key occurs more than once in it; `slots` is a reusable table.
+fn shared_keys_into(keys: &[u64], slots: &mut Vec<u32>, shared: &mut Vec<u64>) {
+    const EMPTY: u32 = u32::MAX;
+    // Marks a slot whose first key is already among the shared ones.
+    const TAKEN: u32 = 1 << 31;
+    if keys.len() < 2 {
         return;
     }
-    let mut buf = vec![0u64; keys.len()];
-    let mut counts = vec![0usize; BUCKETS];
-    // Three passes of 11 bits cover bits 32..65 of the key (the last pass is partly empty).
-    for pass in 0..3u32 {
-        let shift = 32 + pass * BITS;
-        let digit = |k: u64| ((k >> shift) as usize) & (BUCKETS - 1);
-        counts.fill(0);
-        for &k in keys.iter() {
-            counts[digit(k)] += 1;
+    if keys.len() >= TAKEN as usize {
+        // Beyond the table's index range: sort instead (never met in practice).
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        for g in sorted.chunk_by(|a, b| a >> 32 == b >> 32) {
+            if g.len() > 1 {
+                shared.extend_from_slice(g);
+            }
         }
-        let mut sum = 0;
-        for c in counts.iter_mut() {
-            let n = *c;
-            *c = sum;
-            sum += n;
-        }
-        for &k in keys.iter() {
-            let d = digit(k);
-            buf[counts[d]] = k;
-            counts[d] += 1;
-        }
-        std::mem::swap(keys, &mut buf);
+        return;
     }
+    let size = (keys.len() * 2).next_power_of_two().max(16);
+    let mask = size - 1;
+    // Index of the first key of each band key seen.
+    slots.clear();
+    slots.resize(size, EMPTY);
+    for (i, &k) in keys.iter().enumerate() {
+        let band = k >> 32;
+        // Band keys are hashes already: their low bits pick the slot.
+        let mut s = band as usize & mask;
+        loop {
+            let first = slots[s];
+            if first == EMPTY {
+                slots[s] = i as u32;
+                break;
+            }
+            let at = (first & !TAKEN) as usize;
+            if keys[at] >> 32 == band {
+                if first & TAKEN == 0 {
+                    shared.push(keys[at]);
+                    slots[s] = first | TAKEN;
+                }
+                shared.push(k);
+                break;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+}
+
+/// For each of `ids` (ascending, each below `len`), the first earlier one with the same
+/// `key`, by a hash table; `None` for the first of each key.
+pub fn first_with_same_key(ids: &[u32], len: usize, key: impl Fn(u32) -> u64) -> Vec<Option<u32>> {
+    const EMPTY: u32 = u32::MAX;
+    let mut first_of: Vec<Option<u32>> = vec![None; len];
+    let size = (ids.len() * 2).next_power_of_two().max(16);
+    let mask = size - 1;
+    let mut slots = vec![EMPTY; size];
+    for &i in ids {
+        let k = key(i);
+        let mut s = (fmix64(k) as usize) & mask;
+        loop {
+            let f = slots[s];
+            if f == EMPTY {
+                slots[s] = i;
+                break;
+            }
+            if key(f) == k {
+                if let Some(slot) = first_of.get_mut(i as usize) {
+                    *slot = Some(f);
+                }
+                break;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+    first_of
 }
 
 /// Candidate pairs `(i, j)`, `i < j`, of sketches sharing an LSH band key, sorted and
@@ -465,22 +897,26 @@ fn sort_by_high_half(keys: &mut Vec<u64>) {
 pub fn lsh_candidates<'a>(
     sketches: impl Iterator<Item = (u32, &'a Sketch)>,
     bucket_cap: usize,
+    allow: impl FnMut(u32, u32) -> bool,
+) -> Vec<(u32, u32)> {
+    lsh_candidates_by_bands(sketches.map(|(id, s)| (id, &s.bands)), bucket_cap, allow)
+}
+
+/// [`lsh_candidates`] of the band keys alone (of [`Fingerprint`]s).
+pub fn lsh_candidates_by_bands<'a>(
+    bands: impl Iterator<Item = (u32, &'a [u32; BANDS])>,
+    bucket_cap: usize,
     mut allow: impl FnMut(u32, u32) -> bool,
 ) -> Vec<(u32, u32)> {
     // (band key << 32 | id), sorted as plain integers.
     let mut keys: Vec<u64> = Vec::new();
-    let mut ids_ascending = true;
-    let mut last_id = 0u32;
-    for (id, s) in sketches {
-        ids_ascending &= id >= last_id;
-        last_id = id;
-        keys.extend(s.bands.iter().map(|&k| (u64::from(k) << 32) | u64::from(id)));
+    for (id, b) in bands {
+        keys.extend(b.iter().map(|&k| (u64::from(k) << 32) | u64::from(id)));
     }
-    if ids_ascending {
-        sort_by_high_half(&mut keys);
-    } else {
-        keys.sort_unstable();
-    }
+    // Only band keys that occur twice or more give pairs: set those apart with a hash table
+    // (most keys are unique), and sort just them.
+    keys = shared_keys(&mut keys);
+    keys.sort_unstable();
     let mut pairs = Vec::new();
     let mut start = 0;
     while start < keys.len() {
@@ -592,6 +1028,131 @@ mod tests {
             for (a, &j) in row.iter().enumerate() {
                 assert_eq!(j as usize, probe(i, a as u64 + 1));
             }
+        }
+    }
+
+    /// The tokens as first defined: the fast reading when it accepts the whole text, else the
+    /// normalised reading of all of it.
+    fn reference_tokens(text: &str) -> (Vec<u64>, usize) {
+        let mut v = Vec::new();
+        if let Some(cjk) = tokenize(text.chars(), true, &mut v) {
+            return (v, cjk);
+        }
+        v.clear();
+        let cjk = tokenize(text.nfkc(), false, &mut v).unwrap_or(0);
+        (v, cjk)
+    }
+
+    /// Candidate pairs as first defined: every key sorted, buckets read off in order.
+    fn reference_candidates(bands: &[[u32; BANDS]], cap: usize) -> Vec<(u32, u32)> {
+        let mut keys: Vec<u64> = Vec::new();
+        for (id, b) in bands.iter().enumerate() {
+            keys.extend(b.iter().map(|&k| (u64::from(k) << 32) | id as u64));
+        }
+        keys.sort_unstable();
+        let mut pairs = Vec::new();
+        for bucket in keys.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let id = |k: u64| k as u32;
+            if bucket.len() <= cap {
+                for (x, &ka) in bucket.iter().enumerate() {
+                    for &kb in &bucket[x + 1..] {
+                        if id(ka) != id(kb) {
+                            pairs.push((id(ka).min(id(kb)), id(ka).max(id(kb))));
+                        }
+                    }
+                }
+            } else {
+                let first = id(bucket[0]);
+                for w in bucket.windows(2) {
+                    for (a, b) in [(first, id(w[1])), (id(w[0]), id(w[1]))] {
+                        if a != b {
+                            pairs.push((a.min(b), a.max(b)));
+                        }
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    #[test]
+    fn fingerprints_and_sets_agree_with_sketches() {
+        let p = ShingleParams::default();
+        let mut scratch = Scratch::default();
+        for text in [
+            "据报道，阿拉木图市副市长当地时间1月6日凌晨表示，国际机场已被政府重新控制。",
+            "The deputy mayor said on Thursday that the airport was back under control.",
+            "café ﬁne 十二 ㍿ 三·四",
+        ] {
+            let s = sk(text);
+            let fp = fingerprint_if_long(text, p, 0, 0, &mut scratch).unwrap();
+            assert_eq!(fp, s.fingerprint());
+            let mut set = Vec::new();
+            shingle_set(text, p, &mut scratch, &mut set);
+            assert_eq!(set, s.shingles.to_vec());
+            let mut values = vec![7];
+            let fp2 = fingerprint_with_values_if_long(text, p, 0, 0, &mut scratch, &mut values).unwrap();
+            assert_eq!(fp2, fp);
+            assert_eq!(values[0], 7);
+            let mut values = values[1..].to_vec();
+            values.sort_unstable();
+            values.dedup();
+            assert_eq!(values, s.shingles.to_vec());
+        }
+        assert!(fingerprint_if_long("短句。", p, 20, 8, &mut scratch).is_none());
+        let mut values = Vec::new();
+        assert!(fingerprint_with_values_if_long("短句。", p, 20, 8, &mut scratch, &mut values).is_none());
+        assert!(values.is_empty());
+    }
+
+    #[test]
+    fn long_key_lists_give_the_sorted_pairs() {
+        // Past the size where the keys are split by a radix pass and grouped in parallel.
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let bands: Vec<[u32; BANDS]> = (0..3000)
+            .map(|_| {
+                std::array::from_fn(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Few distinct keys, spread over the whole range of the top bits.
+                    ((x % 20_000) as u32).wrapping_mul(0x9E37_79B9)
+                })
+            })
+            .collect();
+        assert!(bands.len() * BANDS > SMALL_KEY_SET);
+        for cap in [2, 32] {
+            let got = lsh_candidates_by_bands(bands.iter().enumerate().map(|(i, b)| (i as u32, b)), cap, |_, _| true);
+            assert!(!got.is_empty());
+            assert_eq!(got, reference_candidates(&bands, cap));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn tokens_match_the_first_definition(
+            parts in proptest::collection::vec(
+                "[a-zA-Z0-9 ,.<>=阿图十二三一〇。，、（）「」《》【】〃—“”…：！？／＠々〆ぁかカｶＡ１　\u{3099}\u{0301}\u{0338}\u{2017}\u{2025}\u{3036}\u{302A}\u{302E}\u{FF61}\u{F900}\u{3400}éÅ·ﬁ㍿ℌ①\u{1F600}\u{AC00}\u{1100}\u{1161}]{0,12}",
+                0..6,
+            )
+        ) {
+            let text: String = parts.concat();
+            let mut v = vec![1, 2, 3];
+            let cjk = tokens(&text, &mut v);
+            prop_assert_eq!((v, cjk), reference_tokens(&text));
+        }
+
+        #[test]
+        fn hashed_buckets_give_the_sorted_pairs(
+            bands in proptest::collection::vec(proptest::collection::vec(0u32..40, BANDS), 0..60),
+            cap in 1usize..6,
+        ) {
+            let bands: Vec<[u32; BANDS]> = bands.iter().map(|b| b.as_slice().try_into().unwrap()).collect();
+            let got = lsh_candidates_by_bands(bands.iter().enumerate().map(|(i, b)| (i as u32, b)), cap, |_, _| true);
+            prop_assert_eq!(got, reference_candidates(&bands, cap));
         }
     }
 
