@@ -90,17 +90,12 @@ pub struct Table {
     prefilter: OnceLock<Prefilter>,
 }
 
-/// What [`Table::could_hold_conversion`] searches for, derived from the names and connectors.
+/// What [`Table::conversion_candidates`] searches for, derived from the names and connectors.
 struct Prefilter {
-    /// One-character triggers after which an amount may start: `(`, `（` (which a `paren`
-    /// word may follow) and `comma` connectors, minus those that end with another one (约合
-    /// ends with 合: every place after 约合 is also a place after 合). Found by their last byte.
-    short: Vec<Trigger>,
-    /// Longer `comma` connectors that are not ASCII (相当于), found with a substring search.
-    long: Vec<memmem::Finder<'static>>,
-    /// The distinct last bytes of `short`, and a space when `ascii_spaced` is not empty, when
-    /// there are at most three (else `None`: every byte is looked at).
-    last_bytes: Option<[u8; 3]>,
+    /// Non-ASCII triggers after which an amount may start: `（` (which a `paren` word may
+    /// follow) and the non-ASCII `comma` connectors, minus those that end with another one (约合
+    /// ends with 合: every place after 约合 is also a place after 合).
+    wide: Vec<(memmem::Finder<'static>, bool)>,
     /// ASCII `comma` connectors (matched ignoring case), likewise reduced, with the offset of a
     /// space in each: they are found from the spaces of the text.
     ascii_spaced: Vec<(Vec<u8>, usize)>,
@@ -116,27 +111,22 @@ struct Prefilter {
     prefix_names: AhoCorasick,
 }
 
-/// A one-character trigger: its bytes, and whether it opens a parenthesis.
-struct Trigger {
-    bytes: [u8; 4],
-    len: usize,
-    paren: bool,
-}
+/// Byte frequencies for substring search in UTF-8 Chinese text: lead bytes of three-byte
+/// characters are everywhere, continuation bytes spread over sixty-four values, so a search for
+/// 合 (E5 90 88) should look for its last two bytes together.
+struct Utf8Rank;
 
-impl Trigger {
-    fn new(c: char, paren: bool) -> Trigger {
-        let mut bytes = [0; 4];
-        let len = c.encode_utf8(&mut bytes).len();
-        Trigger { bytes, len, paren }
-    }
-
-    fn last(&self) -> u8 {
-        self.bytes[self.len - 1]
-    }
-
-    /// Whether the trigger ends at byte `i` of `text`.
-    fn ends_at(&self, text: &[u8], i: usize) -> bool {
-        i + 1 >= self.len && (0..self.len).all(|k| text[i + 1 - self.len + k] == self.bytes[k])
+impl memchr::arch::all::packedpair::HeuristicFrequencyRank for Utf8Rank {
+    fn rank(&self, byte: u8) -> u8 {
+        match byte {
+            b'a'..=b'z' | b' ' => 230,
+            0xE0..=0xEF => 250,
+            0x80..=0xBF => 90,
+            0xC2..=0xDF => 120,
+            b'A'..=b'Z' | b'0'..=b'9' => 150,
+            0x00..=0x7F => 100,
+            _ => 20,
+        }
     }
 }
 
@@ -205,16 +195,14 @@ impl Table {
                     reduced.push(w);
                 }
             }
-            let mut short = vec![Trigger::new('(', true), Trigger::new('（', true)];
-            let mut long = Vec::new();
-            for w in reduced.iter().filter(|w| !w.is_ascii()) {
-                let mut chars = w.chars();
-                if let (Some(c), None) = (chars.next(), chars.next()) {
-                    short.push(Trigger::new(c, false));
-                } else {
-                    long.push(memmem::Finder::new(w.as_bytes()).into_owned());
-                }
-            }
+            let mut wide_words: Vec<(&str, bool)> = vec![("（", true)];
+            wide_words.extend(reduced.iter().filter(|w| !w.is_ascii()).map(|w| (w.as_str(), false)));
+            let wide = wide_words
+                .into_iter()
+                .map(|(w, paren)| {
+                    (memmem::FinderBuilder::new().build_forward_with_ranker(Utf8Rank, w.as_bytes()).into_owned(), paren)
+                })
+                .collect();
             let mut ascii_spaced = Vec::new();
             let mut ascii_plain = Vec::new();
             for w in reduced.iter().filter(|w| w.is_ascii()) {
@@ -223,21 +211,6 @@ impl Table {
                     None => ascii_plain.push(w.as_bytes().to_vec()),
                 }
             }
-            let mut last: Vec<u8> = Vec::new();
-            for t in &short {
-                let b = t.last();
-                if !last.contains(&b) {
-                    last.push(b);
-                }
-            }
-            if !ascii_spaced.is_empty() && !last.contains(&b' ') {
-                last.push(b' ');
-            }
-            let last_bytes = (last.len() <= 3).then(|| {
-                let mut l = [last[0]; 3];
-                l[..last.len()].copy_from_slice(&last);
-                l
-            });
             let ascii_bits = |bytes: &mut dyn Iterator<Item = u8>| {
                 bytes
                     .filter(u8::is_ascii)
@@ -262,63 +235,88 @@ impl Table {
                 .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(&prefix_list)
                 .expect("the built-in prefix names make a valid matcher");
-            Prefilter {
-                short,
-                long,
-                last_bytes,
-                ascii_spaced,
-                ascii_plain,
-                paren_words,
-                prefix_ascii,
-                prefix_wide,
-                prefix_names,
-            }
+            Prefilter { wide, ascii_spaced, ascii_plain, paren_words, prefix_ascii, prefix_wide, prefix_names }
         })
     }
 
     /// Cheap, exact-enough test: could [`find_conversions`] find a conversion in `text`? Never
-    /// false when it could. Every conversion has a connector right before its second amount: an
+    /// false when it could. See [`Table::conversion_candidates`].
+    pub fn could_hold_conversion(&self, text: &str) -> bool {
+        let mut marked = [false];
+        self.mark_candidates(&[text], text.as_bytes(), &[0], &mut marked);
+        marked[0]
+    }
+
+    /// For each text, whether [`find_conversions`] could find a conversion in it (never false
+    /// when it could). Every conversion has a connector right before its second amount: an
     /// opening parenthesis followed (after white space) by nothing or a `paren` word, or a
     /// `comma` word; after it (and white space) the second amount starts with a number or a
     /// prefix name, and a unit name lies inside the amount, before any character that cannot be
-    /// part of one (，。；;()（）).
-    pub fn could_hold_conversion(&self, text: &str) -> bool {
+    /// part of one (，。；;()（）). The texts are searched as one (the segments of a document are
+    /// many and short: a search per segment costs more in starting than in searching).
+    pub fn conversion_candidates(&self, texts: &[&str]) -> Vec<bool> {
+        let mut marked = vec![false; texts.len()];
+        match texts {
+            [] => {}
+            [one] => self.mark_candidates(texts, one.as_bytes(), &[0], &mut marked),
+            _ => {
+                // The texts joined by newlines (no trigger holds one, so none spans two texts).
+                let mut joined = Vec::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
+                let mut starts = Vec::with_capacity(texts.len());
+                for t in texts {
+                    starts.push(joined.len());
+                    joined.extend_from_slice(t.as_bytes());
+                    joined.push(b'\n');
+                }
+                self.mark_candidates(texts, &joined, &starts, &mut marked);
+            }
+        }
+        marked
+    }
+
+    /// Marks the texts (joined in `joined`, text `k` from byte `starts[k]`) that may hold a
+    /// conversion.
+    fn mark_candidates(&self, texts: &[&str], joined: &[u8], starts: &[usize], marked: &mut [bool]) {
         let f = self.prefilter();
-        let bytes = text.as_bytes();
-        let ascii_at = |start: usize, w: &[u8]| {
-            bytes.get(start..start + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w))
+        // The text holding joined byte `g`, unless already marked, and `g` within it.
+        let locate = |g: usize, marked: &[bool]| -> Option<(usize, usize)> {
+            let k = starts.partition_point(|&s| s <= g).checked_sub(1)?;
+            let local = g - starts[k];
+            (!marked[k] && local < texts[k].len()).then_some((k, local))
+        };
+        let ascii_at = |text: &str, start: usize, w: &[u8]| {
+            text.as_bytes().get(start..start + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w))
                 && self.amount_starts(f, text, skip_white(text, start + w.len()))
         };
-        // Byte `i` may end a one-character trigger or be the space of an ASCII connector.
-        let trigger_at = |i: usize| -> bool {
-            let b = bytes[i];
-            if b == b' ' && f.ascii_spaced.iter().any(|(w, k)| i >= *k && ascii_at(i - k, w)) {
-                return true;
+        let space = if f.ascii_spaced.is_empty() { b'(' } else { b' ' };
+        for g in memchr::memchr2_iter(b'(', space, joined) {
+            let Some((k, i)) = locate(g, marked) else { continue };
+            let text = texts[k];
+            marked[k] = if joined[g] == b'(' {
+                self.paren_then_amount(f, text, i + 1)
+            } else {
+                f.ascii_spaced.iter().any(|(w, off)| i >= *off && ascii_at(text, i - off, w))
+            };
+        }
+        for (finder, paren) in &f.wide {
+            let len = finder.needle().len();
+            for g in finder.find_iter(joined) {
+                let Some((k, i)) = locate(g, marked) else { continue };
+                let text = texts[k];
+                marked[k] = if *paren {
+                    self.paren_then_amount(f, text, i + len)
+                } else {
+                    self.amount_starts(f, text, skip_white(text, i + len))
+                };
             }
-            f.short.iter().any(|t| {
-                t.last() == b
-                    && t.ends_at(bytes, i)
-                    && if t.paren {
-                        self.paren_then_amount(f, text, i + 1)
-                    } else {
-                        self.amount_starts(f, text, skip_white(text, i + 1))
-                    }
-            })
-        };
-        let found = match f.last_bytes {
-            Some(needles) => any_byte_of(bytes, needles, trigger_at),
-            None => (0..bytes.len()).any(trigger_at),
-        };
-        found
-            || f.long.iter().any(|finder| {
-                let len = finder.needle().len();
-                finder.find_iter(bytes).any(|i| self.amount_starts(f, text, skip_white(text, i + len)))
-            })
-            || f.ascii_plain.iter().any(|w| {
-                let first = w[0];
-                memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), bytes)
-                    .any(|i| ascii_at(i, w))
-            })
+        }
+        for w in &f.ascii_plain {
+            let first = w[0];
+            for g in memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), joined) {
+                let Some((k, i)) = locate(g, marked) else { continue };
+                marked[k] = ascii_at(texts[k], i, w);
+            }
+        }
     }
 
     /// After an opening parenthesis ending at `pos`: white space, nothing or a `paren` word,
@@ -443,31 +441,6 @@ fn skip_white(text: &str, i: usize) -> usize {
         Some(rest) => i + (rest.len() - rest.trim_start().len()),
         None => i,
     }
-}
-
-/// Whether `f` holds at some position of `bytes` holding one of `needles`, in order. Eight bytes
-/// at a time: a segment is short, and a few hundred of them per document made a vectorised
-/// search restart too often (in Chinese text, the last byte of 合 and （ ends one character in
-/// sixty-four).
-fn any_byte_of(bytes: &[u8], needles: [u8; 3], mut f: impl FnMut(usize) -> bool) -> bool {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(LO) & !v & HI != 0;
-    let [a, b, c] = needles;
-    let (wa, wb, wc) = (LO * u64::from(a), LO * u64::from(b), LO * u64::from(c));
-    let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
-        let w = u64::from_le_bytes(word);
-        if (has_zero(w ^ wa) || has_zero(w ^ wb) || has_zero(w ^ wc))
-            && chunk.iter().enumerate().any(|(k, &x)| (x == a || x == b || x == c) && f(base + k))
-        {
-            return true;
-        }
-        base += 8;
-    }
-    chunks.remainder().iter().enumerate().any(|(k, &x)| (x == a || x == b || x == c) && f(base + k))
 }
 
 /// Where an amount starting at the beginning of `rest` must have ended: at the first character
@@ -690,14 +663,6 @@ mod tests {
         }
 
         #[test]
-        fn any_byte_of_finds_every_needle(s in proptest::collection::vec(proptest::sample::select(vec![0u8, 1, 0x28, 0x88, 0x80, 0x20, 0xFF, 0x7F]), 0..40)) {
-            let mut seen = Vec::new();
-            any_byte_of(&s, [0x28, 0x88, 0x20], |i| { seen.push(i); false });
-            let slow: Vec<usize> = (0..s.len()).filter(|&i| matches!(s[i], 0x28 | 0x88 | 0x20)).collect();
-            prop_assert_eq!(seen, slow);
-        }
-
-        #[test]
         fn prefilter_never_skips_a_conversion(
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 "60", "0.88", "1,200", "５", "-", "−", "十", "一万", "两", " ", "\u{3000}", "\u{a0}", "(", ")", "（", "）",
@@ -711,6 +676,10 @@ mod tests {
             if !find_conversions_unfiltered(t, &s).1.is_empty() {
                 prop_assert!(t.could_hold_conversion(&s), "{s:?}");
             }
+            // Searched together with other texts, each text gets the answer it gets alone.
+            let texts: Vec<&str> = parts.iter().copied().chain([s.as_str()]).chain(parts.iter().copied()).collect();
+            let alone: Vec<bool> = texts.iter().map(|x| t.could_hold_conversion(x)).collect();
+            prop_assert_eq!(t.conversion_candidates(&texts), alone);
         }
     }
 
