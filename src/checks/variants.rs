@@ -102,11 +102,11 @@ static EN_DATA: LazyLock<EnData> =
     LazyLock::new(|| toml::from_str(include_str!("../../rules/data/en-names.toml")).expect("valid built-in table"));
 
 /// A set of BMP characters as a bitmap (transliteration characters are all in the BMP).
-struct CharSet(Vec<u64>);
+struct CharSet(Box<[u64; 1024]>);
 
 impl CharSet {
     fn new(chars: &str) -> CharSet {
-        let mut bits = vec![0u64; 1024];
+        let mut bits = Box::new([0u64; 1024]);
         for c in chars.chars().filter(|c| !c.is_whitespace()) {
             let i = c as usize;
             if i < 65536 {
@@ -547,11 +547,37 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
             out.push(a..b);
         }
     };
+    let member3 = |b0: u8, b1: u8, b2: u8| {
+        let word = (usize::from(b0 & 0x0F) << 6) | usize::from(b1 & 0x3F);
+        chars.0[word] >> (b2 & 0x3F) & 1 != 0
+    };
+    let is_lead3 = |b: u8| b & 0xF0 == 0xE0;
     let (mut start, mut count) = (None, 0);
     let mut i = 0;
     while i < bytes.len() {
-        let (cp, len) = decode_at(bytes, i);
-        if in_set(chars, cp) {
+        // Outside a run, with the next `min` characters all three bytes long: when the last of
+        // them is no transliteration character, no run of `min` or more starts at any of them
+        // (it would hold that one), so they are skipped unread.
+        if start.is_none() && min >= 2 {
+            let probe = i + 3 * (min - 1);
+            if let Some(&[p0, p1, p2]) = bytes.get(probe..probe + 3)
+                && is_lead3(p0)
+                && (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k]))
+                && !member3(p0, p1, p2)
+            {
+                i = probe + 3;
+                continue;
+            }
+        }
+        // Three-byte characters (all of Chinese) are looked up without a general decode.
+        let (hit, len) = match bytes.get(i..i + 3) {
+            Some(&[b0, b1, b2]) if is_lead3(b0) => (member3(b0, b1, b2), 3),
+            _ => {
+                let (cp, len) = decode_at(bytes, i);
+                (in_set(chars, cp), len)
+            }
+        };
+        if hit {
             if start.is_none() {
                 start = Some(i);
                 count = 0;
