@@ -641,10 +641,7 @@ fn words(text: &str) -> Vec<Word> {
             } else if b >= 0xE0 {
                 // Chinese and the like (never letters here): step over a whole stretch of
                 // three- and four-byte characters at once.
-                while let Some(&c) = bytes.get(i).filter(|&&c| c >= 0xE0) {
-                    i += if c >= 0xF0 { 4 } else { 3 };
-                }
-                i = i.min(bytes.len());
+                i = next_ascii_or_two_byte_lead(bytes, i);
                 prev_sig = Some('\u{3002}');
             } else {
                 // Not a word character: step over the whole character.
@@ -689,6 +686,30 @@ fn words(text: &str) -> Vec<Word> {
         prev_sig = word.chars().next_back();
     }
     out
+}
+
+/// The first byte at or after `i` that is ASCII or leads a two-byte character (a letter of
+/// Latin, Greek or Cyrillic may start there), else the end. Eight bytes at a time: stepping
+/// from character to character waits on each load, and Chinese text is all such steps.
+fn next_ascii_or_two_byte_lead(bytes: &[u8], mut i: usize) -> usize {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
+        let w = u64::from_le_bytes(word);
+        // Top bit clear: ASCII. Top three bits 110: a two-byte lead (exact per byte: no carry
+        // crosses bytes).
+        let t = (w & 0xE0E0_E0E0_E0E0_E0E0) ^ 0xC0C0_C0C0_C0C0_C0C0;
+        let found = (!w & HI) | (!(((t & LOW7) + LOW7) | t) & HI);
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] >= 0x80 && bytes[i] & 0xE0 != 0xC0 {
+        i += 1;
+    }
+    i.min(bytes.len())
 }
 
 /// The name context of word `k`: the initial of a first name or initial right before it
@@ -1220,6 +1241,18 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
                 substitution_pairs(forms.iter().copied()),
                 slow_substitution_pairs(forms.iter().copied())
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn next_ascii_or_two_byte_lead_is_the_first_such_byte(
+            bytes in proptest::collection::vec(proptest::sample::select(vec![0x41u8, 0x20, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xDF, 0xE0, 0xE5, 0xEF, 0xF0, 0xFF]), 0..30),
+            from in 0usize..30,
+        ) {
+            let from = from.min(bytes.len());
+            let slow = (from..bytes.len()).find(|&k| bytes[k] < 0x80 || bytes[k] & 0xE0 == 0xC0).unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(next_ascii_or_two_byte_lead(&bytes, from), slow);
         }
     }
 
