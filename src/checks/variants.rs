@@ -558,16 +558,16 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
         // Outside a run, with the next `min` characters all three bytes long: when the last of
         // them is no transliteration character, no run of `min` or more starts at any of them
         // (it would hold that one), so they are skipped unread.
-        if start.is_none() && min >= 2 {
-            let probe = i + 3 * (min - 1);
-            if let Some(&[p0, p1, p2]) = bytes.get(probe..probe + 3)
-                && is_lead3(p0)
-                && (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k]))
-                && !member3(p0, p1, p2)
-            {
-                i = probe + 3;
-                continue;
-            }
+        if start.is_none()
+            && min >= 2
+            && let Some(probe) = (min - 1).checked_mul(3).and_then(|d| d.checked_add(i))
+            && let Some(&[p0, p1, p2]) = bytes.get(probe..probe.saturating_add(3))
+            && is_lead3(p0)
+            && (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k]))
+            && !member3(p0, p1, p2)
+        {
+            i = probe + 3;
+            continue;
         }
         // Three-byte characters (all of Chinese) are looked up without a general decode.
         let (hit, len) = match bytes.get(i..i + 3) {
