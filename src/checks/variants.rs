@@ -1257,6 +1257,15 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
     }
 
     #[test]
+    fn transliteration_runs_take_any_min_length() {
+        let chars = CharSet::new(&ZH_DATA.chars);
+        let weak = CharSet::new(&ZH_DATA.weak);
+        let text = "曼格斯套州的气价上涨。";
+        assert!(transliteration_runs(text, &chars, &weak, usize::MAX).is_empty());
+        assert_eq!(transliteration_runs(text, &chars, &weak, 0), slow_transliteration_runs(text, &chars, &weak, 0));
+    }
+
+    #[test]
     fn pair_finders() {
         let p = substitution_pairs(["曼格斯套", "曼吉斯套", "曼格斯套尔", "阿拉木图"].into_iter());
         assert_eq!(p.into_iter().collect::<Vec<_>>(), vec![("曼吉斯套", "曼格斯套", 1)]);
