@@ -552,6 +552,17 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
         chars.0[word] >> (b2 & 0x3F) & 1 != 0
     };
     let is_lead3 = |b: u8| b & 0xF0 == 0xE0;
+    // For a short `min`, the lead bytes of the characters before the probe (at 0, 3 and 6) are
+    // tested in one eight-byte word: (mask, value).
+    let leads_word = (2..=4)
+        .contains(&min)
+        .then(|| (0..min - 1).fold((0u64, 0u64), |(m, v), k| (m | 0xF0 << (24 * k), v | 0xE0 << (24 * k))));
+    let leads_before = |i: usize| match (leads_word, bytes.get(i..i + 8)) {
+        (Some((mask, value)), Some(chunk)) => {
+            <[u8; 8]>::try_from(chunk).is_ok_and(|w| u64::from_le_bytes(w) & mask == value)
+        }
+        _ => (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k])),
+    };
     let (mut start, mut count) = (None, 0);
     let mut i = 0;
     while i < bytes.len() {
@@ -563,7 +574,7 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
             && let Some(probe) = (min - 1).checked_mul(3).and_then(|d| d.checked_add(i))
             && let Some(&[p0, p1, p2]) = bytes.get(probe..probe.saturating_add(3))
             && is_lead3(p0)
-            && (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k]))
+            && leads_before(i)
             && !member3(p0, p1, p2)
         {
             i = probe + 3;
