@@ -405,7 +405,10 @@ fn change_pair(
 fn extract(doc: &Document) -> Vec<Conv> {
     let t = table();
     let mut out = Vec::new();
-    for seg in &doc.segments {
+    // One search over all segments rules out those that cannot hold a conversion: nearly all.
+    let texts: Vec<&str> = doc.segments.iter().map(|s| s.text.as_str()).collect();
+    let candidates = t.conversion_candidates(&texts);
+    for (seg, _) in doc.segments.iter().zip(candidates).filter(|(_, candidate)| *candidate) {
         let text = seg.text.as_str();
         let (amounts, raws) = find_conversions(text);
         if raws.is_empty() {

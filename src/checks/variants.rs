@@ -102,11 +102,11 @@ static EN_DATA: LazyLock<EnData> =
     LazyLock::new(|| toml::from_str(include_str!("../../rules/data/en-names.toml")).expect("valid built-in table"));
 
 /// A set of BMP characters as a bitmap (transliteration characters are all in the BMP).
-struct CharSet(Vec<u64>);
+struct CharSet(Box<[u64; 1024]>);
 
 impl CharSet {
     fn new(chars: &str) -> CharSet {
-        let mut bits = vec![0u64; 1024];
+        let mut bits = Box::new([0u64; 1024]);
         for c in chars.chars().filter(|c| !c.is_whitespace()) {
             let i = c as usize;
             if i < 65536 {
@@ -128,6 +128,8 @@ enum Matcher {
         /// Pattern index → (group, form index in group).
         patterns: Vec<(usize, usize)>,
         groups: Vec<Group>,
+        /// No form holds a newline: the segments of a document may be searched joined.
+        joinable: bool,
     },
     Transliteration {
         chars: CharSet,
@@ -188,7 +190,8 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                     .ascii_case_insensitive(spec.ignore_case)
                     .build(&words)
                     .map_err(|e| SpecError { message: format!("cannot build the matcher: {e}"), span: None })?;
-                Matcher::Dictionary { ac, patterns, groups: spec.groups }
+                let joinable = !words.iter().any(|w| w.contains(SEGMENT_JOINER));
+                Matcher::Dictionary { ac, patterns, groups: spec.groups, joinable }
             }
             Mode::Transliteration => {
                 known.extend(ZH_DATA.known.iter().cloned());
@@ -214,6 +217,30 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
             min_majority: spec.min_majority.unwrap_or(1).max(1),
             known,
         })
+    })
+}
+
+/// What separates two segments in [`JoinedSegments`].
+const SEGMENT_JOINER: char = '\n';
+
+/// The segments of a document joined into one text, so a matcher runs once per document
+/// rather than once per (short) segment. Shared by the rules of the kind.
+struct JoinedSegments {
+    text: String,
+    /// Where each segment starts in `text`.
+    starts: Vec<usize>,
+}
+
+fn joined_segments(doc: &Document) -> std::sync::Arc<JoinedSegments> {
+    doc.shared(|| {
+        let mut text = String::with_capacity(doc.segments.iter().map(|s| s.text.len() + 1).sum());
+        let mut starts = Vec::with_capacity(doc.segments.len());
+        for seg in &doc.segments {
+            starts.push(text.len());
+            text.push_str(&seg.text);
+            text.push(SEGMENT_JOINER);
+        }
+        JoinedSegments { text, starts }
     })
 }
 
@@ -246,30 +273,50 @@ impl VariantsCheck {
     fn collect(&self, doc: &Document) -> DocData {
         let mut data = DocData::default();
         match &self.matcher {
-            Matcher::Dictionary { ac, patterns, groups } => {
-                for seg in &doc.segments {
+            Matcher::Dictionary { ac, patterns, groups, joinable } => {
+                let mut found = |seg: &crate::document::Segment, m: aho_corasick::Match, range: Range<usize>| {
                     let text = seg.text.as_str();
-                    for m in ac.find_iter(text) {
-                        let (gi, fi) = patterns[m.pattern().as_usize()];
-                        let form = &groups[gi].forms[fi];
-                        // Word boundaries for forms that start or end with a letter or digit of a
-                        // spaced script; none for Chinese.
-                        let first = form.chars().next().is_some_and(|c| is_word_char(c) && !is_han(c));
-                        let last = form.chars().next_back().is_some_and(|c| is_word_char(c) && !is_han(c));
-                        if first && text[..m.start()].chars().next_back().is_some_and(is_word_char) {
-                            continue;
+                    let (gi, fi) = patterns[m.pattern().as_usize()];
+                    let form = &groups[gi].forms[fi];
+                    // Word boundaries for forms that start or end with a letter or digit of a
+                    // spaced script; none for Chinese.
+                    let first = form.chars().next().is_some_and(|c| is_word_char(c) && !is_han(c));
+                    let last = form.chars().next_back().is_some_and(|c| is_word_char(c) && !is_han(c));
+                    if first && text[..range.start].chars().next_back().is_some_and(is_word_char) {
+                        return;
+                    }
+                    if last && text[range.end..].chars().next().is_some_and(is_word_char) {
+                        return;
+                    }
+                    data.occs.push(Occ {
+                        form: form.clone(),
+                        file: doc.file,
+                        range: seg.source_range(range.clone()),
+                        fixable: seg.is_verbatim(range),
+                        group: gi,
+                        context: (None, None),
+                    });
+                };
+                if *joinable {
+                    // One search over the whole document: no form holds a newline, so no match
+                    // spans two segments and each segment gets the matches it gets alone.
+                    let joined = joined_segments(doc);
+                    let mut k = 0;
+                    for m in ac.find_iter(joined.text.as_str()) {
+                        while joined.starts.get(k + 1).is_some_and(|&s| s <= m.start()) {
+                            k += 1;
                         }
-                        if last && text[m.end()..].chars().next().is_some_and(is_word_char) {
-                            continue;
+                        let (Some(seg), Some(&start)) = (doc.segments.get(k), joined.starts.get(k)) else { break };
+                        let range = m.start() - start..m.end() - start;
+                        if range.end <= seg.text.len() {
+                            found(seg, m, range);
                         }
-                        data.occs.push(Occ {
-                            form: form.clone(),
-                            file: doc.file,
-                            range: seg.source_range(m.range()),
-                            fixable: seg.is_verbatim(m.range()),
-                            group: gi,
-                            context: (None, None),
-                        });
+                    }
+                } else {
+                    for seg in &doc.segments {
+                        for m in ac.find_iter(seg.text.as_str()) {
+                            found(seg, m, m.range());
+                        }
                     }
                 }
             }
@@ -445,44 +492,115 @@ impl VariantsCheck {
     }
 }
 
+/// The character starting at byte `i` of `bytes` (valid UTF-8, `i` at a character start) and
+/// its length, decoded without checks beyond bounds (a malformed tail decodes as U+FFFD).
+fn decode_at(bytes: &[u8], i: usize) -> (u32, usize) {
+    let at = |k: usize| u32::from(bytes.get(i + k).copied().unwrap_or(0x80) & 0x3F);
+    match bytes[i] {
+        b @ 0..=0x7F => (u32::from(b), 1),
+        b @ 0xC0..=0xDF => ((u32::from(b & 0x1F) << 6) | at(1), 2),
+        b @ 0xE0..=0xEF => ((u32::from(b & 0x0F) << 12) | (at(1) << 6) | at(2), 3),
+        b @ 0xF0.. => ((u32::from(b & 0x07) << 18) | (at(1) << 12) | (at(2) << 6) | at(3), 4),
+        _ => (0xFFFD, 1),
+    }
+}
+
+/// The start of the character ending at byte `end` of `bytes` (valid UTF-8).
+fn char_start_before(bytes: &[u8], end: usize) -> usize {
+    let mut i = end - 1;
+    while i > 0 && bytes[i] & 0xC0 == 0x80 {
+        i -= 1;
+    }
+    i
+}
+
 /// Maximal runs of transliteration characters, weak characters trimmed at both ends, at least
-/// `min` characters long.
+/// `min` characters long. A byte scan decoding each character in place (no `char` iterator),
+/// counting characters as it goes.
 fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let push = |s: usize, e: usize, out: &mut Vec<Range<usize>>| {
-        let run = &text[s..e];
-        let mut a = s;
-        for c in run.chars() {
-            if weak.contains(c) {
-                a += c.len_utf8();
-            } else {
+    let in_set = |set: &CharSet, cp: u32| cp < 65536 && set.0[cp as usize / 64] & (1 << (cp % 64)) != 0;
+    // A run `s..e` of `count` characters, trimmed of weak characters at both ends.
+    let push = |s: usize, e: usize, count: usize, out: &mut Vec<Range<usize>>| {
+        if count < min {
+            return;
+        }
+        let (mut a, mut b, mut n) = (s, e, count);
+        while a < b {
+            let (cp, len) = decode_at(bytes, a);
+            if !in_set(weak, cp) {
                 break;
             }
+            a += len;
+            n -= 1;
         }
-        let mut b = e;
-        for c in text[a..e].chars().rev() {
-            if weak.contains(c) {
-                b -= c.len_utf8();
-            } else {
+        while a < b {
+            let start = char_start_before(bytes, b);
+            if !in_set(weak, decode_at(bytes, start).0) {
                 break;
             }
+            b = start;
+            n -= 1;
         }
-        if a < b && text[a..b].chars().count() >= min {
+        if a < b && n >= min {
             out.push(a..b);
         }
     };
-    for (i, c) in text.char_indices() {
-        if chars.contains(c) {
+    let member3 = |b0: u8, b1: u8, b2: u8| {
+        let word = (usize::from(b0 & 0x0F) << 6) | usize::from(b1 & 0x3F);
+        chars.0[word] >> (b2 & 0x3F) & 1 != 0
+    };
+    let is_lead3 = |b: u8| b & 0xF0 == 0xE0;
+    // For a short `min`, the lead bytes of the characters before the probe (at 0, 3 and 6) are
+    // tested in one eight-byte word: (mask, value).
+    let leads_word = (2..=4)
+        .contains(&min)
+        .then(|| (0..min - 1).fold((0u64, 0u64), |(m, v), k| (m | 0xF0 << (24 * k), v | 0xE0 << (24 * k))));
+    let leads_before = |i: usize| match (leads_word, bytes.get(i..i + 8)) {
+        (Some((mask, value)), Some(chunk)) => {
+            <[u8; 8]>::try_from(chunk).is_ok_and(|w| u64::from_le_bytes(w) & mask == value)
+        }
+        _ => (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k])),
+    };
+    let (mut start, mut count) = (None, 0);
+    let mut i = 0;
+    while i < bytes.len() {
+        // Outside a run, with the next `min` characters all three bytes long: when the last of
+        // them is no transliteration character, no run of `min` or more starts at any of them
+        // (it would hold that one), so they are skipped unread.
+        if start.is_none()
+            && min >= 2
+            && let Some(probe) = (min - 1).checked_mul(3).and_then(|d| d.checked_add(i))
+            && let Some(&[p0, p1, p2]) = bytes.get(probe..probe.saturating_add(3))
+            && is_lead3(p0)
+            && leads_before(i)
+            && !member3(p0, p1, p2)
+        {
+            i = probe + 3;
+            continue;
+        }
+        // Three-byte characters (all of Chinese) are looked up without a general decode.
+        let (hit, len) = match bytes.get(i..i + 3) {
+            Some(&[b0, b1, b2]) if is_lead3(b0) => (member3(b0, b1, b2), 3),
+            _ => {
+                let (cp, len) = decode_at(bytes, i);
+                (in_set(chars, cp), len)
+            }
+        };
+        if hit {
             if start.is_none() {
                 start = Some(i);
+                count = 0;
             }
+            count += 1;
         } else if let Some(s) = start.take() {
-            push(s, i, &mut out);
+            push(s, i, count, &mut out);
         }
+        i += len;
     }
     if let Some(s) = start {
-        push(s, text.len(), &mut out);
+        push(s, bytes.len(), count, &mut out);
     }
     out
 }
@@ -531,6 +649,11 @@ fn words(text: &str) -> Vec<Word> {
                     prev_sig = Some(b as char);
                 }
                 i += 1;
+            } else if b >= 0xE0 {
+                // Chinese and the like (never letters here): step over a whole stretch of
+                // three- and four-byte characters at once.
+                i = next_ascii_or_two_byte_lead(bytes, i);
+                prev_sig = Some('\u{3002}');
             } else {
                 // Not a word character: step over the whole character.
                 let len = match b {
@@ -574,6 +697,30 @@ fn words(text: &str) -> Vec<Word> {
         prev_sig = word.chars().next_back();
     }
     out
+}
+
+/// The first byte at or after `i` that is ASCII or leads a two-byte character (a letter of
+/// Latin, Greek or Cyrillic may start there), else the end. Eight bytes at a time: stepping
+/// from character to character waits on each load, and Chinese text is all such steps.
+fn next_ascii_or_two_byte_lead(bytes: &[u8], mut i: usize) -> usize {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
+        let w = u64::from_le_bytes(word);
+        // Top bit clear: ASCII. Top three bits 110: a two-byte lead (exact per byte: no carry
+        // crosses bytes).
+        let t = (w & 0xE0E0_E0E0_E0E0_E0E0) ^ 0xC0C0_C0C0_C0C0_C0C0;
+        let found = (!w & HI) | (!(((t & LOW7) + LOW7) | t) & HI);
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] >= 0x80 && bytes[i] & 0xE0 != 0xC0 {
+        i += 1;
+    }
+    i.min(bytes.len())
 }
 
 /// The name context of word `k`: the initial of a first name or initial right before it
@@ -634,28 +781,47 @@ fn distinct_by_context(occs: &[Occ], a: &str, b: &str) -> bool {
     has_a && has_b && !shared
 }
 
+/// A small, fast hash (the multiply-rotate scheme of FxHash): keys here are short names.
+fn fx_hash(parts: &[&[u8]]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = 0;
+    for part in parts {
+        for chunk in part.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        h = (h.rotate_left(5) ^ 0xFF).wrapping_mul(K);
+    }
+    h
+}
+
 /// Pairs of forms of equal length that differ in exactly one position, found by bucketing each
 /// form under its one-deletion keys (position, form without that character): linear in the total
-/// length, no all-pairs comparison. Pairs are returned sorted.
+/// length, no all-pairs comparison. The keys are hashed without building them, sorted, and every
+/// pair sharing a key is checked, so a hash collision never makes a pair. Pairs are returned
+/// sorted.
 fn substitution_pairs<'a>(forms: impl Iterator<Item = &'a str>) -> BTreeSet<(&'a str, &'a str, usize)> {
-    let mut buckets: HashMap<(usize, String), Vec<&'a str>> = HashMap::new();
+    // (position, hash of the form without the character there, byte offset of that character, form)
+    let mut keys: Vec<(usize, u64, usize, &'a str)> = Vec::new();
     for f in forms {
-        let chars: Vec<(usize, char)> = f.char_indices().collect();
-        for (pos, &(i, c)) in chars.iter().enumerate() {
-            let mut key = String::with_capacity(f.len());
-            key.push_str(&f[..i]);
-            key.push_str(&f[i + c.len_utf8()..]);
-            // Equal keys at equal positions mean equal lengths, equal everywhere but `pos`.
-            buckets.entry((pos, key)).or_default().push(f);
+        for (pos, (i, c)) in f.char_indices().enumerate() {
+            let b = f.as_bytes();
+            keys.push((pos, fx_hash(&[&b[..i], &b[i + c.len_utf8()..]]), i, f));
         }
     }
+    keys.sort_unstable_by_key(|k| (k.0, k.1));
     let mut pairs = BTreeSet::new();
-    for ((pos, _), list) in &buckets {
-        for (k, a) in list.iter().enumerate() {
-            for b in &list[k + 1..] {
-                if a != b {
-                    let (x, y) = if a < b { (*a, *b) } else { (*b, *a) };
-                    pairs.insert((x, y, *pos));
+    for group in keys.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+        for (k, &(pos, _, ia, a)) in group.iter().enumerate() {
+            for &(_, _, ib, b) in &group[k + 1..] {
+                let (ca, cb) = (a[ia..].chars().next(), b[ib..].chars().next());
+                let (la, lb) = (ca.map_or(0, char::len_utf8), cb.map_or(0, char::len_utf8));
+                // Equal once the character at `pos` is taken out of each.
+                let same_rest = a[..ia] == b[..ib] && a[ia + la..] == b[ib + lb..];
+                if a != b && same_rest {
+                    let (x, y) = if a < b { (a, b) } else { (b, a) };
+                    pairs.insert((x, y, pos));
                 }
             }
         }
@@ -910,6 +1076,204 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
         assert_eq!((d.labels[0].span.file, &a[d.labels[0].span.range()]), (0, "曼格斯套"));
         // Each alone is consistent.
         assert!(lint_run_with_rule(ZH_AUTO, &[("a.md", a), ("b.md", b)]).diagnostics.is_empty());
+    }
+
+    // The straightforward versions the fast ones must agree with.
+    fn slow_transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut start: Option<usize> = None;
+        let push = |s: usize, e: usize, out: &mut Vec<Range<usize>>| {
+            let run = &text[s..e];
+            let mut a = s;
+            for c in run.chars() {
+                if weak.contains(c) {
+                    a += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let mut b = e;
+            for c in text[a..e].chars().rev() {
+                if weak.contains(c) {
+                    b -= c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            if a < b && text[a..b].chars().count() >= min {
+                out.push(a..b);
+            }
+        };
+        for (i, c) in text.char_indices() {
+            if chars.contains(c) {
+                if start.is_none() {
+                    start = Some(i);
+                }
+            } else if let Some(s) = start.take() {
+                push(s, i, &mut out);
+            }
+        }
+        if let Some(s) = start {
+            push(s, text.len(), &mut out);
+        }
+        out
+    }
+
+    fn slow_substitution_pairs<'a>(forms: impl Iterator<Item = &'a str>) -> BTreeSet<(&'a str, &'a str, usize)> {
+        let mut buckets: HashMap<(usize, String), Vec<&'a str>> = HashMap::new();
+        for f in forms {
+            let chars: Vec<(usize, char)> = f.char_indices().collect();
+            for (pos, &(i, c)) in chars.iter().enumerate() {
+                let mut key = String::with_capacity(f.len());
+                key.push_str(&f[..i]);
+                key.push_str(&f[i + c.len_utf8()..]);
+                // Equal keys at equal positions mean equal lengths, equal everywhere but `pos`.
+                buckets.entry((pos, key)).or_default().push(f);
+            }
+        }
+        let mut pairs = BTreeSet::new();
+        for ((pos, _), list) in &buckets {
+            for (k, a) in list.iter().enumerate() {
+                for b in &list[k + 1..] {
+                    if a != b {
+                        let (x, y) = if a < b { (*a, *b) } else { (*b, *a) };
+                        pairs.insert((x, y, *pos));
+                    }
+                }
+            }
+        }
+        pairs
+    }
+
+    fn slow_words(text: &str) -> Vec<Word> {
+        // A byte scan: Chinese text (three-byte characters) is skipped a character at a time without
+        // decoding; words are ASCII letters and two-byte letters (Latin, Greek, Cyrillic).
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut prev_sig: Option<char> = None;
+        let mut i = 0;
+        let letter_at = |j: usize| -> Option<usize> {
+            let b = *bytes.get(j)?;
+            if b.is_ascii_alphabetic() {
+                Some(1)
+            } else if (0xC2..=0xDF).contains(&b) {
+                text.get(j..)?.chars().next().filter(|c| c.is_alphabetic()).map(char::len_utf8)
+            } else {
+                None
+            }
+        };
+        while i < bytes.len() {
+            let b = bytes[i];
+            let Some(first_len) = letter_at(i) else {
+                if b < 0x80 {
+                    if !b.is_ascii_whitespace() {
+                        prev_sig = Some(b as char);
+                    }
+                    i += 1;
+                } else {
+                    // Not a word character: step over the whole character.
+                    let len = match b {
+                        0xF0.. => 4,
+                        0xE0.. => 3,
+                        _ => 2,
+                    };
+                    // A non-breaking space keeps the previous context; anything else ends it.
+                    if !(b == 0xC2 && bytes.get(i + 1) == Some(&0xA0)) {
+                        prev_sig = Some('\u{3002}');
+                    }
+                    i = (i + len).min(bytes.len());
+                    while i < bytes.len() && !text.is_char_boundary(i) {
+                        i += 1;
+                    }
+                }
+                continue;
+            };
+            let start = i;
+            i += first_len;
+            while let Some(len) = letter_at(i) {
+                i += len;
+            }
+            let word = &text[start..i];
+            let mut chars = word.chars();
+            let c = chars.next().unwrap_or(' ');
+            let (mut lower, mut upper_inside) = (false, false);
+            for d in chars {
+                lower |= d.is_lowercase();
+                upper_inside |= d.is_uppercase();
+            }
+            let case = if c.is_lowercase() {
+                Case::Lower
+            } else if c.is_uppercase() && lower && !upper_inside {
+                Case::Capital
+            } else {
+                Case::Other
+            };
+            let mid = prev_sig.is_some_and(|p| p.is_alphanumeric() || p == ',');
+            out.push(Word { range: start..i, case, mid });
+            prev_sig = word.chars().next_back();
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_scans_agree_with_the_straightforward_ones(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "曼", "格", "斯", "套", "吉", "州", "尔", "的", "托", "卡", "耶", "夫", "也", "a", "Tokayev", " ", "，", "\u{a0}",
+                "é", "𠀀", "1", "Ab", "布", "宣",
+            ]), 0..30),
+            min in 1usize..6,
+        ) {
+            let s = parts.concat();
+            let chars = CharSet::new(&ZH_DATA.chars);
+            let weak = CharSet::new(&ZH_DATA.weak);
+            proptest::prop_assert_eq!(
+                transliteration_runs(&s, &chars, &weak, min),
+                slow_transliteration_runs(&s, &chars, &weak, min)
+            );
+            let fast: Vec<(Range<usize>, Case, bool)> = words(&s).into_iter().map(|w| (w.range, w.case, w.mid)).collect();
+            let slow: Vec<(Range<usize>, Case, bool)> = slow_words(&s).into_iter().map(|w| (w.range, w.case, w.mid)).collect();
+            proptest::prop_assert_eq!(fast, slow);
+            let forms: BTreeSet<&str> = parts.iter().map(|p| if p.len() > 3 { *p } else { "曼格斯套" }).chain(
+                s.split(['，', ' ']).filter(|f| !f.is_empty())
+            ).collect();
+            proptest::prop_assert_eq!(
+                substitution_pairs(forms.iter().copied()),
+                slow_substitution_pairs(forms.iter().copied())
+            );
+        }
+
+        #[test]
+        fn substitution_pairs_agree_on_near_names(
+            forms in proptest::collection::btree_set("[曼吉格斯套尔ab]{1,5}", 0..40)
+        ) {
+            let forms: Vec<&str> = forms.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(
+                substitution_pairs(forms.iter().copied()),
+                slow_substitution_pairs(forms.iter().copied())
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn next_ascii_or_two_byte_lead_is_the_first_such_byte(
+            bytes in proptest::collection::vec(proptest::sample::select(vec![0x41u8, 0x20, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xDF, 0xE0, 0xE5, 0xEF, 0xF0, 0xFF]), 0..30),
+            from in 0usize..30,
+        ) {
+            let from = from.min(bytes.len());
+            let slow = (from..bytes.len()).find(|&k| bytes[k] < 0x80 || bytes[k] & 0xE0 == 0xC0).unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(next_ascii_or_two_byte_lead(&bytes, from), slow);
+        }
+    }
+
+    #[test]
+    fn transliteration_runs_take_any_min_length() {
+        let chars = CharSet::new(&ZH_DATA.chars);
+        let weak = CharSet::new(&ZH_DATA.weak);
+        let text = "曼格斯套州的气价上涨。";
+        assert!(transliteration_runs(text, &chars, &weak, usize::MAX).is_empty());
+        assert_eq!(transliteration_runs(text, &chars, &weak, 0), slow_transliteration_runs(text, &chars, &weak, 0));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind};
+use memchr::memmem;
 use serde::Deserialize;
 
 use super::numbers::{Approx, Quantity, hedge_before, scan_quantities};
@@ -85,6 +86,54 @@ pub struct Table {
     names: Vec<Name>,
     paren: Vec<String>,
     comma: Vec<String>,
+    /// Built on first use: what the pre-filter looks for.
+    prefilter: OnceLock<Prefilter>,
+}
+
+/// What [`Table::conversion_candidates`] searches for, derived from the names and connectors.
+struct Prefilter {
+    /// Non-ASCII triggers after which an amount may start: `（` (which a `paren` word may
+    /// follow) and the non-ASCII `comma` connectors, minus those that end with another one (约合
+    /// ends with 合: every place after 约合 is also a place after 合).
+    wide: Vec<(memmem::Finder<'static>, bool)>,
+    /// ASCII `comma` connectors (matched ignoring case), likewise reduced, with the offset of a
+    /// space in each: they are found from the spaces of the text.
+    ascii_spaced: Vec<(Vec<u8>, usize)>,
+    /// ASCII `comma` connectors without a space, found by their first letter.
+    ascii_plain: Vec<Vec<u8>>,
+    /// The `paren` words.
+    paren_words: Vec<Vec<u8>>,
+    /// Bit per ASCII byte, and a list for other characters: the first characters of names that
+    /// may stand before a number (both cases for ASCII).
+    prefix_ascii: u128,
+    prefix_wide: Vec<char>,
+    /// Prefix names, to tell whether one starts at a position (ignoring ASCII case).
+    prefix_names: AhoCorasick,
+}
+
+/// Byte frequencies for substring search in UTF-8 Chinese text: lead bytes of three-byte
+/// characters are everywhere, continuation bytes spread over sixty-four values, so a search for
+/// 合 (E5 90 88) should look for its last two bytes together.
+struct Utf8Rank;
+
+impl memchr::arch::all::packedpair::HeuristicFrequencyRank for Utf8Rank {
+    fn rank(&self, byte: u8) -> u8 {
+        match byte {
+            b'a'..=b'z' | b' ' => 230,
+            0xE0..=0xEF => 250,
+            0x80..=0xBF => 90,
+            0xC2..=0xDF => 120,
+            b'A'..=b'Z' | b'0'..=b'9' => 150,
+            0x00..=0x7F => 100,
+            _ => 20,
+        }
+    }
+}
+
+impl Prefilter {
+    fn may_start_prefix(&self, c: char) -> bool {
+        if c.is_ascii() { self.prefix_ascii >> (c as u32) & 1 == 1 } else { self.prefix_wide.contains(&c) }
+    }
 }
 
 /// The built-in table.
@@ -121,7 +170,184 @@ impl Table {
             }
             units.push(Unit { id: u.id, dimension: u.dimension, factor: u.factor.unwrap_or(1.0), offset: u.offset });
         }
-        Ok(Table { units, matcher: OnceLock::new(), names, paren: raw.connectors.paren, comma: raw.connectors.comma })
+        Ok(Table {
+            units,
+            matcher: OnceLock::new(),
+            names,
+            paren: raw.connectors.paren,
+            comma: raw.connectors.comma,
+            prefilter: OnceLock::new(),
+        })
+    }
+
+    fn prefilter(&self) -> &Prefilter {
+        self.prefilter.get_or_init(|| {
+            // Keep a connector only when no other one is a proper suffix of it (ignoring case).
+            let ends_with = |a: &str, b: &str| {
+                a.len() > b.len() && a.as_bytes()[a.len() - b.len()..].eq_ignore_ascii_case(b.as_bytes())
+            };
+            let mut reduced: Vec<&String> = Vec::new();
+            for w in &self.comma {
+                if !w.is_empty()
+                    && !self.comma.iter().any(|o| !o.is_empty() && ends_with(w, o))
+                    && !reduced.iter().any(|o| o.eq_ignore_ascii_case(w))
+                {
+                    reduced.push(w);
+                }
+            }
+            let mut wide_words: Vec<(&str, bool)> = vec![("（", true)];
+            wide_words.extend(reduced.iter().filter(|w| !w.is_ascii()).map(|w| (w.as_str(), false)));
+            let wide = wide_words
+                .into_iter()
+                .map(|(w, paren)| {
+                    (memmem::FinderBuilder::new().build_forward_with_ranker(Utf8Rank, w.as_bytes()).into_owned(), paren)
+                })
+                .collect();
+            let mut ascii_spaced = Vec::new();
+            let mut ascii_plain = Vec::new();
+            for w in reduced.iter().filter(|w| w.is_ascii()) {
+                match w.find(' ') {
+                    Some(k) => ascii_spaced.push((w.as_bytes().to_vec(), k)),
+                    None => ascii_plain.push(w.as_bytes().to_vec()),
+                }
+            }
+            let ascii_bits = |bytes: &mut dyn Iterator<Item = u8>| {
+                bytes
+                    .filter(u8::is_ascii)
+                    .fold(0u128, |m, b| m | 1 << b.to_ascii_lowercase() | 1 << b.to_ascii_uppercase())
+            };
+            let paren_words = self.paren.iter().filter(|w| !w.is_empty()).map(|w| w.as_bytes().to_vec()).collect();
+            let prefix_list: Vec<&str> = self
+                .names
+                .iter()
+                .filter(|n| n.2.iter().any(|(_, p)| *p != Place::Suffix))
+                .map(|n| n.0.as_str())
+                .collect();
+            let firsts: Vec<char> = prefix_list.iter().filter_map(|n| n.chars().next()).collect();
+            let prefix_ascii = ascii_bits(&mut firsts.iter().filter(|c| c.is_ascii()).map(|&c| c as u8));
+            let mut prefix_wide: Vec<char> = firsts.into_iter().filter(|c| !c.is_ascii()).collect();
+            prefix_wide.sort_unstable();
+            prefix_wide.dedup();
+            let prefix_names = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .start_kind(aho_corasick::StartKind::Anchored)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&prefix_list)
+                .expect("the built-in prefix names make a valid matcher");
+            Prefilter { wide, ascii_spaced, ascii_plain, paren_words, prefix_ascii, prefix_wide, prefix_names }
+        })
+    }
+
+    /// Cheap, exact-enough test: could [`find_conversions`] find a conversion in `text`? Never
+    /// false when it could. See [`Table::conversion_candidates`].
+    pub fn could_hold_conversion(&self, text: &str) -> bool {
+        let mut marked = [false];
+        self.mark_candidates(&[text], text.as_bytes(), &[0], &mut marked);
+        marked[0]
+    }
+
+    /// For each text, whether [`find_conversions`] could find a conversion in it (never false
+    /// when it could). Every conversion has a connector right before its second amount: an
+    /// opening parenthesis followed (after white space) by nothing or a `paren` word, or a
+    /// `comma` word; after it (and white space) the second amount starts with a number or a
+    /// prefix name, and a unit name lies inside the amount, before any character that cannot be
+    /// part of one (，。；;()（）). The texts are searched as one (the segments of a document are
+    /// many and short: a search per segment costs more in starting than in searching).
+    pub fn conversion_candidates(&self, texts: &[&str]) -> Vec<bool> {
+        let mut marked = vec![false; texts.len()];
+        match texts {
+            [] => {}
+            [one] => self.mark_candidates(texts, one.as_bytes(), &[0], &mut marked),
+            _ => {
+                // The texts joined by newlines (no trigger holds one, so none spans two texts).
+                let mut joined = Vec::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
+                let mut starts = Vec::with_capacity(texts.len());
+                for t in texts {
+                    starts.push(joined.len());
+                    joined.extend_from_slice(t.as_bytes());
+                    joined.push(b'\n');
+                }
+                self.mark_candidates(texts, &joined, &starts, &mut marked);
+            }
+        }
+        marked
+    }
+
+    /// Marks the texts (joined in `joined`, text `k` from byte `starts[k]`) that may hold a
+    /// conversion.
+    fn mark_candidates(&self, texts: &[&str], joined: &[u8], starts: &[usize], marked: &mut [bool]) {
+        let f = self.prefilter();
+        // The text holding joined byte `g`, unless already marked, and `g` within it.
+        let locate = |g: usize, marked: &[bool]| -> Option<(usize, usize)> {
+            let k = starts.partition_point(|&s| s <= g).checked_sub(1)?;
+            let local = g - starts[k];
+            (!marked[k] && local < texts[k].len()).then_some((k, local))
+        };
+        let ascii_at = |text: &str, start: usize, w: &[u8]| {
+            text.as_bytes().get(start..start + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w))
+                && self.amount_starts(f, text, skip_white(text, start + w.len()))
+        };
+        let space = if f.ascii_spaced.is_empty() { b'(' } else { b' ' };
+        for g in memchr::memchr2_iter(b'(', space, joined) {
+            let Some((k, i)) = locate(g, marked) else { continue };
+            let text = texts[k];
+            marked[k] = if joined[g] == b'(' {
+                self.paren_then_amount(f, text, i + 1)
+            } else {
+                f.ascii_spaced.iter().any(|(w, off)| i >= *off && ascii_at(text, i - off, w))
+            };
+        }
+        for (finder, paren) in &f.wide {
+            let len = finder.needle().len();
+            for g in finder.find_iter(joined) {
+                let Some((k, i)) = locate(g, marked) else { continue };
+                let text = texts[k];
+                marked[k] = if *paren {
+                    self.paren_then_amount(f, text, i + len)
+                } else {
+                    self.amount_starts(f, text, skip_white(text, i + len))
+                };
+            }
+        }
+        for w in &f.ascii_plain {
+            let first = w[0];
+            for g in memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), joined) {
+                let Some((k, i)) = locate(g, marked) else { continue };
+                marked[k] = ascii_at(texts[k], i, w);
+            }
+        }
+    }
+
+    /// After an opening parenthesis ending at `pos`: white space, nothing or a `paren` word,
+    /// white space, then an amount.
+    fn paren_then_amount(&self, f: &Prefilter, text: &str, pos: usize) -> bool {
+        let pos = skip_white(text, pos);
+        if self.amount_starts(f, text, pos) {
+            return true;
+        }
+        let rest = &text.as_bytes()[pos.min(text.len())..];
+        let Some(&first) = rest.first() else { return false };
+        f.paren_words.iter().any(|w| {
+            w[0].eq_ignore_ascii_case(&first)
+                && rest.len() >= w.len()
+                && rest[..w.len()].eq_ignore_ascii_case(w)
+                && self.amount_starts(f, text, skip_white(text, pos + w.len()))
+        })
+    }
+
+    /// Whether an amount may start at `pos`: a number or a prefix name there, and a unit name
+    /// before the next character that no amount holds.
+    fn amount_starts(&self, f: &Prefilter, text: &str, pos: usize) -> bool {
+        let Some(c) = text.get(pos..).and_then(|s| s.chars().next()) else { return false };
+        let rest = &text[pos..];
+        if f.may_start_prefix(c) && f.prefix_names.find(Input::new(rest).anchored(Anchored::Yes)).is_some() {
+            return true;
+        }
+        if !may_start_quantity(c) {
+            return false;
+        }
+        self.matcher().find(&rest[..amount_limit(rest)]).is_some()
     }
 
     pub fn unit(&self, i: usize) -> &Unit {
@@ -209,6 +435,55 @@ fn skip_space_back(text: &str, i: usize) -> usize {
     }
 }
 
+/// Skips white space (as `str::trim` counts it) from `i`.
+fn skip_white(text: &str, i: usize) -> usize {
+    match text.get(i..) {
+        Some(rest) => i + (rest.len() - rest.trim_start().len()),
+        None => i,
+    }
+}
+
+/// Where an amount starting at the beginning of `rest` must have ended: at the first character
+/// no amount holds (，。；;()（）), else at the end.
+fn amount_limit(rest: &str) -> usize {
+    let b = rest.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b';' | b'(' | b')' => return i,
+            // ，；（） are EF BC 8C / 9B / 88 / 89; 。 is E3 80 82.
+            0xEF if b.get(i + 1) == Some(&0xBC) && matches!(b.get(i + 2), Some(0x8C | 0x9B | 0x88 | 0x89)) => return i,
+            0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x82) => return i,
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+/// The characters a quantity's span may start with: a digit, a sign, a Chinese numeral.
+fn may_start_quantity(c: char) -> bool {
+    c.is_ascii_digit()
+        || ('０'..='９').contains(&c)
+        || matches!(
+            c,
+            '-' | '−'
+                | '－'
+                | '零'
+                | '〇'
+                | '一'
+                | '二'
+                | '两'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+        )
+}
+
 /// Cheap test: could `text` hold a conversion at all? (Every connector has one of these.)
 pub fn may_hold_conversion(text: &str) -> bool {
     text.as_bytes().contains(&b'(')
@@ -222,6 +497,18 @@ pub fn may_hold_conversion(text: &str) -> bool {
 /// The amounts of `text` and the conversions between them, in text order.
 pub fn find_conversions(text: &str) -> (Vec<Amount>, Vec<RawConversion>) {
     let t = table();
+    if !t.could_hold_conversion(text) {
+        debug_assert!(
+            find_conversions_unfiltered(t, text).1.is_empty(),
+            "the pre-filter skipped a conversion: {text:?}"
+        );
+        return (Vec::new(), Vec::new());
+    }
+    find_conversions_unfiltered(t, text)
+}
+
+/// [`find_conversions`] without the connector pre-filter.
+fn find_conversions_unfiltered(t: &Table, text: &str) -> (Vec<Amount>, Vec<RawConversion>) {
     if !may_hold_conversion(text) {
         return (Vec::new(), Vec::new());
     }
@@ -368,6 +655,32 @@ mod tests {
         fn any_text_is_safe(s in "\\PC{0,60}") {
             let _ = find_conversions(&s);
         }
+
+        #[test]
+        fn amount_limit_is_the_first_stop_character(s in "[a1 ，。；;()（）,.、元\u{3000}]{0,20}") {
+            let slow = s.find(['，', '。', '；', ';', '(', ')', '（', '）']).unwrap_or(s.len());
+            prop_assert_eq!(amount_limit(&s), slow);
+        }
+
+        #[test]
+        fn prefilter_never_skips_a_conversion(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "60", "0.88", "1,200", "５", "-", "−", "十", "一万", "两", " ", "\u{3000}", "\u{a0}", "(", ")", "（", "）",
+                "，", ",", "。", "；", "约合", "约", "折合", "合", "相当于", "即", "或", "元", "人民币", "坚戈", "美元", "英镑",
+                "$", "£", "US $", "USD", "km", "miles", "公里", "英里", "到", "至", "or", "OR ABOUT", "or about",
+                "the equivalent of", "Equivalent to", "about", "x", "每升", "per litre",
+            ]), 0..14)
+        ) {
+            let s = parts.concat();
+            let t = table();
+            if !find_conversions_unfiltered(t, &s).1.is_empty() {
+                prop_assert!(t.could_hold_conversion(&s), "{s:?}");
+            }
+            // Searched together with other texts, each text gets the answer it gets alone.
+            let texts: Vec<&str> = parts.iter().copied().chain([s.as_str()]).chain(parts.iter().copied()).collect();
+            let alone: Vec<bool> = texts.iter().map(|x| t.could_hold_conversion(x)).collect();
+            prop_assert_eq!(t.conversion_candidates(&texts), alone);
+        }
     }
 
     fn conv(text: &str) -> Vec<(String, String)> {
@@ -414,6 +727,33 @@ mod tests {
         assert_eq!(conv("逆差为641亿日元，约合32.7亿元人民币").len(), 1);
         assert_eq!(conv("约1.37万亿日元、约合693亿元人民币").len(), 1);
         assert_eq!(conv("达到约28.5万亿美元，约合180万亿人民币").len(), 1);
+    }
+
+    #[test]
+    fn prefilter_passes_every_known_conversion() {
+        let t = table();
+        for text in [
+            "价格由每升60坚戈(约合人民币0.88元)提高到120坚戈(约合人民币1.47元到1.68元)。",
+            "a fine of 5 million tenge (about $12,000).",
+            "The route is 100 km ( 62 miles) long.",
+            "It cost £5m, OR ABOUT $6.5m, last year (net).",
+            "投资1.2万美元，折合人民币8万元。",
+            "气温30℃（86°F）",
+            "was 9.5bn kronor (£722m; $1.3bn) and 6.5 billion reais ($2.3bn or £1.2bn).",
+            "逆差为641亿日元，约合32.7亿元人民币",
+            "达到约28.5万亿美元，约合180万亿人民币",
+            "It is 5 km, the equivalent of 3.1 miles.",
+            "It is 5 km, roughly equivalent to 3.1 miles.",
+            "降至五十坚戈（约三元）每升。",
+            "-18°C (-0.4°F)",
+        ] {
+            assert!(!find_conversions_unfiltered(t, text).1.is_empty(), "{text}");
+            assert!(t.could_hold_conversion(text), "{text}");
+        }
+        for text in ["国务院新闻办今天（7月15日）举行新闻发布会（1）。", "结合人民群众的需求，", "no numbers (here)"]
+        {
+            assert!(!t.could_hold_conversion(text), "{text}");
+        }
     }
 
     #[test]
