@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use regex::{Regex, RegexBuilder, RegexSetBuilder};
@@ -130,14 +130,78 @@ struct DuplicateCheck {
     settings: SketchSettings,
     boilerplate: usize,
     group_from: usize,
-    /// The allow-list, one regex each: each gets its own literal pre-filter, which a set of
-    /// them does not.
-    allow: Vec<Regex>,
+    allow: Arc<AllowList>,
     ignore_figure_changes: bool,
 }
 
-/// Allow-lists compiled so far (the built-in rules share one): patterns and their regexes.
-static COMPILED_ALLOW_LISTS: Mutex<Vec<(Vec<String>, Vec<Regex>)>> = Mutex::new(Vec::new());
+/// Allow-list patterns known to compile (those of the built-in rules; a test compiles them): a
+/// list made only of them is not compiled at start-up, only when first consulted.
+const VERIFIED_ALLOW_PATTERNS: [&str; 3] = ["未经授权.{0,6}不得转载", "版权所有", "(?i)all rights reserved"];
+
+/// An allow-list, compiled on first use (most runs never consult it: it is only asked about
+/// paragraphs that repeat).
+struct AllowList {
+    patterns: Vec<String>,
+    regexes: OnceLock<Vec<Regex>>,
+}
+
+impl AllowList {
+    /// One regex per pattern: each gets its own literal pre-filter (a fast substring search),
+    /// which a set of them does not.
+    fn regexes(&self) -> &[Regex] {
+        self.regexes.get_or_init(|| {
+            // Every pattern was validated when the list was made (or is a verified one).
+            self.patterns.iter().filter_map(|p| RegexBuilder::new(p).size_limit(1 << 24).build().ok()).collect()
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Whether `text` matches any pattern of the list.
+    fn matches(&self, text: &str) -> bool {
+        !self.is_empty() && self.regexes().iter().any(|r| r.is_match(text))
+    }
+}
+
+/// Allow-lists made so far (the built-in rules share one).
+static ALLOW_LISTS: Mutex<Vec<Arc<AllowList>>> = Mutex::new(Vec::new());
+
+/// The allow-list of `patterns`: an error names the first invalid pattern. Lists of verified
+/// patterns only are compiled when first used; others are checked (compiled) now.
+fn allow_list(patterns: &[Spanned<String>]) -> Result<Arc<AllowList>, SpecError> {
+    let mut lists = ALLOW_LISTS.lock().unwrap_or_else(|e| e.into_inner());
+    let same =
+        |l: &&Arc<AllowList>| l.patterns.iter().map(String::as_str).eq(patterns.iter().map(|p| p.get_ref().as_str()));
+    if let Some(list) = lists.iter().find(same) {
+        return Ok(Arc::clone(list));
+    }
+    let list = AllowList { patterns: patterns.iter().map(|p| p.get_ref().clone()).collect(), regexes: OnceLock::new() };
+    if !patterns.iter().all(|p| VERIFIED_ALLOW_PATTERNS.contains(&p.get_ref().as_str())) {
+        // Checked as one set, whose size limit covers the whole list; only when the set
+        // fails is each pattern compiled on its own, to point at the bad one.
+        let set = RegexSetBuilder::new(patterns.iter().map(|p| p.get_ref().as_str())).size_limit(1 << 24).build();
+        if let Err(e) = set {
+            for p in patterns {
+                regex::Regex::new(p.get_ref()).map_err(|e| {
+                    let last = e.to_string().lines().last().unwrap_or("").to_string();
+                    SpecError::at(p.span(), format!("invalid regex: {last}"))
+                })?;
+            }
+            return Err(SpecError { message: format!("invalid allow-list: {e}"), span: None });
+        }
+        let mut each = Vec::with_capacity(patterns.len());
+        for p in patterns {
+            let r = RegexBuilder::new(p.get_ref()).size_limit(1 << 24).build();
+            each.push(r.map_err(|e| SpecError::at(p.span(), format!("invalid regex: {e}")))?);
+        }
+        let _ = list.regexes.set(each);
+    }
+    let list = Arc::new(list);
+    lists.push(Arc::clone(&list));
+    Ok(list)
+}
 
 fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
     build_with(meta, input, |_, spec: Spec| {
@@ -160,37 +224,7 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                 span: None,
             });
         }
-        let patterns: Vec<&str> = spec.allow.iter().map(|p| p.get_ref().as_str()).collect();
-        let mut compiled = COMPILED_ALLOW_LISTS.lock().unwrap_or_else(|e| e.into_inner());
-        let cached = compiled.iter().find(|(p, _)| *p == patterns).map(|(_, r)| r.clone());
-        let allow = if let Some(allow) = cached {
-            allow
-        } else if spec.allow.is_empty() {
-            Vec::new()
-        } else {
-            // Checked as one set, whose size limit covers the whole list; only when the set
-            // fails is each pattern compiled on its own, to point at the bad one.
-            let set = RegexSetBuilder::new(spec.allow.iter().map(|p| p.get_ref().as_str())).size_limit(1 << 24).build();
-            if let Err(e) = set {
-                for p in &spec.allow {
-                    regex::Regex::new(p.get_ref()).map_err(|e| {
-                        let last = e.to_string().lines().last().unwrap_or("").to_string();
-                        SpecError::at(p.span(), format!("invalid regex: {last}"))
-                    })?;
-                }
-                return Err(SpecError { message: format!("invalid allow-list: {e}"), span: None });
-            }
-            // Matched one regex at a time: each gets its own literal pre-filter (a fast
-            // substring search), which the set of them does not.
-            let mut each = Vec::with_capacity(spec.allow.len());
-            for p in &spec.allow {
-                let r = RegexBuilder::new(p.get_ref()).size_limit(1 << 24).build();
-                each.push(r.map_err(|e| SpecError::at(p.span(), format!("invalid regex: {e}")))?);
-            }
-            compiled.push((patterns.iter().map(|p| p.to_string()).collect(), each.clone()));
-            each
-        };
-        drop(compiled);
+        let allow = allow_list(&spec.allow)?;
         Ok(DuplicateCheck {
             report: spec.report,
             scope: spec.scope,
@@ -499,7 +533,7 @@ impl DuplicateCheck {
     /// Whether a paragraph takes part (not on the allow-list).
     fn allowed(&self, doc: &Document, p: &Para) -> bool {
         match doc.segments.get(p.seg as usize) {
-            Some(seg) => !self.allow.iter().any(|r| r.is_match(&seg.text)),
+            Some(seg) => !self.allow.matches(&seg.text),
             None => true,
         }
     }
@@ -996,6 +1030,26 @@ why = "w"
     const A2: &str = "据报道，阿拉木图市副市长当地时间1月6日凌晨表示，阿拉木图已开始名为和平的反恐特别行动，国际机场已被政府重新控制并恢复运转。";
     const B: &str =
         "托卡耶夫说，骚乱团伙曾在国外受训，企图夺取城市的重要设施，当地军校学员正与他们交战，伤亡数字尚不清楚。";
+
+    #[test]
+    fn verified_allow_patterns_compile_and_cover_the_built_in_rules() {
+        for p in super::VERIFIED_ALLOW_PATTERNS {
+            assert!(regex::RegexBuilder::new(p).size_limit(1 << 24).build().is_ok(), "{p}");
+        }
+        let rules: toml::Value = toml::from_str(include_str!("../../rules/common-duplicate.toml")).unwrap();
+        for rule in rules["rule"].as_array().unwrap() {
+            for p in rule.get("allow").and_then(|a| a.as_array()).into_iter().flatten() {
+                assert!(super::VERIFIED_ALLOW_PATTERNS.contains(&p.as_str().unwrap()), "{p}");
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_allow_pattern_is_an_error_at_start_up() {
+        let toml = rule("allow = ['版权所有', '(unclosed']");
+        let e = crate::config::load_rule_file("test.toml", &toml, &mut crate::config::SeenIds::new()).err();
+        assert!(e.is_some_and(|e| format!("{e:?}").contains("invalid regex")));
+    }
 
     #[test]
     fn exact_repeat_in_a_document() {
