@@ -134,15 +134,30 @@ struct DuplicateCheck {
     ignore_figure_changes: bool,
 }
 
-/// Allow-list patterns known to compile (those of the built-in rules; a test compiles them): a
-/// list made only of them is not compiled at start-up, only when first consulted.
-const VERIFIED_ALLOW_PATTERNS: [&str; 3] = ["未经授权.{0,6}不得转载", "版权所有", "(?i)all rights reserved"];
+/// Allow-list patterns known to compile (those of the built-in rules; a test compiles them),
+/// each with a literal that every match of it contains (ASCII case aside): a list made only of
+/// them is not compiled at start-up, only when first consulted, and a text without any of
+/// their literals matches none of them.
+const VERIFIED_ALLOW_PATTERNS: [(&str, &str); 3] = [
+    ("未经授权.{0,6}不得转载", "未经授权"),
+    ("版权所有", "版权所有"),
+    // Under `(?i)`, `s` also matches `ſ` and `k` the Kelvin sign, but `g`, `h` and `t` match
+    // only themselves in either case.
+    ("(?i)all rights reserved", "ght"),
+];
+
+/// The literal every match of a verified pattern contains.
+fn required_literal(pattern: &str) -> Option<&'static str> {
+    VERIFIED_ALLOW_PATTERNS.iter().find(|(p, _)| *p == pattern).map(|&(_, literal)| literal)
+}
 
 /// An allow-list, compiled on first use (most runs never consult it: it is only asked about
 /// paragraphs that repeat).
 struct AllowList {
     patterns: Vec<String>,
     regexes: OnceLock<Vec<Regex>>,
+    /// A literal for each pattern that every match contains, when all are known.
+    required: Option<Vec<&'static str>>,
 }
 
 impl AllowList {
@@ -163,6 +178,33 @@ impl AllowList {
     fn matches(&self, text: &str) -> bool {
         !self.is_empty() && self.regexes().iter().any(|r| r.is_match(text))
     }
+
+    /// Whether a text made of several texts one after the other may hold a text that
+    /// [`matches`](Self::matches): false means none of its parts matches.
+    fn matches_somewhere_in(&self, joined: &str) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        // A pattern without assertions (anchors, word boundaries) matches a text just when it
+        // matches one of its substrings; any other pattern has to be tried on each part.
+        if let Some(literals) = &self.required
+            && !literals.iter().any(|l| contains_ignoring_ascii_case(joined.as_bytes(), l.as_bytes()))
+        {
+            return false;
+        }
+        let asserts = |p: &String| ["^", "$", "\\A", "\\z", "\\b", "\\B", "\\<", "\\>"].iter().any(|a| p.contains(a));
+        self.patterns.iter().any(asserts) || self.matches(joined)
+    }
+}
+
+/// Whether `hay` contains `needle`, ASCII letters in either case.
+fn contains_ignoring_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else { return true };
+    if !needle.iter().any(u8::is_ascii_alphabetic) {
+        return memchr::memmem::find(hay, needle).is_some();
+    }
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay)
+        .any(|i| hay.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)))
 }
 
 /// Allow-lists made so far (the built-in rules share one).
@@ -177,8 +219,12 @@ fn allow_list(patterns: &[Spanned<String>]) -> Result<Arc<AllowList>, SpecError>
     if let Some(list) = lists.iter().find(same) {
         return Ok(Arc::clone(list));
     }
-    let list = AllowList { patterns: patterns.iter().map(|p| p.get_ref().clone()).collect(), regexes: OnceLock::new() };
-    if !patterns.iter().all(|p| VERIFIED_ALLOW_PATTERNS.contains(&p.get_ref().as_str())) {
+    let list = AllowList {
+        patterns: patterns.iter().map(|p| p.get_ref().clone()).collect(),
+        regexes: OnceLock::new(),
+        required: patterns.iter().map(|p| required_literal(p.get_ref())).collect(),
+    };
+    if list.required.is_none() {
         // Checked as one set, whose size limit covers the whole list; only when the set
         // fails is each pattern compiled on its own, to point at the bad one.
         let set = RegexSetBuilder::new(patterns.iter().map(|p| p.get_ref().as_str())).size_limit(1 << 24).build();
@@ -980,18 +1026,24 @@ impl Check for DuplicateCheck {
             return None;
         }
         let (paras, _) = self.paras(doc, false);
-        let ids: Vec<u32> = (0..paras.len() as u32)
-            .filter(|&i| {
-                let p = &paras[i as usize];
-                long_enough(&p.fp, &self.settings) && self.allowed(doc, p)
-            })
-            .collect();
         let text = |i: u32| doc.segments.get(paras[i as usize].seg as usize).map_or("", |s| s.text.as_str());
-        let mut texts = String::with_capacity(ids.iter().map(|&i| text(i).len()).sum());
-        let mut text_ends = Vec::with_capacity(ids.len());
-        for &i in &ids {
-            texts.push_str(text(i));
-            text_ends.push(u32::try_from(texts.len()).unwrap_or(u32::MAX));
+        let concatenate = |ids: &[u32]| {
+            let mut texts = String::with_capacity(ids.iter().map(|&i| text(i)).map(str::len).sum());
+            let mut text_ends = Vec::with_capacity(ids.len());
+            for &i in ids {
+                texts.push_str(text(i));
+                text_ends.push(u32::try_from(texts.len()).unwrap_or(u32::MAX));
+            }
+            (texts, text_ends)
+        };
+        let mut ids: Vec<u32> =
+            (0..paras.len() as u32).filter(|&i| long_enough(&paras[i as usize].fp, &self.settings)).collect();
+        let (mut texts, mut text_ends) = concatenate(&ids);
+        // The allow-list searched once over the paragraphs one after the other: when nothing
+        // matches there, no paragraph matches on its own.
+        if self.allow.matches_somewhere_in(&texts) {
+            ids.retain(|&i| self.allowed(doc, &paras[i as usize]));
+            (texts, text_ends) = concatenate(&ids);
         }
         Some(Box::new(DocData { path: doc.path.clone(), paras, ids, texts, text_ends }))
     }
@@ -1033,15 +1085,66 @@ why = "w"
 
     #[test]
     fn verified_allow_patterns_compile_and_cover_the_built_in_rules() {
-        for p in super::VERIFIED_ALLOW_PATTERNS {
+        for (p, literal) in super::VERIFIED_ALLOW_PATTERNS {
             assert!(regex::RegexBuilder::new(p).size_limit(1 << 24).build().is_ok(), "{p}");
+            assert!(p.to_ascii_lowercase().contains(literal), "{p}");
+        }
+        // The ASCII letters of the literals have no other case forms under Unicode `(?i)`.
+        let only_ascii = regex::Regex::new("(?i)^[ght]$").unwrap();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert!(!only_ascii.is_match(c.encode_utf8(&mut [0; 4])) || "ghtGHT".contains(c), "{c:?}");
         }
         let rules: toml::Value = toml::from_str(include_str!("../../rules/common-duplicate.toml")).unwrap();
         for rule in rules["rule"].as_array().unwrap() {
             for p in rule.get("allow").and_then(|a| a.as_array()).into_iter().flatten() {
-                assert!(super::VERIFIED_ALLOW_PATTERNS.contains(&p.as_str().unwrap()), "{p}");
+                assert!(super::required_literal(p.as_str().unwrap()).is_some(), "{p}");
             }
         }
+    }
+
+    #[test]
+    fn literal_search_ignores_ascii_case_only() {
+        use super::contains_ignoring_ascii_case as has;
+        assert!(has("All RiGHTs".as_bytes(), b"ght"));
+        assert!(has("xgh".as_bytes(), b"gh") && !has("xgh".as_bytes(), b"ght"));
+        assert!(has("本文版权所有".as_bytes(), "版权所有".as_bytes()));
+        assert!(!has("本文版权".as_bytes(), "版权所有".as_bytes()));
+        assert!(has(b"", b""));
+    }
+
+    #[test]
+    fn allow_list_searched_over_joined_texts_misses_no_part() {
+        let patterns = ["未经授权.{0,6}不得转载", "版权所有", "(?i)all rights reserved", "^本文", "转载$", r"\bAP\b"];
+        let parts = [
+            "本文来自新华社",
+            "版权所有",
+            "All Rights Reserved.",
+            "ALL RIGHTſ RESERVED",
+            "未经授权，不得转载",
+            "AP",
+            "据AP报道",
+            "请勿转载",
+            "新闻",
+        ];
+        for p in patterns {
+            let list = super::AllowList {
+                patterns: vec![p.to_string()],
+                regexes: std::sync::OnceLock::new(),
+                required: super::required_literal(p).map(|l| vec![l]),
+            };
+            for a in parts {
+                for b in parts {
+                    for c in parts {
+                        let joined = format!("{a}{b}{c}");
+                        let any = [a, b, c].iter().any(|t| list.matches(t));
+                        assert!(!any || list.matches_somewhere_in(&joined), "{p} {joined}");
+                    }
+                }
+            }
+        }
+        let empty =
+            super::AllowList { patterns: Vec::new(), regexes: std::sync::OnceLock::new(), required: Some(Vec::new()) };
+        assert!(!empty.matches_somewhere_in("版权所有"));
     }
 
     #[test]
