@@ -312,15 +312,16 @@ fn tokenize_fast(text: &str, out: &mut SliceSink<'_>) -> Result<usize, SlowFrom>
                 if (0x4E00..=0x9FFF).contains(&u) {
                     push_word(&mut word, out);
                     han_token(u, out);
-                    // The rest of a run of basic Han characters, in a tight loop.
-                    let more = han_run(tail, out.buf.get_mut(out.len..).unwrap_or(&mut []));
-                    out.len += more;
-                    let run = tail.get(more * 3..).unwrap_or(&[]);
-                    let han = more + 1;
-                    // The last of them is where the normalised reading would restart.
-                    restart = SlowFrom { at: bytes.len() - run.len() - 3, tokens: out.len() - 1, cjk: cjk + han - 1 };
+                    // The rest of a run of basic Han characters and common punctuation, in a
+                    // tight loop.
+                    let run = han_run(tail, out.buf.get_mut(out.len..).unwrap_or(&mut []));
+                    out.len += run.tokens;
+                    let han = run.tokens + 1;
+                    // The last Han character is where the normalised reading would restart.
+                    let last_han = bytes.len() - tail.len() + run.last_han_end - 3;
+                    restart = SlowFrom { at: last_han, tokens: out.len() - 1, cjk: cjk + han - 1 };
                     cjk += han;
-                    rest = run;
+                    rest = tail.get(run.read..).unwrap_or(&[]);
                     continue;
                 } else if matches!(u, 0x2010..=0x2027 | 0x3001..=0x3003 | 0x3008..=0x3011 | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
                 {
@@ -352,23 +353,51 @@ fn tokenize_fast(text: &str, out: &mut SliceSink<'_>) -> Result<usize, SlowFrom>
     Ok(cjk)
 }
 
+/// What [`han_run`] read.
+struct HanRun {
+    /// Tokens written (one per Han character).
+    tokens: usize,
+    /// Bytes read.
+    read: usize,
+    /// Where the last Han character read ends (0 when there is none: the Han character
+    /// just before the run).
+    last_han_end: usize,
+}
+
 /// Tokens of the basic Han characters at the start of `bytes`, written into `out` (as many as
-/// fit); returns how many. Kept apart so the loop has registers to itself.
+/// fit), reading on over the common CJK and typographic punctuation between them (which only
+/// ends words, and no word is being read). Kept apart so the loop has registers to itself.
 #[inline(never)]
-fn han_run(bytes: &[u8], out: &mut [u64]) -> usize {
+fn han_run(bytes: &[u8], out: &mut [u64]) -> HanRun {
     let mut n = 0;
     let mut rest = bytes;
-    while let [b0 @ 0xE4..=0xE9, b1, b2, ref after @ ..] = *rest {
-        let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-        if u < 0x4E00 {
-            break;
+    let mut last_han_rest = bytes.len();
+    loop {
+        match *rest {
+            [b0 @ 0xE4..=0xE9, b1, b2, ref after @ ..] => {
+                let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+                if u < 0x4E00 {
+                    break;
+                }
+                let Some(slot) = out.get_mut(n) else { break };
+                *slot = han_token_hash(u);
+                n += 1;
+                rest = after;
+                last_han_rest = rest.len();
+            }
+            [b0 @ (0xE2 | 0xE3 | 0xEF), b1, b2, ref after @ ..] => {
+                let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+                // As in `tokenize_fast`: punctuation that only ends a word.
+                if !matches!(u, 0x2010..=0x2027 | 0x3001..=0x3003 | 0x3008..=0x3011 | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
+                {
+                    break;
+                }
+                rest = after;
+            }
+            _ => break,
         }
-        let Some(slot) = out.get_mut(n) else { break };
-        *slot = han_token_hash(u);
-        n += 1;
-        rest = after;
     }
-    n
+    HanRun { tokens: n, read: bytes.len() - rest.len(), last_han_end: bytes.len() - last_han_rest }
 }
 
 /// The token hash of a basic Han character (U+4E00..=U+9FFF).
