@@ -620,7 +620,9 @@ impl DuplicateCheck {
                     out.count("candidate pairs", candidates.len() as u64);
                     for (i, j) in candidates {
                         let (a, b) = (&paras[i as usize].fp, &paras[j as usize].fp);
-                        if a.exact == b.exact || self.figures_only(a, b) {
+                        let text =
+                            |k: u32| doc.segments.get(paras[k as usize].seg as usize).map_or("", |s| s.text.as_str());
+                        if a.exact == b.exact || self.figures_only(a, b, text(i), text(j)) {
                             continue;
                         }
                         sets.make(i);
@@ -855,8 +857,14 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 
 impl DuplicateCheck {
     /// Whether two different paragraphs differ only in their figures, and that is ignored.
-    fn figures_only(&self, a: &Fingerprint, b: &Fingerprint) -> bool {
-        self.ignore_figure_changes && a.exact != b.exact && a.figures_masked == b.figures_masked
+    /// (`a_text` and `b_text` are their texts: the hash without figures is made only here.)
+    fn figures_only(&self, a: &Fingerprint, b: &Fingerprint, a_text: &str, b_text: &str) -> bool {
+        self.ignore_figure_changes
+            && a.exact != b.exact
+            && SCRATCH.with(|scratch| {
+                let mut scratch = scratch.borrow_mut();
+                shingles::figures_masked(a_text, &mut scratch) == shingles::figures_masked(b_text, &mut scratch)
+            })
     }
 
     fn finish_run(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
@@ -872,6 +880,10 @@ impl DuplicateCheck {
         let fp = |g: u32| -> &Fingerprint {
             let rp = all[g as usize];
             &docs[rp.doc as usize].1.paras[rp.para as usize].fp
+        };
+        let text_of = |g: u32| -> &str {
+            let rp = all[g as usize];
+            docs[rp.doc as usize].1.text(rp.slot)
         };
         // Exact groups: one representative (the first) enters LSH for the whole group.
         // (The order of the edges found here and below changes nothing: the best match is
@@ -960,7 +972,7 @@ impl DuplicateCheck {
             let (earlier, later) = (a.min(b), a.max(b));
             if is_boilerplate[later as usize]
                 || all[earlier as usize].doc == all[later as usize].doc
-                || self.figures_only(fp(earlier), fp(later))
+                || self.figures_only(fp(earlier), fp(later), text_of(earlier), text_of(later))
             {
                 continue;
             }

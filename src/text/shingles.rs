@@ -67,13 +67,7 @@ pub struct Sketch {
 impl Sketch {
     /// The sketch without its shingle set.
     pub fn fingerprint(&self) -> Fingerprint {
-        Fingerprint {
-            script: self.script,
-            tokens: self.tokens,
-            exact: self.exact,
-            figures_masked: self.figures_masked,
-            bands: self.bands,
-        }
+        Fingerprint { script: self.script, tokens: self.tokens, exact: self.exact, bands: self.bands }
     }
 }
 
@@ -85,8 +79,6 @@ pub struct Fingerprint {
     pub tokens: u32,
     /// As [`Sketch::exact`].
     pub exact: u64,
-    /// As [`Sketch::figures_masked`].
-    pub figures_masked: u64,
     /// As [`Sketch::bands`].
     pub bands: [u32; BANDS],
 }
@@ -546,6 +538,37 @@ fn set_value(s: u64) -> u32 {
     (s >> 32) as u32
 }
 
+const SEQUENCE_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// [`Sketch::exact`] of a token sequence.
+fn exact_hash(toks: &[u64]) -> u64 {
+    toks.iter()
+        .fold(0x243F_6A88_85A3_08D3u64 ^ toks.len() as u64, |h, &t| (h.rotate_left(23) ^ t).wrapping_mul(SEQUENCE_MUL))
+}
+
+/// [`Sketch::figures_masked`] of a token sequence: [`exact_hash`] with every run of figures as
+/// one placeholder.
+fn figures_masked_hash(toks: &[u64]) -> u64 {
+    let mut masked = 0x1319_8A2E_0370_7344u64;
+    let mut in_figure = false;
+    for &t in toks {
+        let figure = t & 1 == 1;
+        if !(figure && in_figure) {
+            let m = if figure { 0x5EED } else { t };
+            masked = (masked.rotate_left(23) ^ m).wrapping_mul(SEQUENCE_MUL);
+        }
+        in_figure = figure;
+    }
+    masked
+}
+
+/// [`Sketch::figures_masked`] of a paragraph (not part of its [`Fingerprint`]: only pairs
+/// already found similar need it).
+pub fn figures_masked(text: &str, scratch: &mut Scratch) -> u64 {
+    let (n, _) = tokens_into(text, &mut scratch.tokens);
+    figures_masked_hash(scratch.tokens.get(..n).unwrap_or(&[]))
+}
+
 /// Fingerprints token hashes (`None` for no token or too few); with `VALUES`, also appends the
 /// set value of every shingle to `values` (unsorted, repeats kept; nothing when `None`).
 fn fingerprint_tokens<const VALUES: bool>(
@@ -570,19 +593,7 @@ fn fingerprint_tokens<const VALUES: bool>(
     }
     let n = ngram_of(script, params, toks.len());
 
-    let mut exact = 0x243F_6A88_85A3_08D3u64 ^ toks.len() as u64;
-    // The same with every run of figures replaced by one placeholder.
-    let mut masked = 0x1319_8A2E_0370_7344u64;
-    let mut in_figure = false;
-    for &t in toks {
-        exact = (exact.rotate_left(23) ^ t).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let figure = t & 1 == 1;
-        if !(figure && in_figure) {
-            let m = if figure { 0x5EED } else { t };
-            masked = (masked.rotate_left(23) ^ m).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-        in_figure = figure;
-    }
+    let exact = exact_hash(toks);
 
     // One-permutation MinHash: the top bits pick the bin, the low bits compete for it; a bin
     // is filled once any shingle falls in it.
@@ -609,13 +620,7 @@ fn fingerprint_tokens<const VALUES: bool>(
         }
         *key = (k >> 32) as u32;
     }
-    Some(Fingerprint {
-        script,
-        tokens: u32::try_from(toks.len()).unwrap_or(u32::MAX),
-        exact,
-        figures_masked: masked,
-        bands,
-    })
+    Some(Fingerprint { script, tokens: u32::try_from(toks.len()).unwrap_or(u32::MAX), exact, bands })
 }
 
 /// Fingerprints a paragraph, or `None` when it has no token, or fewer than `min_cjk` tokens
@@ -687,7 +692,7 @@ pub fn sketch_if_long(
         script: fp.script,
         tokens: fp.tokens,
         exact: fp.exact,
-        figures_masked: fp.figures_masked,
+        figures_masked: figures_masked_hash(toks),
         bands: fp.bands,
         shingles: Box::from(set.as_slice()),
     })
