@@ -532,6 +532,30 @@ fn shingle_hashes(toks: &[u64], n: usize, buf: &mut Vec<u64>) -> usize {
     count
 }
 
+/// Enters the hash of every shingle of `n` (1..=len) tokens (as [`for_each_shingle`]) in the
+/// one-permutation MinHash signature `sig`, as they are made (nothing is stored); returns the
+/// mask of the bins filled.
+fn sign_shingles(toks: &[u64], n: usize, sig: &mut [u32; SIGNATURE_BINS]) -> u64 {
+    const B: u64 = 0x9E37_79B9_7F4A_7C15;
+    let b_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(B));
+    let Some((head, tail)) = toks.split_at_checked(n) else { return 0 };
+    let mut filled = 0u64;
+    let mut sign = |s: u64| {
+        // The top bits pick the bin (below 64: no bounds check), the low bits compete for it.
+        let bin = (s >> 58) as usize;
+        sig[bin] = sig[bin].min(s as u32);
+        filled |= 1 << bin;
+    };
+    let mut h = head.iter().fold(0u64, |h, &t| h.wrapping_mul(B).wrapping_add(t));
+    sign(fmix64(h));
+    // The token leaving the window is n places behind the one entering it.
+    for (&gone, &t) in toks.iter().zip(tail) {
+        h = h.wrapping_sub(gone.wrapping_mul(b_pow)).wrapping_mul(B).wrapping_add(t);
+        sign(fmix64(h));
+    }
+    filled
+}
+
 /// The value a shingle hash has in the exact shingle set.
 #[inline]
 fn set_value(s: u64) -> u32 {
@@ -601,15 +625,17 @@ fn fingerprint_tokens<const VALUES: bool>(
     let mut filled = 0u64;
     // The shingle hashes first, in a loop of their own: with the signature in the same loop
     // there are too few registers for all the state.
-    let count = shingle_hashes(toks, n, hashes);
-    let hashes = &hashes[..count];
-    for &s in hashes {
-        let bin = (s >> 58) as usize;
-        sig[bin] = sig[bin].min(s as u32);
-        filled |= 1 << bin;
-    }
     if VALUES {
+        let count = shingle_hashes(toks, n, hashes);
+        let hashes = &hashes[..count];
+        for &s in hashes {
+            let bin = (s >> 58) as usize;
+            sig[bin] = sig[bin].min(s as u32);
+            filled |= 1 << bin;
+        }
         values.extend(hashes.iter().map(|&s| set_value(s)));
+    } else {
+        filled = sign_shingles(toks, n, &mut sig);
     }
     densify(&mut sig, filled);
     let mut bands = [0u32; BANDS];
