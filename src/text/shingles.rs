@@ -367,7 +367,7 @@ fn han_run(bytes: &[u8], out: &mut [u64]) -> HanRun {
     loop {
         match *rest {
             [b0 @ 0xE4..=0xE9, b1, b2, ref after @ ..] => {
-                let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+                let u = three_byte_char(b0, b1, b2);
                 if u < 0x4E00 {
                     break;
                 }
@@ -378,7 +378,7 @@ fn han_run(bytes: &[u8], out: &mut [u64]) -> HanRun {
                 last_han_rest = rest.len();
             }
             [b0 @ (0xE2 | 0xE3 | 0xEF), b1, b2, ref after @ ..] => {
-                let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+                let u = three_byte_char(b0, b1, b2);
                 // As in `tokenize_fast`: punctuation that only ends a word.
                 if !matches!(u, 0x2010..=0x2027 | 0x3001..=0x3003 | 0x3008..=0x3011 | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
                 {
@@ -390,6 +390,14 @@ fn han_run(bytes: &[u8], out: &mut [u64]) -> HanRun {
         }
     }
     HanRun { tokens: n, read: bytes.len() - rest.len(), last_han_end: bytes.len() - last_han_rest }
+}
+
+/// The code point of a three-byte UTF-8 sequence (a lead byte 0xE0..=0xEF, two continuation
+/// bytes 0x80..=0xBF, as in a `str`): the marker bits are subtracted rather than masked off.
+#[inline]
+fn three_byte_char(b0: u8, b1: u8, b2: u8) -> u32 {
+    debug_assert!((0xE0..=0xEF).contains(&b0) && (0x80..=0xBF).contains(&b1) && (0x80..=0xBF).contains(&b2));
+    ((u32::from(b0) << 12) + (u32::from(b1) << 6) + u32::from(b2)).wrapping_sub((0xE0 << 12) + (0x80 << 6) + 0x80)
 }
 
 /// The token hash of a basic Han character (U+4E00..=U+9FFF).
