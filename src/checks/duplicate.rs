@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use regex::{Regex, RegexBuilder, RegexSetBuilder};
@@ -130,14 +130,124 @@ struct DuplicateCheck {
     settings: SketchSettings,
     boilerplate: usize,
     group_from: usize,
-    /// The allow-list, one regex each: each gets its own literal pre-filter, which a set of
-    /// them does not.
-    allow: Vec<Regex>,
+    allow: Arc<AllowList>,
     ignore_figure_changes: bool,
 }
 
-/// Allow-lists compiled so far (the built-in rules share one): patterns and their regexes.
-static COMPILED_ALLOW_LISTS: Mutex<Vec<(Vec<String>, Vec<Regex>)>> = Mutex::new(Vec::new());
+/// Allow-list patterns known to compile (those of the built-in rules; a test compiles them),
+/// each with a literal that every match of it contains (ASCII case aside): a list made only of
+/// them is not compiled at start-up, only when first consulted, and a text without any of
+/// their literals matches none of them.
+const VERIFIED_ALLOW_PATTERNS: [(&str, &str); 3] = [
+    ("未经授权.{0,6}不得转载", "未经授权"),
+    ("版权所有", "版权所有"),
+    // Under `(?i)`, `s` also matches `ſ` and `k` the Kelvin sign, but `g`, `h` and `t` match
+    // only themselves in either case.
+    ("(?i)all rights reserved", "ght"),
+];
+
+/// The literal every match of a verified pattern contains.
+fn required_literal(pattern: &str) -> Option<&'static str> {
+    VERIFIED_ALLOW_PATTERNS.iter().find(|(p, _)| *p == pattern).map(|&(_, literal)| literal)
+}
+
+/// An allow-list, compiled on first use (most runs never consult it: it is only asked about
+/// paragraphs that repeat).
+struct AllowList {
+    patterns: Vec<String>,
+    regexes: OnceLock<Vec<Regex>>,
+    /// A literal for each pattern that every match contains, when all are known.
+    required: Option<Vec<&'static str>>,
+}
+
+impl AllowList {
+    /// One regex per pattern: each gets its own literal pre-filter (a fast substring search),
+    /// which a set of them does not.
+    fn regexes(&self) -> &[Regex] {
+        self.regexes.get_or_init(|| {
+            // Every pattern was validated when the list was made (or is a verified one).
+            self.patterns.iter().filter_map(|p| RegexBuilder::new(p).size_limit(1 << 24).build().ok()).collect()
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Whether `text` matches any pattern of the list.
+    fn matches(&self, text: &str) -> bool {
+        !self.is_empty() && self.regexes().iter().any(|r| r.is_match(text))
+    }
+
+    /// Whether a text made of several texts one after the other may hold a text that
+    /// [`matches`](Self::matches): false means none of its parts matches.
+    fn matches_somewhere_in(&self, joined: &str) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        // A pattern without assertions (anchors, word boundaries) matches a text just when it
+        // matches one of its substrings; any other pattern has to be tried on each part.
+        if let Some(literals) = &self.required
+            && !literals.iter().any(|l| contains_ignoring_ascii_case(joined.as_bytes(), l.as_bytes()))
+        {
+            return false;
+        }
+        let asserts = |p: &String| ["^", "$", "\\A", "\\z", "\\b", "\\B", "\\<", "\\>"].iter().any(|a| p.contains(a));
+        self.patterns.iter().any(asserts) || self.matches(joined)
+    }
+}
+
+/// Whether `hay` contains `needle`, ASCII letters in either case.
+fn contains_ignoring_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else { return true };
+    if !needle.iter().any(u8::is_ascii_alphabetic) {
+        return memchr::memmem::find(hay, needle).is_some();
+    }
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay)
+        .any(|i| hay.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)))
+}
+
+/// Allow-lists made so far (the built-in rules share one).
+static ALLOW_LISTS: Mutex<Vec<Arc<AllowList>>> = Mutex::new(Vec::new());
+
+/// The allow-list of `patterns`: an error names the first invalid pattern. Lists of verified
+/// patterns only are compiled when first used; others are checked (compiled) now.
+fn allow_list(patterns: &[Spanned<String>]) -> Result<Arc<AllowList>, SpecError> {
+    let mut lists = ALLOW_LISTS.lock().unwrap_or_else(|e| e.into_inner());
+    let same =
+        |l: &&Arc<AllowList>| l.patterns.iter().map(String::as_str).eq(patterns.iter().map(|p| p.get_ref().as_str()));
+    if let Some(list) = lists.iter().find(same) {
+        return Ok(Arc::clone(list));
+    }
+    let list = AllowList {
+        patterns: patterns.iter().map(|p| p.get_ref().clone()).collect(),
+        regexes: OnceLock::new(),
+        required: patterns.iter().map(|p| required_literal(p.get_ref())).collect(),
+    };
+    if list.required.is_none() {
+        // Checked as one set, whose size limit covers the whole list; only when the set
+        // fails is each pattern compiled on its own, to point at the bad one.
+        let set = RegexSetBuilder::new(patterns.iter().map(|p| p.get_ref().as_str())).size_limit(1 << 24).build();
+        if let Err(e) = set {
+            for p in patterns {
+                regex::Regex::new(p.get_ref()).map_err(|e| {
+                    let last = e.to_string().lines().last().unwrap_or("").to_string();
+                    SpecError::at(p.span(), format!("invalid regex: {last}"))
+                })?;
+            }
+            return Err(SpecError { message: format!("invalid allow-list: {e}"), span: None });
+        }
+        let mut each = Vec::with_capacity(patterns.len());
+        for p in patterns {
+            let r = RegexBuilder::new(p.get_ref()).size_limit(1 << 24).build();
+            each.push(r.map_err(|e| SpecError::at(p.span(), format!("invalid regex: {e}")))?);
+        }
+        let _ = list.regexes.set(each);
+    }
+    let list = Arc::new(list);
+    lists.push(Arc::clone(&list));
+    Ok(list)
+}
 
 fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
     build_with(meta, input, |_, spec: Spec| {
@@ -160,37 +270,7 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                 span: None,
             });
         }
-        let patterns: Vec<&str> = spec.allow.iter().map(|p| p.get_ref().as_str()).collect();
-        let mut compiled = COMPILED_ALLOW_LISTS.lock().unwrap_or_else(|e| e.into_inner());
-        let cached = compiled.iter().find(|(p, _)| *p == patterns).map(|(_, r)| r.clone());
-        let allow = if let Some(allow) = cached {
-            allow
-        } else if spec.allow.is_empty() {
-            Vec::new()
-        } else {
-            // Checked as one set, whose size limit covers the whole list; only when the set
-            // fails is each pattern compiled on its own, to point at the bad one.
-            let set = RegexSetBuilder::new(spec.allow.iter().map(|p| p.get_ref().as_str())).size_limit(1 << 24).build();
-            if let Err(e) = set {
-                for p in &spec.allow {
-                    regex::Regex::new(p.get_ref()).map_err(|e| {
-                        let last = e.to_string().lines().last().unwrap_or("").to_string();
-                        SpecError::at(p.span(), format!("invalid regex: {last}"))
-                    })?;
-                }
-                return Err(SpecError { message: format!("invalid allow-list: {e}"), span: None });
-            }
-            // Matched one regex at a time: each gets its own literal pre-filter (a fast
-            // substring search), which the set of them does not.
-            let mut each = Vec::with_capacity(spec.allow.len());
-            for p in &spec.allow {
-                let r = RegexBuilder::new(p.get_ref()).size_limit(1 << 24).build();
-                each.push(r.map_err(|e| SpecError::at(p.span(), format!("invalid regex: {e}")))?);
-            }
-            compiled.push((patterns.iter().map(|p| p.to_string()).collect(), each.clone()));
-            each
-        };
-        drop(compiled);
+        let allow = allow_list(&spec.allow)?;
         Ok(DuplicateCheck {
             report: spec.report,
             scope: spec.scope,
@@ -499,7 +579,7 @@ impl DuplicateCheck {
     /// Whether a paragraph takes part (not on the allow-list).
     fn allowed(&self, doc: &Document, p: &Para) -> bool {
         match doc.segments.get(p.seg as usize) {
-            Some(seg) => !self.allow.iter().any(|r| r.is_match(&seg.text)),
+            Some(seg) => !self.allow.matches(&seg.text),
             None => true,
         }
     }
@@ -540,7 +620,9 @@ impl DuplicateCheck {
                     out.count("candidate pairs", candidates.len() as u64);
                     for (i, j) in candidates {
                         let (a, b) = (&paras[i as usize].fp, &paras[j as usize].fp);
-                        if a.exact == b.exact || self.figures_only(a, b) {
+                        let text =
+                            |k: u32| doc.segments.get(paras[k as usize].seg as usize).map_or("", |s| s.text.as_str());
+                        if a.exact == b.exact || self.figures_only(a, b, text(i), text(j)) {
                             continue;
                         }
                         sets.make(i);
@@ -775,8 +857,14 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 
 impl DuplicateCheck {
     /// Whether two different paragraphs differ only in their figures, and that is ignored.
-    fn figures_only(&self, a: &Fingerprint, b: &Fingerprint) -> bool {
-        self.ignore_figure_changes && a.exact != b.exact && a.figures_masked == b.figures_masked
+    /// (`a_text` and `b_text` are their texts: the hash without figures is made only here.)
+    fn figures_only(&self, a: &Fingerprint, b: &Fingerprint, a_text: &str, b_text: &str) -> bool {
+        self.ignore_figure_changes
+            && a.exact != b.exact
+            && SCRATCH.with(|scratch| {
+                let mut scratch = scratch.borrow_mut();
+                shingles::figures_masked(a_text, &mut scratch) == shingles::figures_masked(b_text, &mut scratch)
+            })
     }
 
     fn finish_run(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
@@ -792,6 +880,10 @@ impl DuplicateCheck {
         let fp = |g: u32| -> &Fingerprint {
             let rp = all[g as usize];
             &docs[rp.doc as usize].1.paras[rp.para as usize].fp
+        };
+        let text_of = |g: u32| -> &str {
+            let rp = all[g as usize];
+            docs[rp.doc as usize].1.text(rp.slot)
         };
         // Exact groups: one representative (the first) enters LSH for the whole group.
         // (The order of the edges found here and below changes nothing: the best match is
@@ -880,7 +972,7 @@ impl DuplicateCheck {
             let (earlier, later) = (a.min(b), a.max(b));
             if is_boilerplate[later as usize]
                 || all[earlier as usize].doc == all[later as usize].doc
-                || self.figures_only(fp(earlier), fp(later))
+                || self.figures_only(fp(earlier), fp(later), text_of(earlier), text_of(later))
             {
                 continue;
             }
@@ -946,18 +1038,24 @@ impl Check for DuplicateCheck {
             return None;
         }
         let (paras, _) = self.paras(doc, false);
-        let ids: Vec<u32> = (0..paras.len() as u32)
-            .filter(|&i| {
-                let p = &paras[i as usize];
-                long_enough(&p.fp, &self.settings) && self.allowed(doc, p)
-            })
-            .collect();
         let text = |i: u32| doc.segments.get(paras[i as usize].seg as usize).map_or("", |s| s.text.as_str());
-        let mut texts = String::with_capacity(ids.iter().map(|&i| text(i).len()).sum());
-        let mut text_ends = Vec::with_capacity(ids.len());
-        for &i in &ids {
-            texts.push_str(text(i));
-            text_ends.push(u32::try_from(texts.len()).unwrap_or(u32::MAX));
+        let concatenate = |ids: &[u32]| {
+            let mut texts = String::with_capacity(ids.iter().map(|&i| text(i)).map(str::len).sum());
+            let mut text_ends = Vec::with_capacity(ids.len());
+            for &i in ids {
+                texts.push_str(text(i));
+                text_ends.push(u32::try_from(texts.len()).unwrap_or(u32::MAX));
+            }
+            (texts, text_ends)
+        };
+        let mut ids: Vec<u32> =
+            (0..paras.len() as u32).filter(|&i| long_enough(&paras[i as usize].fp, &self.settings)).collect();
+        let (mut texts, mut text_ends) = concatenate(&ids);
+        // The allow-list searched once over the paragraphs one after the other: when nothing
+        // matches there, no paragraph matches on its own.
+        if self.allow.matches_somewhere_in(&texts) {
+            ids.retain(|&i| self.allowed(doc, &paras[i as usize]));
+            (texts, text_ends) = concatenate(&ids);
         }
         Some(Box::new(DocData { path: doc.path.clone(), paras, ids, texts, text_ends }))
     }
@@ -996,6 +1094,77 @@ why = "w"
     const A2: &str = "据报道，阿拉木图市副市长当地时间1月6日凌晨表示，阿拉木图已开始名为和平的反恐特别行动，国际机场已被政府重新控制并恢复运转。";
     const B: &str =
         "托卡耶夫说，骚乱团伙曾在国外受训，企图夺取城市的重要设施，当地军校学员正与他们交战，伤亡数字尚不清楚。";
+
+    #[test]
+    fn verified_allow_patterns_compile_and_cover_the_built_in_rules() {
+        for (p, literal) in super::VERIFIED_ALLOW_PATTERNS {
+            assert!(regex::RegexBuilder::new(p).size_limit(1 << 24).build().is_ok(), "{p}");
+            assert!(p.to_ascii_lowercase().contains(literal), "{p}");
+        }
+        // The ASCII letters of the literals have no other case forms under Unicode `(?i)`.
+        let only_ascii = regex::Regex::new("(?i)^[ght]$").unwrap();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert!(!only_ascii.is_match(c.encode_utf8(&mut [0; 4])) || "ghtGHT".contains(c), "{c:?}");
+        }
+        let rules: toml::Value = toml::from_str(include_str!("../../rules/common-duplicate.toml")).unwrap();
+        for rule in rules["rule"].as_array().unwrap() {
+            for p in rule.get("allow").and_then(|a| a.as_array()).into_iter().flatten() {
+                assert!(super::required_literal(p.as_str().unwrap()).is_some(), "{p}");
+            }
+        }
+    }
+
+    #[test]
+    fn literal_search_ignores_ascii_case_only() {
+        use super::contains_ignoring_ascii_case as has;
+        assert!(has("All RiGHTs".as_bytes(), b"ght"));
+        assert!(has("xgh".as_bytes(), b"gh") && !has("xgh".as_bytes(), b"ght"));
+        assert!(has("本文版权所有".as_bytes(), "版权所有".as_bytes()));
+        assert!(!has("本文版权".as_bytes(), "版权所有".as_bytes()));
+        assert!(has(b"", b""));
+    }
+
+    #[test]
+    fn allow_list_searched_over_joined_texts_misses_no_part() {
+        let patterns = ["未经授权.{0,6}不得转载", "版权所有", "(?i)all rights reserved", "^本文", "转载$", r"\bAP\b"];
+        let parts = [
+            "本文来自新华社",
+            "版权所有",
+            "All Rights Reserved.",
+            "ALL RIGHTſ RESERVED",
+            "未经授权，不得转载",
+            "AP",
+            "据AP报道",
+            "请勿转载",
+            "新闻",
+        ];
+        for p in patterns {
+            let list = super::AllowList {
+                patterns: vec![p.to_string()],
+                regexes: std::sync::OnceLock::new(),
+                required: super::required_literal(p).map(|l| vec![l]),
+            };
+            for a in parts {
+                for b in parts {
+                    for c in parts {
+                        let joined = format!("{a}{b}{c}");
+                        let any = [a, b, c].iter().any(|t| list.matches(t));
+                        assert!(!any || list.matches_somewhere_in(&joined), "{p} {joined}");
+                    }
+                }
+            }
+        }
+        let empty =
+            super::AllowList { patterns: Vec::new(), regexes: std::sync::OnceLock::new(), required: Some(Vec::new()) };
+        assert!(!empty.matches_somewhere_in("版权所有"));
+    }
+
+    #[test]
+    fn invalid_allow_pattern_is_an_error_at_start_up() {
+        let toml = rule("allow = ['版权所有', '(unclosed']");
+        let e = crate::config::load_rule_file("test.toml", &toml, &mut crate::config::SeenIds::new()).err();
+        assert!(e.is_some_and(|e| format!("{e:?}").contains("invalid regex")));
+    }
 
     #[test]
     fn exact_repeat_in_a_document() {

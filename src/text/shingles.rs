@@ -67,13 +67,7 @@ pub struct Sketch {
 impl Sketch {
     /// The sketch without its shingle set.
     pub fn fingerprint(&self) -> Fingerprint {
-        Fingerprint {
-            script: self.script,
-            tokens: self.tokens,
-            exact: self.exact,
-            figures_masked: self.figures_masked,
-            bands: self.bands,
-        }
+        Fingerprint { script: self.script, tokens: self.tokens, exact: self.exact, bands: self.bands }
     }
 }
 
@@ -85,8 +79,6 @@ pub struct Fingerprint {
     pub tokens: u32,
     /// As [`Sketch::exact`].
     pub exact: u64,
-    /// As [`Sketch::figures_masked`].
-    pub figures_masked: u64,
     /// As [`Sketch::bands`].
     pub bands: [u32; BANDS],
 }
@@ -312,15 +304,16 @@ fn tokenize_fast(text: &str, out: &mut SliceSink<'_>) -> Result<usize, SlowFrom>
                 if (0x4E00..=0x9FFF).contains(&u) {
                     push_word(&mut word, out);
                     han_token(u, out);
-                    // The rest of a run of basic Han characters, in a tight loop.
-                    let more = han_run(tail, out.buf.get_mut(out.len..).unwrap_or(&mut []));
-                    out.len += more;
-                    let run = tail.get(more * 3..).unwrap_or(&[]);
-                    let han = more + 1;
-                    // The last of them is where the normalised reading would restart.
-                    restart = SlowFrom { at: bytes.len() - run.len() - 3, tokens: out.len() - 1, cjk: cjk + han - 1 };
+                    // The rest of a run of basic Han characters and common punctuation, in a
+                    // tight loop.
+                    let run = han_run(tail, out.buf.get_mut(out.len..).unwrap_or(&mut []));
+                    out.len += run.tokens;
+                    let han = run.tokens + 1;
+                    // The last Han character is where the normalised reading would restart.
+                    let last_han = bytes.len() - tail.len() + run.last_han_end - 3;
+                    restart = SlowFrom { at: last_han, tokens: out.len() - 1, cjk: cjk + han - 1 };
                     cjk += han;
-                    rest = run;
+                    rest = tail.get(run.read..).unwrap_or(&[]);
                     continue;
                 } else if matches!(u, 0x2010..=0x2027 | 0x3001..=0x3003 | 0x3008..=0x3011 | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
                 {
@@ -352,23 +345,59 @@ fn tokenize_fast(text: &str, out: &mut SliceSink<'_>) -> Result<usize, SlowFrom>
     Ok(cjk)
 }
 
+/// What [`han_run`] read.
+struct HanRun {
+    /// Tokens written (one per Han character).
+    tokens: usize,
+    /// Bytes read.
+    read: usize,
+    /// Where the last Han character read ends (0 when there is none: the Han character
+    /// just before the run).
+    last_han_end: usize,
+}
+
 /// Tokens of the basic Han characters at the start of `bytes`, written into `out` (as many as
-/// fit); returns how many. Kept apart so the loop has registers to itself.
+/// fit), reading on over the common CJK and typographic punctuation between them (which only
+/// ends words, and no word is being read). Kept apart so the loop has registers to itself.
 #[inline(never)]
-fn han_run(bytes: &[u8], out: &mut [u64]) -> usize {
+fn han_run(bytes: &[u8], out: &mut [u64]) -> HanRun {
     let mut n = 0;
     let mut rest = bytes;
-    while let [b0 @ 0xE4..=0xE9, b1, b2, ref after @ ..] = *rest {
-        let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-        if u < 0x4E00 {
-            break;
+    let mut last_han_rest = bytes.len();
+    loop {
+        match *rest {
+            [b0 @ 0xE4..=0xE9, b1, b2, ref after @ ..] => {
+                let u = three_byte_char(b0, b1, b2);
+                if u < 0x4E00 {
+                    break;
+                }
+                let Some(slot) = out.get_mut(n) else { break };
+                *slot = han_token_hash(u);
+                n += 1;
+                rest = after;
+                last_han_rest = rest.len();
+            }
+            [b0 @ (0xE2 | 0xE3 | 0xEF), b1, b2, ref after @ ..] => {
+                let u = three_byte_char(b0, b1, b2);
+                // As in `tokenize_fast`: punctuation that only ends a word.
+                if !matches!(u, 0x2010..=0x2027 | 0x3001..=0x3003 | 0x3008..=0x3011 | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
+                {
+                    break;
+                }
+                rest = after;
+            }
+            _ => break,
         }
-        let Some(slot) = out.get_mut(n) else { break };
-        *slot = han_token_hash(u);
-        n += 1;
-        rest = after;
     }
-    n
+    HanRun { tokens: n, read: bytes.len() - rest.len(), last_han_end: bytes.len() - last_han_rest }
+}
+
+/// The code point of a three-byte UTF-8 sequence (a lead byte 0xE0..=0xEF, two continuation
+/// bytes 0x80..=0xBF, as in a `str`): the marker bits are subtracted rather than masked off.
+#[inline]
+fn three_byte_char(b0: u8, b1: u8, b2: u8) -> u32 {
+    debug_assert!((0xE0..=0xEF).contains(&b0) && (0x80..=0xBF).contains(&b1) && (0x80..=0xBF).contains(&b2));
+    ((u32::from(b0) << 12) + (u32::from(b1) << 6) + u32::from(b2)).wrapping_sub((0xE0 << 12) + (0x80 << 6) + 0x80)
 }
 
 /// The token hash of a basic Han character (U+4E00..=U+9FFF).
@@ -376,8 +405,8 @@ fn han_run(bytes: &[u8], out: &mut [u64]) -> usize {
 fn han_token_hash(c: u32) -> u64 {
     let o = c.wrapping_sub(0x4E00) as usize;
     // The mask keeps the index in the table without a bounds check.
-    let numeral = (BASIC_HAN_NUMERALS[(o >> 6) & (BASIC_HAN_WORDS - 1)] >> (o & 63)) & 1 == 1;
-    token(u64::from(c).wrapping_mul(CJK_MUL), numeral)
+    let numeral = BASIC_HAN_NUMERAL_FLAGS[o & (BASIC_HAN_FLAGS - 1)];
+    (u64::from(c).wrapping_mul(CJK_MUL) & !1) | u64::from(numeral)
 }
 
 /// A token hash whose lowest bit says whether the token is a figure.
@@ -389,19 +418,19 @@ fn token(hash: u64, figure: bool) -> u64 {
 const HAN_NUMERALS: [char; 17] =
     ['〇', '零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '亿', '两'];
 
-/// Words of the bitmap below: a power of two at least (0x9FFF - 0x4E00 + 64) / 64.
-const BASIC_HAN_WORDS: usize = 512;
-const _: () = assert!(BASIC_HAN_WORDS >= (0x9FFF - 0x4E00 + 64) / 64 && BASIC_HAN_WORDS.is_power_of_two());
+/// Entries of the table below: a power of two above 0x9FFF - 0x4E00.
+const BASIC_HAN_FLAGS: usize = 1 << 15;
+const _: () = assert!(BASIC_HAN_FLAGS > 0x9FFF - 0x4E00 && BASIC_HAN_FLAGS.is_power_of_two());
 
-/// `is_han_numeral` for the basic Han block U+4E00..=U+9FFF as a bitmap, for the hot loop.
-static BASIC_HAN_NUMERALS: [u64; BASIC_HAN_WORDS] = {
-    let mut t = [0u64; BASIC_HAN_WORDS];
+/// `is_han_numeral` for the basic Han block U+4E00..=U+9FFF, one byte (0 or 1) per character:
+/// one load in the hot loop (fewer instructions than a bitmap).
+static BASIC_HAN_NUMERAL_FLAGS: [u8; BASIC_HAN_FLAGS] = {
+    let mut t = [0u8; BASIC_HAN_FLAGS];
     let mut i = 0;
     while i < HAN_NUMERALS.len() {
         let u = HAN_NUMERALS[i] as usize;
         if u >= 0x4E00 && u <= 0x9FFF {
-            let o = u - 0x4E00;
-            t[o >> 6] |= 1 << (o & 63);
+            t[u - 0x4E00] = 1;
         }
         i += 1;
     }
@@ -511,10 +540,65 @@ fn shingle_hashes(toks: &[u64], n: usize, buf: &mut Vec<u64>) -> usize {
     count
 }
 
+/// Enters the hash of every shingle of `n` (1..=len) tokens (as [`for_each_shingle`]) in the
+/// one-permutation MinHash signature `sig`, as they are made (nothing is stored); returns the
+/// mask of the bins filled.
+fn sign_shingles(toks: &[u64], n: usize, sig: &mut [u32; SIGNATURE_BINS]) -> u64 {
+    const B: u64 = 0x9E37_79B9_7F4A_7C15;
+    let b_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(B));
+    let Some((head, tail)) = toks.split_at_checked(n) else { return 0 };
+    let mut filled = 0u64;
+    let mut sign = |s: u64| {
+        // The top bits pick the bin (below 64: no bounds check), the low bits compete for it.
+        let bin = (s >> 58) as usize;
+        sig[bin] = sig[bin].min(s as u32);
+        filled |= 1 << bin;
+    };
+    let mut h = head.iter().fold(0u64, |h, &t| h.wrapping_mul(B).wrapping_add(t));
+    sign(fmix64(h));
+    // The token leaving the window is n places behind the one entering it.
+    for (&gone, &t) in toks.iter().zip(tail) {
+        h = h.wrapping_sub(gone.wrapping_mul(b_pow)).wrapping_mul(B).wrapping_add(t);
+        sign(fmix64(h));
+    }
+    filled
+}
+
 /// The value a shingle hash has in the exact shingle set.
 #[inline]
 fn set_value(s: u64) -> u32 {
     (s >> 32) as u32
+}
+
+const SEQUENCE_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// [`Sketch::exact`] of a token sequence.
+fn exact_hash(toks: &[u64]) -> u64 {
+    toks.iter()
+        .fold(0x243F_6A88_85A3_08D3u64 ^ toks.len() as u64, |h, &t| (h.rotate_left(23) ^ t).wrapping_mul(SEQUENCE_MUL))
+}
+
+/// [`Sketch::figures_masked`] of a token sequence: [`exact_hash`] with every run of figures as
+/// one placeholder.
+fn figures_masked_hash(toks: &[u64]) -> u64 {
+    let mut masked = 0x1319_8A2E_0370_7344u64;
+    let mut in_figure = false;
+    for &t in toks {
+        let figure = t & 1 == 1;
+        if !(figure && in_figure) {
+            let m = if figure { 0x5EED } else { t };
+            masked = (masked.rotate_left(23) ^ m).wrapping_mul(SEQUENCE_MUL);
+        }
+        in_figure = figure;
+    }
+    masked
+}
+
+/// [`Sketch::figures_masked`] of a paragraph (not part of its [`Fingerprint`]: only pairs
+/// already found similar need it).
+pub fn figures_masked(text: &str, scratch: &mut Scratch) -> u64 {
+    let (n, _) = tokens_into(text, &mut scratch.tokens);
+    figures_masked_hash(scratch.tokens.get(..n).unwrap_or(&[]))
 }
 
 /// Fingerprints token hashes (`None` for no token or too few); with `VALUES`, also appends the
@@ -541,19 +625,7 @@ fn fingerprint_tokens<const VALUES: bool>(
     }
     let n = ngram_of(script, params, toks.len());
 
-    let mut exact = 0x243F_6A88_85A3_08D3u64 ^ toks.len() as u64;
-    // The same with every run of figures replaced by one placeholder.
-    let mut masked = 0x1319_8A2E_0370_7344u64;
-    let mut in_figure = false;
-    for &t in toks {
-        exact = (exact.rotate_left(23) ^ t).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let figure = t & 1 == 1;
-        if !(figure && in_figure) {
-            let m = if figure { 0x5EED } else { t };
-            masked = (masked.rotate_left(23) ^ m).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-        in_figure = figure;
-    }
+    let exact = exact_hash(toks);
 
     // One-permutation MinHash: the top bits pick the bin, the low bits compete for it; a bin
     // is filled once any shingle falls in it.
@@ -561,15 +633,17 @@ fn fingerprint_tokens<const VALUES: bool>(
     let mut filled = 0u64;
     // The shingle hashes first, in a loop of their own: with the signature in the same loop
     // there are too few registers for all the state.
-    let count = shingle_hashes(toks, n, hashes);
-    let hashes = &hashes[..count];
-    for &s in hashes {
-        let bin = (s >> 58) as usize;
-        sig[bin] = sig[bin].min(s as u32);
-        filled |= 1 << bin;
-    }
     if VALUES {
+        let count = shingle_hashes(toks, n, hashes);
+        let hashes = &hashes[..count];
+        for &s in hashes {
+            let bin = (s >> 58) as usize;
+            sig[bin] = sig[bin].min(s as u32);
+            filled |= 1 << bin;
+        }
         values.extend(hashes.iter().map(|&s| set_value(s)));
+    } else {
+        filled = sign_shingles(toks, n, &mut sig);
     }
     densify(&mut sig, filled);
     let mut bands = [0u32; BANDS];
@@ -580,13 +654,7 @@ fn fingerprint_tokens<const VALUES: bool>(
         }
         *key = (k >> 32) as u32;
     }
-    Some(Fingerprint {
-        script,
-        tokens: u32::try_from(toks.len()).unwrap_or(u32::MAX),
-        exact,
-        figures_masked: masked,
-        bands,
-    })
+    Some(Fingerprint { script, tokens: u32::try_from(toks.len()).unwrap_or(u32::MAX), exact, bands })
 }
 
 /// Fingerprints a paragraph, or `None` when it has no token, or fewer than `min_cjk` tokens
@@ -658,7 +726,7 @@ pub fn sketch_if_long(
         script: fp.script,
         tokens: fp.tokens,
         exact: fp.exact,
-        figures_masked: fp.figures_masked,
+        figures_masked: figures_masked_hash(toks),
         bands: fp.bands,
         shingles: Box::from(set.as_slice()),
     })
@@ -1022,7 +1090,7 @@ mod tests {
         for u in 0x4E00u32..=0x9FFF {
             let c = char::from_u32(u).unwrap();
             let o = (u - 0x4E00) as usize;
-            assert_eq!((BASIC_HAN_NUMERALS[o >> 6] >> (o & 63)) & 1 == 1, is_han_numeral(c), "{c}");
+            assert_eq!(BASIC_HAN_NUMERAL_FLAGS[o] == 1, is_han_numeral(c), "{c}");
         }
         for (i, row) in PROBES.iter().enumerate() {
             for (a, &j) in row.iter().enumerate() {
