@@ -88,6 +88,45 @@ fn zone_table() {
         writeln!(out, "    (&{names:?}, {zone:?}, {offset:?}, {local}),").unwrap();
     }
     out.push_str("];\n");
+    // The built-in table resolved as `ZoneTable::build` would without extras: zone indices in
+    // first-seen order (places, then aliases), names sorted with later entries winning.
+    let mut zones: Vec<String> = Vec::new();
+    let mut zone_index = |z: &str| -> usize {
+        match zones.iter().position(|n| *n == z) {
+            Some(i) => i,
+            None => {
+                zones.push(z.to_string());
+                zones.len() - 1
+            }
+        }
+    };
+    let mut names: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (zone, list) in &places {
+        let z = zone_index(zone);
+        for n in list {
+            names.insert(n, z);
+        }
+    }
+    let mut words: std::collections::BTreeMap<&str, (Option<usize>, Option<&str>, bool)> =
+        std::collections::BTreeMap::new();
+    for (list, zone, offset, local) in &aliases {
+        let z = zone.as_deref().map(&mut zone_index);
+        for n in list {
+            words.insert(n, (z, offset.as_deref(), *local));
+        }
+    }
+    writeln!(out, "/// The built-in zones, by index.\npub static BUILTIN_ZONES: &[&str] = &{zones:?};").unwrap();
+    out.push_str(
+        "/// The built-in place names, sorted: (name, zone index).\npub static BUILTIN_PLACES: &[(&str, usize)] = &[\n",
+    );
+    for (n, z) in &names {
+        writeln!(out, "    ({n:?}, {z}),").unwrap();
+    }
+    out.push_str("];\n/// The built-in zone words, sorted: (word, zone index, offset, local).\npub static BUILTIN_ALIASES: &[(&str, Option<usize>, Option<&str>, bool)] = &[\n");
+    for (n, (z, o, l)) in &words {
+        writeln!(out, "    ({n:?}, {z:?}, {o:?}, {l}),").unwrap();
+    }
+    out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("time_zones.rs");
     std::fs::write(dest, out).unwrap();
 }

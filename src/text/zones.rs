@@ -209,9 +209,24 @@ impl<'a> ZoneIds<'a> {
 impl ZoneTable {
     /// The built-in table.
     pub fn builtin() -> &'static ZoneTable {
-        static T: LazyLock<ZoneTable> =
-            LazyLock::new(|| ZoneTable::build(&BTreeMap::new(), &[]).expect("the built-in time-zone table is valid"));
+        static T: LazyLock<ZoneTable> = LazyLock::new(ZoneTable::precomputed);
         &T
+    }
+
+    /// The built-in table from the arrays build.rs resolved (what [`ZoneTable::build`] makes
+    /// without extras; a test compares the two).
+    fn precomputed() -> ZoneTable {
+        ZoneTable {
+            zone_names: BUILTIN_ZONES.iter().map(|&z| Cow::Borrowed(z)).collect(),
+            zones: BUILTIN_ZONES.iter().map(|_| OnceLock::new()).collect(),
+            places: PlaceNames::new(BUILTIN_PLACES.iter().map(|&(n, z)| (Cow::Borrowed(n), z)).collect()),
+            aliases: BUILTIN_ALIASES
+                .iter()
+                .map(|&(n, zone, offset, local)| {
+                    (Cow::Borrowed(n), Alias { zone, offset: offset.and_then(parse_offset), local })
+                })
+                .collect(),
+        }
     }
 
     /// The built-in table with extra places (zone → names) and aliases; later entries win.
@@ -426,6 +441,15 @@ mod tests {
         assert_eq!(got, names.into_iter().collect::<Vec<_>>());
         let got: Vec<(String, Alias)> = t.aliases.iter().map(|(n, a)| (n.to_string(), a.clone())).collect();
         assert_eq!(got, aliases.into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn precomputed_table_is_the_built_one() {
+        let (a, b) = (ZoneTable::precomputed(), ZoneTable::build(&BTreeMap::new(), &[]).unwrap());
+        assert_eq!(a.zone_names, b.zone_names);
+        assert_eq!(a.places.names, b.places.names);
+        assert_eq!(a.places.heads, b.places.heads);
+        assert_eq!(a.aliases, b.aliases);
     }
 
     #[test]
