@@ -82,7 +82,7 @@ fn zone_table() {
         writeln!(out, "    ({zone:?}, &{names:?}),").unwrap();
     }
     out.push_str(
-        "];\n/// `[[alias]]` of time-zones.toml, in file order: (names, zone, offset, local).\npub static ZONE_ALIASES: &[(&[&str], Option<&str>, Option<&str>, bool)] = &[\n",
+        "];\n/// `[[alias]]` of time-zones.toml, in file order: (names, zone, offset, local).\npub static ZONE_ALIASES: &[StaticAlias] = &[\n",
     );
     for (names, zone, offset, local) in &aliases {
         writeln!(out, "    (&{names:?}, {zone:?}, {offset:?}, {local}),").unwrap();

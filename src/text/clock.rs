@@ -1169,6 +1169,9 @@ fn full_dates_by_regex(text: &str) -> Vec<(Range<usize>, i16, i8, i8)> {
 /// A `\d` test met a non-ASCII character that may be a Unicode decimal digit.
 struct NonAsciiDigit;
 
+/// A full date: (span, year, month, day).
+type FullDate = (Range<usize>, i16, i8, i8);
+
 /// Runs of `\d`, `(?-u:\b)` and literals over `text`, matched the way the regex of
 /// [`full_dates_by_regex`] does: leftmost start, then its alternatives in order, each
 /// quantifier greedy with backtracking. A `\d` is an ASCII digit here; wherever it is tested on
@@ -1360,7 +1363,7 @@ impl DateScan<'_> {
 }
 
 /// [`find_full_dates`] without the regex; `Err` when a non-ASCII digit might matter.
-fn full_dates_by_hand(text: &str) -> Result<Vec<(Range<usize>, i16, i8, i8)>, NonAsciiDigit> {
+fn full_dates_by_hand(text: &str) -> Result<Vec<FullDate>, NonAsciiDigit> {
     let scan = DateScan { text, b: text.as_bytes() };
     let mut out = Vec::new();
     let mut i = 0;

@@ -14,7 +14,11 @@ use serde::Deserialize;
 #[cfg(test)]
 const DATA: &str = include_str!("../../rules/data/time-zones.toml");
 
-// `ZONE_PLACES` and `ZONE_ALIASES`: the data file as static arrays, written by build.rs.
+/// One `[[alias]]` of the data file: (names, zone, offset, local).
+type StaticAlias = (&'static [&'static str], Option<&'static str>, Option<&'static str>, bool);
+
+// `ZONE_PLACES`, `ZONE_ALIASES` and the resolved `BUILTIN_*` tables: the data file as static
+// arrays, written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/time_zones.rs"));
 
 /// One `[[alias]]` table: zone words and what they stand for.
