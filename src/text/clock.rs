@@ -1170,7 +1170,7 @@ fn full_dates_by_regex(text: &str) -> Vec<(Range<usize>, i16, i8, i8)> {
 struct NonAsciiDigit;
 
 /// A full date: (span, year, month, day).
-type FullDate = (Range<usize>, i16, i8, i8);
+pub type FullDate = (Range<usize>, i16, i8, i8);
 
 /// Runs of `\d`, `(?-u:\b)` and literals over `text`, matched the way the regex of
 /// [`full_dates_by_regex`] does: leftmost start, then its alternatives in order, each
@@ -1364,10 +1364,24 @@ impl DateScan<'_> {
 
 /// [`find_full_dates`] without the regex; `Err` when a non-ASCII digit might matter.
 fn full_dates_by_hand(text: &str) -> Result<Vec<FullDate>, NonAsciiDigit> {
+    full_dates_by_hand_upto(text, usize::MAX)
+}
+
+/// The first `limit` dates of [`full_dates_by_hand`]. Matching is left to right, so the first
+/// dates are the same whether or not later text would need the regex.
+fn full_dates_by_hand_upto(text: &str, limit: usize) -> Result<Vec<FullDate>, NonAsciiDigit> {
     let scan = DateScan { text, b: text.as_bytes() };
     let mut out = Vec::new();
     let mut i = 0;
-    while i < scan.b.len() {
+    while i < scan.b.len() && out.len() < limit {
+        // Non-ASCII characters after anything but an ASCII word character start nothing (see
+        // `DateScan::at`): skip the run.
+        if scan.b[i] >= 0x80 && !(i > 0 && scan.is_word(i - 1)) {
+            while i < scan.b.len() && scan.b[i] >= 0x80 {
+                i += 1;
+            }
+            continue;
+        }
         if let Some((r, y, mo, d)) = scan.at(i)? {
             i = r.end;
             if (1000..=9999).contains(&y) && valid_md(mo, d) {
@@ -1383,6 +1397,17 @@ fn full_dates_by_hand(text: &str) -> Result<Vec<FullDate>, NonAsciiDigit> {
         };
     }
     Ok(out)
+}
+
+/// The first of [`find_full_dates`], without looking further.
+pub fn first_full_date(text: &str) -> Option<FullDate> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match full_dates_by_hand_upto(text, 1) {
+        Ok(v) => v.into_iter().next(),
+        Err(NonAsciiDigit) => full_dates_by_regex(text).into_iter().next(),
+    }
 }
 
 #[cfg(test)]
@@ -1576,6 +1601,21 @@ mod tests {
         assert!(by_hand_count * 10 > texts.len() * 8, "{by_hand_count} of {}", texts.len());
     }
 
+    #[test]
+    fn first_full_date_is_the_first_of_all() {
+        for t in [
+            "",
+            "no digits",
+            "自2022年1月5日起，2023年2月3日",
+            "x０ 2022-01-05 and 2022年1月5日",
+            "2022年13月5日，2022年1月5日",
+            "a٣ 2022年1月5日 b",
+            "见2024-03-01，2022年1月1日起，January 5, 2024",
+        ] {
+            assert_eq!(first_full_date(t), find_full_dates(t).into_iter().next(), "{t}");
+        }
+    }
+
     /// Pieces of full dates and their near misses, for [`hand_dates_equal_the_regex`].
     const DATE_TOKENS: &[&str] = &[
         "2022",
@@ -1643,6 +1683,7 @@ mod tests {
         ) {
             for s in [parts.concat(), raw] {
                 let by_regex = full_dates_by_regex(&s);
+                proptest::prop_assert_eq!(first_full_date(&s), by_regex.first().cloned());
                 match full_dates_by_hand(&s) {
                     Ok(by_hand) => proptest::prop_assert_eq!(by_hand, by_regex, "{}", s),
                     // Only a non-ASCII numeric character may send a text to the regex.
