@@ -134,7 +134,7 @@ impl TimelineCheck {
         let mut pub_key = day_key(py, pm, pd);
         for key in ["updated", "lastmod", "modified", "last_modified"] {
             if let Some(f) = doc.front_matter_value(key)
-                && let Some(d) = clock::find_full_dates(&f.value).first()
+                && let Some(d) = clock::first_full_date(&f.value)
             {
                 pub_key = pub_key.max(day_key(d.1, d.2, d.3));
             }

@@ -116,7 +116,7 @@ struct DocDate {
 pub(crate) fn front_matter_date(doc: &Document) -> Option<(i16, i8, i8)> {
     for key in ["date", "published", "pubdate"] {
         if let Some(f) = doc.front_matter_value(key)
-            && let Some(d) = clock::find_full_dates(&f.value).first()
+            && let Some(d) = clock::first_full_date(&f.value)
         {
             return Some((d.1, d.2, d.3));
         }
@@ -142,7 +142,7 @@ fn shared_doc_date(doc: &Document) -> Arc<SharedDocDate> {
             if !may_hold_full_date(*f, &s.text) {
                 return None;
             }
-            clock::find_full_dates(&s.text).first().map(|d| DocDate { year: d.1, month: d.2, day: d.3 })
+            clock::first_full_date(&s.text).map(|d| DocDate { year: d.1, month: d.2, day: d.3 })
         }))
     })
 }
@@ -657,7 +657,7 @@ impl TimezoneCheck {
                 }
                 // Dates: a full date in the paragraph fixes the year; otherwise any year from
                 // 2000 to 2030 that makes the pair agree clears it (offsets change rarely).
-                let own = clock::find_full_dates(text).first().map(|d| DocDate { year: d.1, month: d.2, day: d.3 });
+                let own = clock::first_full_date(text).map(|d| DocDate { year: d.1, month: d.2, day: d.3 });
                 let base = own.or_else(|| *lazy_base.get_or_insert_with(|| doc_date(doc)));
                 let month = a.month.or(b.month).or(base.map(|b| b.month));
                 let years: Vec<i16> = match (

@@ -67,8 +67,29 @@ struct Found {
     weekday_src: Option<std::ops::Range<usize>>,
     /// Whether a fix may rewrite the weekday's source bytes.
     fixable: bool,
-    date_text: String,
+    /// Where the date's text is (copied only when a finding quotes it).
+    date_text: DateText,
     han: bool,
+}
+
+/// The text of a found date: a byte range of a front-matter field's value or of a segment.
+enum DateText {
+    Front(usize, std::ops::Range<usize>),
+    Body(usize, std::ops::Range<usize>),
+}
+
+impl Found {
+    fn date_text<'d>(&self, doc: &'d Document) -> &'d str {
+        match &self.date_text {
+            DateText::Front(k, r) => doc
+                .front_matter
+                .as_ref()
+                .and_then(|fm| fm.fields.get(*k))
+                .and_then(|f| f.value.get(r.clone()))
+                .unwrap_or_default(),
+            DateText::Body(k, r) => doc.segments.get(*k).and_then(|s| s.text.get(r.clone())).unwrap_or_default(),
+        }
+    }
 }
 
 impl WeekdayCheck {
@@ -94,7 +115,7 @@ impl WeekdayCheck {
 fn collect(doc: &Document) -> (Vec<Found>, Vec<Found>) {
     let mut front = Vec::new();
     if let Some(fm) = &doc.front_matter {
-        for field in &fm.fields {
+        for (k, field) in fm.fields.iter().enumerate() {
             if !DATE_KEYS.contains(&field.key.to_ascii_lowercase().as_str()) {
                 continue;
             }
@@ -103,7 +124,7 @@ fn collect(doc: &Document) -> (Vec<Found>, Vec<Found>) {
                 let map = |r: &std::ops::Range<usize>| {
                     if verbatim { field.range.start + r.start..field.range.start + r.end } else { field.range.clone() }
                 };
-                let date_text = field.value.get(m.range.clone()).unwrap_or_default().to_string();
+                let date_text = DateText::Front(k, m.range.clone());
                 front.push(Found {
                     date_src: map(&m.range),
                     weekday_src: m.weekday.as_ref().map(|w| map(&w.range)),
@@ -118,7 +139,7 @@ fn collect(doc: &Document) -> (Vec<Found>, Vec<Found>) {
     let mut body = Vec::new();
     let features = date_features(doc);
     let date_forms = Features::MONTH_ZH | Features::ISO | Features::MONTH_EN | Features::COMPACT;
-    for (seg, f) in doc.segments.iter().zip(features.iter()) {
+    for (k, (seg, f)) in doc.segments.iter().zip(features.iter()).enumerate() {
         if !f.any(date_forms) {
             continue;
         }
@@ -135,7 +156,7 @@ fn collect(doc: &Document) -> (Vec<Found>, Vec<Found>) {
                 date_src: seg.source_range(m.range.clone()),
                 weekday_src: m.weekday.as_ref().map(|w| seg.source_range(w.range.clone())),
                 fixable,
-                date_text: text[m.range.clone()].to_string(),
+                date_text: DateText::Body(k, m.range.clone()),
                 han,
                 mention: m,
             });
@@ -215,7 +236,7 @@ impl Check for WeekdayCheck {
                     out.report(
                         doc.file,
                         f.date_src.clone(),
-                        &[("date", &f.date_text), ("month", &month), ("days", &days)],
+                        &[("date", f.date_text(doc)), ("month", &month), ("days", &days)],
                     )
                     .primary_label(format!("{month} has {days} days"));
                 }
@@ -248,16 +269,16 @@ impl Check for WeekdayCheck {
                         doc.file,
                         wsrc.clone(),
                         &[
-                            ("date", &f.date_text),
+                            ("date", f.date_text(doc)),
                             ("stated", &stated_text),
                             ("actual", &actual_text),
                             ("year", &year_text),
                         ],
                     );
                     d.primary_label(if inferred.is_some() {
-                        format!("{} ({y}) is a {actual_text}", f.date_text)
+                        format!("{} ({y}) is a {actual_text}", f.date_text(doc))
                     } else {
-                        format!("{} is a {actual_text}", f.date_text)
+                        format!("{} is a {actual_text}", f.date_text(doc))
                     });
                     if let Some((_, _, src)) = &inferred {
                         d.label(doc.file, src.clone(), format!("the year {y} is taken from this date"));

@@ -1118,6 +1118,17 @@ pub fn parse_stamp(line: &str) -> Option<Stamp> {
 
 /// Full dates (`2022年1月5日`, `2022-01-05`, `January 5, 2022`, `5 January 2022`) with spans.
 pub fn find_full_dates(text: &str) -> Vec<(Range<usize>, i16, i8, i8)> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    // The hand matcher answers for all text whose digits are ASCII; the regex (compiled on
+    // first need) for the rest.
+    full_dates_by_hand(text).unwrap_or_else(|NonAsciiDigit| full_dates_by_regex(text))
+}
+
+/// The regex [`full_dates_by_hand`] follows, kept for text where a non-ASCII character could
+/// be a Unicode `\d`.
+fn full_dates_by_regex(text: &str) -> Vec<(Range<usize>, i16, i8, i8)> {
     static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(
             r"(?x)(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>\d{1,2})[日号]
@@ -1128,9 +1139,6 @@ pub fn find_full_dates(text: &str) -> Vec<(Range<usize>, i16, i8, i8)> {
         .expect("valid regex")
     });
     let mut out = Vec::new();
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
-        return out;
-    }
     for c in RE.captures_iter(text) {
         let get = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i32>().ok());
         let month_name = |n: &str| {
@@ -1156,6 +1164,250 @@ pub fn find_full_dates(text: &str) -> Vec<(Range<usize>, i16, i8, i8)> {
         }
     }
     out
+}
+
+/// A `\d` test met a non-ASCII character that may be a Unicode decimal digit.
+struct NonAsciiDigit;
+
+/// A full date: (span, year, month, day).
+pub type FullDate = (Range<usize>, i16, i8, i8);
+
+/// Runs of `\d`, `(?-u:\b)` and literals over `text`, matched the way the regex of
+/// [`full_dates_by_regex`] does: leftmost start, then its alternatives in order, each
+/// quantifier greedy with backtracking. A `\d` is an ASCII digit here; wherever it is tested on
+/// a non-ASCII numeric character the answer could differ, so the whole text goes to the regex.
+struct DateScan<'t> {
+    text: &'t str,
+    b: &'t [u8],
+}
+
+/// A match: (whole span, year, month, day), numbers not yet range-checked.
+type RawDate = (Range<usize>, i32, i32, i32);
+
+impl DateScan<'_> {
+    fn digit(&self, i: usize) -> Result<bool, NonAsciiDigit> {
+        match self.b.get(i) {
+            None => Ok(false),
+            Some(c) if c.is_ascii_digit() => Ok(true),
+            Some(&c) if c < 0x80 => Ok(false),
+            Some(_) => match self.text.get(i..).and_then(|r| r.chars().next()) {
+                Some(ch) if !ch.is_numeric() => Ok(false),
+                _ => Err(NonAsciiDigit),
+            },
+        }
+    }
+
+    /// `n` `\d`s at `i`, as a number.
+    fn digits(&self, i: usize, n: usize) -> Result<Option<i32>, NonAsciiDigit> {
+        let mut v = 0;
+        for k in i..i + n {
+            if !self.digit(k)? {
+                return Ok(None);
+            }
+            v = v * 10 + i32::from(self.b[k] - b'0');
+        }
+        Ok(Some(v))
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        self.b.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    }
+
+    /// `(?-u:\b)` at byte `i`.
+    fn boundary(&self, i: usize) -> bool {
+        (i > 0 && self.is_word(i - 1)) != self.is_word(i)
+    }
+
+    fn lit(&self, i: usize, s: &str) -> bool {
+        self.b.get(i..).is_some_and(|r| r.starts_with(s.as_bytes()))
+    }
+
+    /// `\d{1,2}` at `i`, greedy, then `rest` from where the digits end: (value, match end).
+    fn one_or_two(
+        &self,
+        i: usize,
+        rest: impl Fn(usize) -> Result<Option<usize>, NonAsciiDigit>,
+    ) -> Result<Option<(i32, usize)>, NonAsciiDigit> {
+        if !self.digit(i)? {
+            return Ok(None);
+        }
+        let first = i32::from(self.b[i] - b'0');
+        if self.digit(i + 1)?
+            && let Some(end) = rest(i + 2)?
+        {
+            return Ok(Some((first * 10 + i32::from(self.b[i + 1] - b'0'), end)));
+        }
+        Ok(rest(i + 1)?.map(|end| (first, end)))
+    }
+
+    /// The month name at `i` (1-based).
+    fn month_name(&self, i: usize) -> Option<(i32, usize)> {
+        crate::text::dates::MONTH_NAMES.iter().zip(1..).find(|(n, _)| self.lit(i, n)).map(|(n, k)| (k, i + n.len()))
+    }
+
+    /// `[0-9]{4}年[0-9]{1,2}月\d{1,2}[日号]`
+    fn chinese(&self, s: usize) -> Result<Option<RawDate>, NonAsciiDigit> {
+        let ascii = |i: usize, n: usize| self.b.get(i..i + n).filter(|d| d.iter().all(u8::is_ascii_digit));
+        let Some(y) = ascii(s, 4) else { return Ok(None) };
+        let y = y.iter().fold(0, |v, d| v * 10 + i32::from(d - b'0'));
+        let p = s + 4;
+        if !self.lit(p, "年") {
+            return Ok(None);
+        }
+        let p = p + "年".len();
+        for n in [2, 1] {
+            let Some(m) = ascii(p, n) else { continue };
+            let m = m.iter().fold(0, |v, d| v * 10 + i32::from(d - b'0'));
+            let q = p + n;
+            if !self.lit(q, "月") {
+                continue;
+            }
+            let day = self.one_or_two(q + "月".len(), |e| {
+                Ok((self.lit(e, "日") || self.lit(e, "号")).then_some(e + "日".len()))
+            })?;
+            if let Some((d, end)) = day {
+                return Ok(Some((s..end, y, m, d)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `\b\d{4}-\d{2}-\d{2}\b`
+    fn iso(&self, s: usize) -> Result<Option<RawDate>, NonAsciiDigit> {
+        if !self.boundary(s) {
+            return Ok(None);
+        }
+        let Some(y) = self.digits(s, 4)? else { return Ok(None) };
+        if !self.lit(s + 4, "-") {
+            return Ok(None);
+        }
+        let Some(m) = self.digits(s + 5, 2)? else { return Ok(None) };
+        if !self.lit(s + 7, "-") {
+            return Ok(None);
+        }
+        let Some(d) = self.digits(s + 8, 2)? else { return Ok(None) };
+        Ok(self.boundary(s + 10).then_some((s..s + 10, y, m, d)))
+    }
+
+    /// `\d{4}\b` at `i`: (year, end).
+    fn year_at_end(&self, i: usize) -> Result<Option<(i32, usize)>, NonAsciiDigit> {
+        Ok(self.digits(i, 4)?.filter(|_| self.boundary(i + 4)).map(|y| (y, i + 4)))
+    }
+
+    /// `\b(Month) \d{1,2}, \d{4}\b`
+    fn month_day_year(&self, s: usize) -> Result<Option<RawDate>, NonAsciiDigit> {
+        if !self.boundary(s) {
+            return Ok(None);
+        }
+        let Some((m, p)) = self.month_name(s) else { return Ok(None) };
+        if !self.lit(p, " ") {
+            return Ok(None);
+        }
+        let year = std::cell::Cell::new(0);
+        let day = self.one_or_two(p + 1, |e| {
+            if !self.lit(e, ", ") {
+                return Ok(None);
+            }
+            Ok(self.year_at_end(e + 2)?.map(|(y, end)| {
+                year.set(y);
+                end
+            }))
+        })?;
+        Ok(day.map(|(d, end)| (s..end, year.get(), m, d)))
+    }
+
+    /// `\b\d{1,2} (Month) \d{4}\b`
+    fn day_month_year(&self, s: usize) -> Result<Option<RawDate>, NonAsciiDigit> {
+        if !self.boundary(s) {
+            return Ok(None);
+        }
+        let found = std::cell::Cell::new((0, 0));
+        let day = self.one_or_two(s, |e| {
+            if !self.lit(e, " ") {
+                return Ok(None);
+            }
+            let Some((m, p)) = self.month_name(e + 1) else { return Ok(None) };
+            if !self.lit(p, " ") {
+                return Ok(None);
+            }
+            Ok(self.year_at_end(p + 1)?.map(|(y, end)| {
+                found.set((y, m));
+                end
+            }))
+        })?;
+        Ok(day.map(|(d, end)| (s..end, found.get().0, found.get().1, d)))
+    }
+
+    /// The regex's match starting at `s`, if any.
+    fn at(&self, s: usize) -> Result<Option<RawDate>, NonAsciiDigit> {
+        let c = self.b[s];
+        if c.is_ascii_digit() {
+            if let Some(m) = self.chinese(s)? {
+                return Ok(Some(m));
+            }
+            if let Some(m) = self.iso(s)? {
+                return Ok(Some(m));
+            }
+            return self.day_month_year(s);
+        }
+        if c.is_ascii_uppercase() {
+            return self.month_day_year(s);
+        }
+        // A non-ASCII Unicode digit could start an ISO or day-month-year date after an ASCII
+        // word character (the only way `\b` holds before it).
+        if c >= 0x80 && s > 0 && self.is_word(s - 1) && self.digit(s)? {
+            return Err(NonAsciiDigit);
+        }
+        Ok(None)
+    }
+}
+
+/// [`find_full_dates`] without the regex; `Err` when a non-ASCII digit might matter.
+fn full_dates_by_hand(text: &str) -> Result<Vec<FullDate>, NonAsciiDigit> {
+    full_dates_by_hand_upto(text, usize::MAX)
+}
+
+/// The first `limit` dates of [`full_dates_by_hand`]. Matching is left to right, so the first
+/// dates are the same whether or not later text would need the regex.
+fn full_dates_by_hand_upto(text: &str, limit: usize) -> Result<Vec<FullDate>, NonAsciiDigit> {
+    let scan = DateScan { text, b: text.as_bytes() };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < scan.b.len() && out.len() < limit {
+        // Non-ASCII characters after anything but an ASCII word character start nothing (see
+        // `DateScan::at`): skip the run.
+        if scan.b[i] >= 0x80 && !(i > 0 && scan.is_word(i - 1)) {
+            while i < scan.b.len() && scan.b[i] >= 0x80 {
+                i += 1;
+            }
+            continue;
+        }
+        if let Some((r, y, mo, d)) = scan.at(i)? {
+            i = r.end;
+            if (1000..=9999).contains(&y) && valid_md(mo, d) {
+                out.push((r, y as i16, mo as i8, d as i8));
+            }
+            continue;
+        }
+        i += match scan.b[i] {
+            0..0xc0 => 1,
+            0xc0..0xe0 => 2,
+            0xe0..0xf0 => 3,
+            _ => 4,
+        };
+    }
+    Ok(out)
+}
+
+/// The first of [`find_full_dates`], without looking further.
+pub fn first_full_date(text: &str) -> Option<FullDate> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match full_dates_by_hand_upto(text, 1) {
+        Ok(v) => v.into_iter().next(),
+        Err(NonAsciiDigit) => full_dates_by_regex(text).into_iter().next(),
+    }
 }
 
 #[cfg(test)]
@@ -1302,6 +1554,143 @@ mod tests {
             d.iter().map(|x| (x.1, x.2, x.3)).collect::<Vec<_>>(),
             vec![(2022, 1, 1), (2024, 1, 5), (2024, 3, 1)]
         );
+    }
+
+    #[test]
+    fn hand_dates_equal_the_regex_on_every_one_char_edit() {
+        let seeds = [
+            "自2022年1月5日起",
+            "x2022年12月31号，",
+            "(2024-03-01)",
+            "on January 5, 2024.",
+            "the 15 May 2023 vote",
+            "1999年10月1日 2000-10-01 March 3, 2001 1 April 2002",
+        ];
+        let alphabet = ['0', '1', '5', '9', '年', '月', '日', '号', '-', ' ', ',', 'a', '_', 'M', '。', '０', '〇'];
+        let mut texts: Vec<String> = Vec::new();
+        for seed in seeds {
+            let chars: Vec<char> = seed.chars().collect();
+            for i in 0..=chars.len() {
+                for &c in &alphabet {
+                    let mut v = chars.clone();
+                    v.insert(i, c);
+                    texts.push(v.iter().collect());
+                    if i < chars.len() {
+                        let mut v = chars.clone();
+                        v[i] = c;
+                        texts.push(v.iter().collect());
+                    }
+                }
+                if i < chars.len() {
+                    let mut v = chars.clone();
+                    v.remove(i);
+                    texts.push(v.iter().collect());
+                }
+            }
+        }
+        let mut by_hand_count = 0;
+        for s in &texts {
+            match full_dates_by_hand(s) {
+                Ok(by_hand) => {
+                    by_hand_count += 1;
+                    assert_eq!(by_hand, full_dates_by_regex(s), "{s}");
+                }
+                Err(NonAsciiDigit) => assert!(s.chars().any(|c| !c.is_ascii() && c.is_numeric()), "{s}"),
+            }
+        }
+        assert!(by_hand_count * 10 > texts.len() * 8, "{by_hand_count} of {}", texts.len());
+    }
+
+    #[test]
+    fn first_full_date_is_the_first_of_all() {
+        for t in [
+            "",
+            "no digits",
+            "自2022年1月5日起，2023年2月3日",
+            "x０ 2022-01-05 and 2022年1月5日",
+            "2022年13月5日，2022年1月5日",
+            "a٣ 2022年1月5日 b",
+            "见2024-03-01，2022年1月1日起，January 5, 2024",
+        ] {
+            assert_eq!(first_full_date(t), find_full_dates(t).into_iter().next(), "{t}");
+        }
+    }
+
+    /// Pieces of full dates and their near misses, for [`hand_dates_equal_the_regex`].
+    const DATE_TOKENS: &[&str] = &[
+        "2022",
+        "0000",
+        "12",
+        "1",
+        "05",
+        "31",
+        "9",
+        "123",
+        "年",
+        "月",
+        "日",
+        "号",
+        "-",
+        " ",
+        ", ",
+        ",",
+        "May",
+        "March",
+        "December",
+        "Mayo",
+        "january",
+        "a",
+        "_",
+        "x2",
+        "。",
+        "当地时间",
+        "０",
+        "٣",
+        "〇",
+        "二",
+        "2022年1月5日",
+        "2024-03-01",
+        "January 5, 2024",
+        "5 January 2024",
+        "𝟙",
+        "é",
+        "2022年",
+        "1月",
+        "12月",
+        "5日",
+        "15号",
+        "5号",
+        "2024-",
+        "03-",
+        "01-",
+        "January ",
+        "5, ",
+        "15 ",
+        " 2024",
+        "2024 ",
+        "May 1",
+        "1 May",
+        "202",
+        "20245",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn hand_dates_equal_the_regex(
+            parts in proptest::collection::vec(proptest::sample::select(DATE_TOKENS), 0..10),
+            raw in "[0-9０٣〇 ,_a年月日号Ja-]{0,30}|\\PC{0,30}",
+        ) {
+            for s in [parts.concat(), raw] {
+                let by_regex = full_dates_by_regex(&s);
+                proptest::prop_assert_eq!(first_full_date(&s), by_regex.first().cloned());
+                match full_dates_by_hand(&s) {
+                    Ok(by_hand) => proptest::prop_assert_eq!(by_hand, by_regex, "{}", s),
+                    // Only a non-ASCII numeric character may send a text to the regex.
+                    Err(NonAsciiDigit) => proptest::prop_assert!(s.chars().any(|c| !c.is_ascii() && c.is_numeric())),
+                }
+            }
+        }
     }
 
     proptest::proptest! {

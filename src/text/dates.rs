@@ -527,29 +527,30 @@ pub fn extract_dates_with(text: &str, features: Features) -> Vec<DateMention> {
         }
     }
     if features.any(Features::ISO) {
-        for c in ISO.captures_iter(text) {
-            let (Some(y), Some(m), Some(d)) = (c.name("y"), c.name("m"), c.name("d")) else { continue };
+        // The hand matcher answers unless a character it cannot classify is in play.
+        let iso = iso_dates_by_hand(text).unwrap_or_else(|NonAsciiDigit| iso_dates_by_regex(text));
+        for c in iso {
             let (Some(year), Some(month), Some(day)) =
-                (parse_number(y.as_str()), parse_number(m.as_str()), parse_number(d.as_str()))
+                (parse_number(&text[c.y.clone()]), parse_number(&text[c.m.clone()]), parse_number(&text[c.d.clone()]))
             else {
                 continue;
             };
-            let weekday = if let (Some(p), Some(w)) = (c.name("wp"), c.name("w")) {
-                zh_weekday(w.as_str()).map(|wd| StatedWeekday {
-                    range: p.start()..w.end(),
+            let weekday = if let (Some(p), Some(w)) = (c.wp.clone(), c.w.clone()) {
+                zh_weekday(&text[w.clone()]).map(|wd| StatedWeekday {
+                    range: p.start..w.end,
                     weekday: wd,
-                    style: match p.as_str() {
+                    style: match &text[p] {
                         "星期" => WeekdayStyle::Xingqi,
                         "周" => WeekdayStyle::Zhou,
                         _ => WeekdayStyle::Libai,
                     },
                 })
             } else {
-                c.name("wd").and_then(|w| {
-                    en_weekday(w.as_str()).map(|(wd, style)| StatedWeekday { range: w.range(), weekday: wd, style })
+                c.wd.clone().and_then(|w| {
+                    en_weekday(&text[w.clone()]).map(|(wd, style)| StatedWeekday { range: w, weekday: wd, style })
                 })
             };
-            push(&mut out, y.start()..d.end(), i32::try_from(year).ok(), month, day, weekday, Script::Numeric, false);
+            push(&mut out, c.y.start..c.d.end, i32::try_from(year).ok(), month, day, weekday, Script::Numeric, false);
         }
     }
     if features.any(Features::MONTH_EN) {
@@ -575,19 +576,18 @@ pub fn extract_dates_with(text: &str, features: Features) -> Vec<DateMention> {
         }
     }
     if features.any(Features::COMPACT) {
-        for c in COMPACT.captures_iter(text) {
-            let (Some(all), Some(y), Some(m), Some(d)) = (c.name("all"), c.name("y"), c.name("m"), c.name("d")) else {
-                continue;
-            };
+        // The hand matcher answers unless a non-ASCII digit is in play; then the regex does.
+        let compact = compact_dates_by_hand(text).unwrap_or_else(|NonAsciiDigit| compact_dates_by_regex(text));
+        for [all, y, m, d] in compact {
             let (Some(year), Some(month), Some(day)) =
-                (parse_number(y.as_str()), parse_number(m.as_str()), parse_number(d.as_str()))
+                (parse_number(&text[y]), parse_number(&text[m]), parse_number(&text[d]))
             else {
                 continue;
             };
             if civil_date(i32::try_from(year).unwrap_or(0), month as u8, day as u8).is_none() {
                 continue;
             }
-            push(&mut out, all.range(), i32::try_from(year).ok(), month, day, None, Script::Numeric, true);
+            push(&mut out, all, i32::try_from(year).ok(), month, day, None, Script::Numeric, true);
         }
     }
     // Sort, then drop mentions overlapping an earlier kept one (longer first at equal start).
@@ -605,6 +605,251 @@ pub fn extract_dates_with(text: &str, features: Features) -> Vec<DateMention> {
         kept.push(m);
     }
     kept
+}
+
+/// The groups of one [`ISO`] match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct IsoCaps {
+    y: Range<usize>,
+    m: Range<usize>,
+    d: Range<usize>,
+    wp: Option<Range<usize>>,
+    w: Option<Range<usize>>,
+    wd: Option<Range<usize>>,
+    /// The end of the whole match.
+    end: usize,
+}
+
+fn iso_dates_by_regex(text: &str) -> Vec<IsoCaps> {
+    ISO.captures_iter(text)
+        .filter_map(|c| {
+            Some(IsoCaps {
+                y: c.name("y")?.range(),
+                m: c.name("m")?.range(),
+                d: c.name("d")?.range(),
+                wp: c.name("wp").map(|m| m.range()),
+                w: c.name("w").map(|m| m.range()),
+                wd: c.name("wd").map(|m| m.range()),
+                end: c.get(0)?.end(),
+            })
+        })
+        .collect()
+}
+
+/// The weekday names of `WD_EN`, in its order (an earlier name wins).
+const WD_EN_NAMES: [&str; 31] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "MONDAY",
+    "TUESDAY",
+    "WEDNESDAY",
+    "THURSDAY",
+    "FRIDAY",
+    "SATURDAY",
+    "SUNDAY",
+    "Mon",
+    "Tues",
+    "Tue",
+    "Wed",
+    "Thurs",
+    "Thur",
+    "Thu",
+    "Fri",
+    "Sat",
+    "Sun",
+    "MON",
+    "TUE",
+    "WED",
+    "THU",
+    "FRI",
+    "SAT",
+    "SUN",
+];
+
+/// Unicode `\w` for the character starting at byte `i` (`false` past the end): exact for
+/// ASCII, letters and the punctuation of Chinese text; `Err` for anything else.
+fn word_at(text: &str, i: usize) -> Result<bool, NonAsciiDigit> {
+    let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else { return Ok(false) };
+    word_char(c)
+}
+
+fn word_char(c: char) -> Result<bool, NonAsciiDigit> {
+    if c.is_ascii() {
+        return Ok(c.is_ascii_alphanumeric() || c == '_');
+    }
+    // Han, kana, Hangul and accented Latin letters, old enough to be word characters in every
+    // Unicode version.
+    if matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{AC00}'..='\u{D7A3}')
+        || (matches!(c, '\u{C0}'..='\u{24F}') && c.is_alphabetic())
+    {
+        return Ok(true);
+    }
+    if surely_not_word(c) {
+        return Ok(false);
+    }
+    Err(NonAsciiDigit)
+}
+
+/// Non-ASCII characters that are never Unicode `\w`: spaces and the punctuation usual in
+/// Chinese text (checked against the regex class by a test).
+fn surely_not_word(c: char) -> bool {
+    matches!(c,
+        '\u{80}'..='\u{BF}' | '\u{D7}' | '\u{F7}'
+        | '\u{2000}'..='\u{200B}' | '\u{200E}'..='\u{203E}' | '\u{2041}'..='\u{2053}' | '\u{2055}'..='\u{205F}'
+        | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}' | '\u{3030}' | '\u{303D}'..='\u{303F}'
+        | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF3E}' | '\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}' | '\u{FFE0}'..='\u{FFEE}'
+    ) && !c.is_alphabetic()
+}
+
+/// [`iso_dates_by_regex`] without the regex, for text without non-ASCII numeric characters
+/// (so `\d` is an ASCII digit). A `\b` that needs a character [`word_char`] cannot classify
+/// sends the text to the regex.
+fn iso_dates_by_hand(text: &str) -> Result<Vec<IsoCaps>, NonAsciiDigit> {
+    if text.chars().any(|c| !c.is_ascii() && c.is_numeric()) {
+        return Err(NonAsciiDigit);
+    }
+    let b = text.as_bytes();
+    let digits = |i: usize, n: usize| b.get(i..i + n).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        // `\b` before a digit: the character before is not a word character.
+        let before_ok = s == 0 || !word_char(text[..s].chars().next_back().unwrap_or(' '))?;
+        if !(before_ok
+            && digits(s, 4)
+            && b.get(s + 4) == Some(&b'-')
+            && digits(s + 5, 2)
+            && b.get(s + 7) == Some(&b'-')
+            && digits(s + 8, 2)
+            && !word_at(text, s + 10)?)
+        {
+            i += 1;
+            continue;
+        }
+        let e = s + 10;
+        let mut caps = IsoCaps { y: s..s + 4, m: s + 5..s + 7, d: s + 8..e, wp: None, w: None, wd: None, end: e };
+        // `[\x20\t]*[（(,，]?[\x20\t]*`, then a Chinese or English weekday (or nothing).
+        let blanks = |mut k: usize| {
+            while matches!(b.get(k), Some(b' ' | b'\t')) {
+                k += 1;
+            }
+            k
+        };
+        let mut q = blanks(e);
+        if let Some(p) = ["（", "(", ",", "，"].iter().find(|p| b[q..].starts_with(p.as_bytes())) {
+            q = blanks(q + p.len());
+        }
+        let rest = &text[q..];
+        if let Some(p) = ["星期", "周", "礼拜"].iter().find(|p| rest.starts_with(*p))
+            && let Some(w) = rest[p.len()..].chars().next().filter(|w| "一二三四五六日天".contains(*w))
+        {
+            let w_start = q + p.len();
+            caps.wp = Some(q..w_start);
+            caps.w = Some(w_start..w_start + w.len_utf8());
+            caps.end = w_start + w.len_utf8();
+        } else {
+            for name in WD_EN_NAMES {
+                if rest.starts_with(name) && !word_at(text, q + name.len())? {
+                    let end = q + name.len();
+                    caps.wd = Some(q..end);
+                    caps.end = if b.get(end) == Some(&b'.') { end + 1 } else { end };
+                    break;
+                }
+            }
+        }
+        i = caps.end;
+        out.push(caps);
+    }
+    Ok(out)
+}
+
+/// Compact dates by [`COMPACT`]: the spans of `all`, `y`, `m` and `d`.
+fn compact_dates_by_regex(text: &str) -> Vec<[Range<usize>; 4]> {
+    COMPACT
+        .captures_iter(text)
+        .filter_map(|c| {
+            Some([c.name("all")?.range(), c.name("y")?.range(), c.name("m")?.range(), c.name("d")?.range()])
+        })
+        .collect()
+}
+
+/// A `\d` test met a non-ASCII character that may be a Unicode decimal digit.
+#[derive(Debug)]
+struct NonAsciiDigit;
+
+/// Unicode `\d` at byte `i`, answered for ASCII; `Err` for a non-ASCII numeric character.
+fn ascii_digit_at(text: &str, i: usize) -> Result<bool, NonAsciiDigit> {
+    match text.as_bytes().get(i) {
+        None => Ok(false),
+        Some(c) if c.is_ascii() => Ok(c.is_ascii_digit()),
+        Some(_) => match text.get(i..).and_then(|r| r.chars().next()) {
+            Some(c) if !c.is_numeric() => Ok(false),
+            _ => Err(NonAsciiDigit),
+        },
+    }
+}
+
+/// [`compact_dates_by_regex`] without the regex. `(?:^|[^0-9])` before `all` and
+/// `(?:[^0-9]|$)` after it belong to the match, so a match starts one character before `all`
+/// (or at 0) and ends one character after it; the next search starts there.
+fn compact_dates_by_hand(text: &str) -> Result<Vec<[Range<usize>; 4]>, NonAsciiDigit> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut searched_to = 0;
+    for p in memchr::memchr2_iter(b'1', b'2', b) {
+        // Where the match would start: `^`, else the character before `all`, which must not be
+        // an ASCII digit.
+        let start = if p == 0 {
+            0
+        } else {
+            if b[p - 1].is_ascii_digit() {
+                continue;
+            }
+            text[..p].chars().next_back().map_or(p, |c| p - c.len_utf8())
+        };
+        if start < searched_to {
+            continue;
+        }
+        if !(b[p..].starts_with(b"19") || b[p..].starts_with(b"20")) {
+            continue;
+        }
+        if !(ascii_digit_at(text, p + 2)? && ascii_digit_at(text, p + 3)?) {
+            continue;
+        }
+        let month_ok =
+            matches!((b.get(p + 4), b.get(p + 5)), (Some(b'0'), Some(b'1'..=b'9')) | (Some(b'1'), Some(b'0'..=b'2')));
+        if !month_ok {
+            continue;
+        }
+        let day_ok = match (b.get(p + 6), b.get(p + 7)) {
+            (Some(b'0'), Some(b'1'..=b'9')) | (Some(b'3'), Some(b'0' | b'1')) => true,
+            (Some(b'1' | b'2'), _) => ascii_digit_at(text, p + 7)?,
+            _ => false,
+        };
+        if !day_ok {
+            continue;
+        }
+        let e = p + 8;
+        let end = match text.get(e..).and_then(|r| r.chars().next()) {
+            None => e,
+            Some(c) if c.is_ascii_digit() => continue,
+            Some(c) => e + c.len_utf8(),
+        };
+        out.push([p..e, p..p + 4, p + 4..p + 6, p + 6..e]);
+        searched_to = end;
+    }
+    Ok(out)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -633,6 +878,99 @@ mod tests {
         let v = extract_dates(text);
         assert_eq!(v.len(), 1, "{text}: {v:?}");
         v.into_iter().next().unwrap()
+    }
+
+    /// Every text made from `seeds` by one insertion, replacement or deletion of a character
+    /// from `alphabet`.
+    fn one_char_edits(seeds: &[&str], alphabet: &[char]) -> Vec<String> {
+        let mut texts = Vec::new();
+        for seed in seeds {
+            let chars: Vec<char> = seed.chars().collect();
+            texts.push(seed.to_string());
+            for i in 0..=chars.len() {
+                for &c in alphabet {
+                    let mut v = chars.clone();
+                    v.insert(i, c);
+                    texts.push(v.iter().collect());
+                    if i < chars.len() {
+                        let mut v = chars.clone();
+                        v[i] = c;
+                        texts.push(v.iter().collect());
+                    }
+                }
+                if i < chars.len() {
+                    let mut v = chars.clone();
+                    v.remove(i);
+                    texts.push(v.iter().collect());
+                }
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn word_classes_agree_with_the_regex() {
+        let w = Regex::new(r"^\w$").unwrap();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if let Ok(word) = word_char(c) {
+                assert_eq!(word, w.is_match(c.encode_utf8(&mut [0; 4])), "{c:?} U+{:04X}", c as u32);
+            }
+        }
+        for c in ['，', '。', '（', '）', '：', '、', '“', '”', '《', '》', ' ', '\u{3000}', '—', '…'] {
+            assert_eq!(word_char(c).ok(), Some(false), "{c}");
+        }
+    }
+
+    #[test]
+    fn iso_by_hand_equals_the_regex() {
+        let seeds = [
+            "更新时间：2024-02-10T01:37:16.842Z",
+            "2022-01-06 (Thu)",
+            "2022-01-06（周四）",
+            "2022-01-06，星期四。",
+            "on 2022-01-06, Thursday.",
+            "2022-01-06\tMON. 2022-01-07 Tues",
+            "a2022-01-06 _2022-01-07 2022-01-08x 2022-01-09-10 12022-01-01",
+            "2022-01-06 礼拜天 2022-01-06 Sundays 2022-01-06 Sun.",
+        ];
+        let alphabet = [
+            '0', '1', '-', ' ', '\t', 'a', '_', '（', '(', ',', '，', '周', '日', 'd', 'S', '.', '０', '٣', 'é',
+            '\u{301}',
+        ];
+        let mut by_hand_count = 0;
+        let texts = one_char_edits(&seeds, &alphabet);
+        for t in &texts {
+            if let Ok(v) = iso_dates_by_hand(t) {
+                by_hand_count += 1;
+                assert_eq!(v, iso_dates_by_regex(t), "{t}");
+            }
+        }
+        assert!(by_hand_count * 10 > texts.len() * 7, "{by_hand_count} of {}", texts.len());
+    }
+
+    #[test]
+    fn compact_by_hand_equals_the_regex() {
+        let seeds = [
+            "20220715",
+            "（20220715）",
+            "x19991231y20000101",
+            "20220715 20220716",
+            "2022071520220716",
+            "《新闻联播》 20240209 19:00 20241301 20240230 1999093",
+        ];
+        let alphabet = ['0', '1', '2', '3', '9', ' ', 'x', '（', '０', '٣', '〇', '二'];
+        let mut by_hand_count = 0;
+        let texts = one_char_edits(&seeds, &alphabet);
+        for t in &texts {
+            match compact_dates_by_hand(t) {
+                Ok(v) => {
+                    by_hand_count += 1;
+                    assert_eq!(v, compact_dates_by_regex(t), "{t}");
+                }
+                Err(NonAsciiDigit) => assert!(t.chars().any(|c| !c.is_ascii() && c.is_numeric()), "{t}"),
+            }
+        }
+        assert!(by_hand_count * 10 > texts.len() * 8, "{by_hand_count} of {}", texts.len());
     }
 
     #[test]
@@ -824,6 +1162,21 @@ mod tests {
                 .iter()
                 .any(|m| s.contains(m));
             prop_assert_eq!(Features::ascii(&s).any(Features::MONTH_EN), expected);
+        }
+
+        #[test]
+        fn iso_by_hand_equals_the_regex_on_date_text(s in "[0-9 \t\\-（(,，周星期礼拜一日天MonSunTuesdayTHU._aé]{0,30}|(2022-01-06|2022|-|01| |（|,|周四|Mon|Sunday|SAT|\\.|x|日){0,12}|\\PC{0,30}") {
+            if let Ok(v) = iso_dates_by_hand(&s) {
+                prop_assert_eq!(v, iso_dates_by_regex(&s));
+            }
+        }
+
+        #[test]
+        fn compact_by_hand_equals_the_regex_on_digit_text(s in "[0-39 x（０٣]{0,24}|(19|20|0|1|2|3|9| |０|x){0,14}|\\PC{0,30}") {
+            match compact_dates_by_hand(&s) {
+                Ok(v) => prop_assert_eq!(v, compact_dates_by_regex(&s)),
+                Err(NonAsciiDigit) => prop_assert!(s.chars().any(|c| !c.is_ascii() && c.is_numeric())),
+            }
         }
 
         #[test]

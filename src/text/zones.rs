@@ -2,16 +2,24 @@
 //! (parsed once), with per-rule additions. Conversions use jiff's bundled tz database, so
 //! historical offsets are right (Asia/Almaty is +06 in 2022 and +05 from 2024-03-01).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
+#[cfg(test)]
 const DATA: &str = include_str!("../../rules/data/time-zones.toml");
+
+/// One `[[alias]]` of the data file: (names, zone, offset, local).
+type StaticAlias = (&'static [&'static str], Option<&'static str>, Option<&'static str>, bool);
+
+// `ZONE_PLACES`, `ZONE_ALIASES` and the resolved `BUILTIN_*` tables: the data file as static
+// arrays, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/time_zones.rs"));
 
 /// One `[[alias]]` table: zone words and what they stand for.
 #[derive(Clone, Debug, Deserialize)]
@@ -30,13 +38,6 @@ pub struct AliasSpec {
     pub local: bool,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Data {
-    places: BTreeMap<String, Vec<String>>,
-    alias: Vec<AliasSpec>,
-}
-
 /// What a zone word stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Alias {
@@ -48,15 +49,96 @@ pub struct Alias {
 
 /// The lookup tables, ready to use.
 pub struct ZoneTable {
-    zone_names: Vec<String>,
-    zone_ids: BTreeMap<String, usize>,
+    zone_names: Vec<Cow<'static, str>>,
     /// Looked up in the tz database on first use (the built-in names are checked by a test;
     /// a rule's extra names when the rule is built).
     zones: Vec<OnceLock<Option<TimeZone>>>,
-    place_zone: Vec<usize>,
-    place_ascii: Vec<bool>,
-    places: AhoCorasick,
-    aliases: BTreeMap<String, Alias>,
+    places: PlaceNames,
+    /// Sorted by word, one entry per word.
+    aliases: Vec<(Cow<'static, str>, Alias)>,
+}
+
+/// Place names with their zones, searched leftmost-longest by hand: building an automaton
+/// over a thousand names costs more than searching the few segments with a local time.
+struct PlaceNames {
+    /// Sorted by name (bytes), one entry per name, none empty.
+    names: Vec<(Cow<'static, str>, usize)>,
+    /// First characters of names: (char, range in `names`), sorted by char.
+    heads: Vec<(char, u32, u32)>,
+    /// One bit per character below U+10000 that starts a name.
+    head_bits: Vec<u64>,
+    /// Some name starts with a character above U+FFFF.
+    astral_heads: bool,
+}
+
+impl PlaceNames {
+    /// `names` sorted by name, without duplicates.
+    fn new(names: Vec<(Cow<'static, str>, usize)>) -> PlaceNames {
+        // An empty name would match everywhere (and between the bytes of a character).
+        let names: Vec<_> = names.into_iter().filter(|(n, _)| !n.is_empty()).collect();
+        let mut heads: Vec<(char, u32, u32)> = Vec::new();
+        let mut head_bits = vec![0u64; 1024];
+        let mut astral_heads = false;
+        for (k, (n, _)) in names.iter().enumerate() {
+            let Some(c) = n.chars().next() else { continue };
+            match heads.last_mut() {
+                Some(h) if h.0 == c => h.2 = k as u32 + 1,
+                _ => heads.push((c, k as u32, k as u32 + 1)),
+            }
+            let u = c as usize;
+            if u < 0x10000 {
+                head_bits[u >> 6] |= 1 << (u & 63);
+            } else {
+                astral_heads = true;
+            }
+        }
+        PlaceNames { names, heads, head_bits, astral_heads }
+    }
+
+    /// The longest name at byte `i` of `text` (a char boundary): (length, index in `names`).
+    fn longest_at(&self, text: &str, i: usize) -> Option<(usize, usize)> {
+        let c = text.get(i..)?.chars().next()?;
+        let u = c as usize;
+        if u < 0x10000 {
+            if self.head_bits[u >> 6] & (1 << (u & 63)) == 0 {
+                return None;
+            }
+        } else if !self.astral_heads {
+            return None;
+        }
+        let h = self.heads[self.heads.binary_search_by(|h| h.0.cmp(&c)).ok()?];
+        let rest = &text.as_bytes()[i..];
+        let mut best: Option<(usize, usize)> = None;
+        for k in h.1 as usize..h.2 as usize {
+            let n = self.names[k].0.as_bytes();
+            if n.len() > best.map_or(0, |b| b.0) && rest.starts_with(n) {
+                best = Some((n.len(), k));
+            }
+        }
+        best
+    }
+
+    /// Non-overlapping leftmost-longest matches: (byte range, index in `names`).
+    fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (Range<usize>, usize)> + 't {
+        let b = text.as_bytes();
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            while i < b.len() {
+                if let Some((len, k)) = self.longest_at(text, i) {
+                    let m = i..i + len;
+                    i += len;
+                    return Some((m, k));
+                }
+                i += match b[i] {
+                    0..0xc0 => 1,
+                    0xc0..0xe0 => 2,
+                    0xe0..0xf0 => 3,
+                    _ => 4,
+                };
+            }
+            None
+        })
+    }
 }
 
 /// Parses `+05:00`, `-04`, `+0530`, `UTC+5`.
@@ -85,84 +167,38 @@ pub fn format_offset(secs: i32) -> String {
     format!("UTC{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
 }
 
-impl ZoneTable {
-    /// The built-in table.
-    pub fn builtin() -> &'static ZoneTable {
-        static T: LazyLock<ZoneTable> =
-            LazyLock::new(|| ZoneTable::build(&BTreeMap::new(), &[]).expect("the built-in time-zone table is valid"));
-        &T
-    }
+/// Sorts `(word, value)` pairs by word, keeping the last pair of each word (a map's "later
+/// inserts win").
+fn sorted_last_wins<T>(mut v: Vec<(Cow<'static, str>, T)>) -> Vec<(Cow<'static, str>, T)> {
+    v.reverse();
+    // Stable: among equal words the last inserted is now first, and dedup keeps the first.
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v.dedup_by(|later, first| later.0 == first.0);
+    v
+}
 
-    /// The built-in table with extra places (zone → names) and aliases; later entries win.
-    pub fn build(
-        extra_places: &BTreeMap<String, Vec<String>>,
-        extra_aliases: &[AliasSpec],
-    ) -> Result<ZoneTable, String> {
-        let data: Data = toml::from_str(DATA).map_err(|e| e.to_string())?;
-        let mut t = ZoneTable {
-            zone_names: Vec::new(),
-            zone_ids: BTreeMap::new(),
-            zones: Vec::new(),
-            place_zone: Vec::new(),
-            place_ascii: Vec::new(),
-            places: AhoCorasick::new(["\u{0}"]).map_err(|e| e.to_string())?,
-            aliases: BTreeMap::new(),
-        };
-        let mut names: BTreeMap<String, usize> = BTreeMap::new();
-        for (zone, list) in data.places.iter() {
-            let z = t.zone_index(zone, false)?;
-            for n in list {
-                names.insert(n.clone(), z);
-            }
-        }
-        for (zone, list) in extra_places {
-            let z = t.zone_index(zone, true)?;
-            for n in list {
-                names.insert(n.clone(), z);
-            }
-        }
-        let mut patterns = Vec::with_capacity(names.len());
-        for (n, z) in names {
-            t.place_ascii.push(n.is_ascii());
-            t.place_zone.push(z);
-            patterns.push(n);
-        }
-        // A contiguous NFA: building a DFA over a thousand names costs more than the few
-        // segments with a time ever save.
-        t.places = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&patterns)
-            .map_err(|e| e.to_string())?;
-        let builtin = data.alias.len();
-        for (k, a) in data.alias.iter().chain(extra_aliases).enumerate() {
-            let zone = match &a.zone {
-                Some(z) => Some(t.zone_index(z, k >= builtin)?),
-                None => None,
-            };
-            let offset = match &a.offset {
-                Some(o) => Some(parse_offset(o).ok_or_else(|| format!("bad offset `{o}`"))?),
-                None => None,
-            };
-            if zone.is_none() && offset.is_none() && !a.local {
-                return Err(format!("alias {:?} needs `zone`, `offset` or `local`", a.names));
-            }
-            for n in &a.names {
-                t.aliases.insert(n.clone(), Alias { zone, offset, local: a.local });
-            }
-        }
-        Ok(t)
-    }
+/// Assigns zone indices in first-seen order.
+struct ZoneIds<'a> {
+    ids: BTreeMap<&'a str, usize>,
+    names: Vec<Cow<'static, str>>,
+    zones: Vec<OnceLock<Option<TimeZone>>>,
+}
 
+impl<'a> ZoneIds<'a> {
     /// The index of zone `name`; `check` looks it up in the tz database now (a rule's own
     /// names, so a typo is an error when the rule loads).
-    fn zone_index(&mut self, name: &str, check: bool) -> Result<usize, String> {
-        let i = match self.zone_ids.get(name) {
+    fn index(
+        &mut self,
+        name: &'a str,
+        owned: impl FnOnce() -> Cow<'static, str>,
+        check: bool,
+    ) -> Result<usize, String> {
+        let i = match self.ids.get(name) {
             Some(&i) => i,
             None => {
-                self.zone_names.push(name.to_string());
+                self.names.push(owned());
                 self.zones.push(OnceLock::new());
-                self.zone_ids.insert(name.to_string(), self.zones.len() - 1);
+                self.ids.insert(name, self.zones.len() - 1);
                 self.zones.len() - 1
             }
         };
@@ -171,6 +207,79 @@ impl ZoneTable {
             let _ = self.zones[i].set(Some(tz));
         }
         Ok(i)
+    }
+}
+
+impl ZoneTable {
+    /// The built-in table.
+    pub fn builtin() -> &'static ZoneTable {
+        static T: LazyLock<ZoneTable> = LazyLock::new(ZoneTable::precomputed);
+        &T
+    }
+
+    /// The built-in table from the arrays build.rs resolved (what [`ZoneTable::build`] makes
+    /// without extras; a test compares the two).
+    fn precomputed() -> ZoneTable {
+        ZoneTable {
+            zone_names: BUILTIN_ZONES.iter().map(|&z| Cow::Borrowed(z)).collect(),
+            zones: BUILTIN_ZONES.iter().map(|_| OnceLock::new()).collect(),
+            places: PlaceNames::new(BUILTIN_PLACES.iter().map(|&(n, z)| (Cow::Borrowed(n), z)).collect()),
+            aliases: BUILTIN_ALIASES
+                .iter()
+                .map(|&(n, zone, offset, local)| {
+                    (Cow::Borrowed(n), Alias { zone, offset: offset.and_then(parse_offset), local })
+                })
+                .collect(),
+        }
+    }
+
+    /// The built-in table with extra places (zone → names) and aliases; later entries win.
+    pub fn build(
+        extra_places: &BTreeMap<String, Vec<String>>,
+        extra_aliases: &[AliasSpec],
+    ) -> Result<ZoneTable, String> {
+        let mut ids = ZoneIds { ids: BTreeMap::new(), names: Vec::new(), zones: Vec::new() };
+        let mut names: Vec<(Cow<'static, str>, usize)> = Vec::new();
+        for &(zone, list) in ZONE_PLACES {
+            let z = ids.index(zone, || Cow::Borrowed(zone), false)?;
+            names.extend(list.iter().map(|&n| (Cow::Borrowed(n), z)));
+        }
+        for (zone, list) in extra_places {
+            let z = ids.index(zone, || Cow::Owned(zone.clone()), true)?;
+            names.extend(list.iter().map(|n| (Cow::Owned(n.clone()), z)));
+        }
+        let places = PlaceNames::new(sorted_last_wins(names));
+        let mut aliases: Vec<(Cow<'static, str>, Alias)> = Vec::new();
+        let builtin = ZONE_ALIASES.iter().map(|&(names, zone, offset, local)| {
+            (names.iter().map(|&n| Cow::Borrowed(n)).collect::<Vec<_>>(), zone.map(Cow::Borrowed), offset, local)
+        });
+        let extra = extra_aliases.iter().map(|a| {
+            (
+                a.names.iter().map(|n| Cow::Owned(n.clone())).collect::<Vec<_>>(),
+                a.zone.as_deref().map(|z| Cow::Owned(z.to_string())),
+                a.offset.as_deref(),
+                a.local,
+            )
+        });
+        let zone_words: Vec<_> = builtin.chain(extra).collect();
+        for (k, (names, zone, offset, local)) in zone_words.iter().enumerate() {
+            let zone = match zone {
+                Some(z) => Some(ids.index(z, || Cow::Owned(z.to_string()), k >= ZONE_ALIASES.len())?),
+                None => None,
+            };
+            let offset = match offset {
+                Some(o) => Some(parse_offset(o).ok_or_else(|| format!("bad offset `{o}`"))?),
+                None => None,
+            };
+            if zone.is_none() && offset.is_none() && !local {
+                return Err(format!("alias {names:?} needs `zone`, `offset` or `local`"));
+            }
+            for n in names {
+                aliases.push((n.clone(), Alias { zone, offset, local: *local }));
+            }
+        }
+        let aliases = sorted_last_wins(aliases);
+        Ok(ZoneTable { zone_names: ids.names, zones: ids.zones, places, aliases })
     }
 
     fn zone(&self, z: usize) -> Option<&TimeZone> {
@@ -186,25 +295,24 @@ impl ZoneTable {
         let b = text.as_bytes();
         self.places
             .find_iter(text)
-            .filter(|m| {
-                let i = m.pattern().as_usize();
+            .filter(|(m, k)| {
                 // 北京时间, Moscow time: a zone word, not a place
-                let rest = &text[m.end()..];
-                if rest.starts_with("时间") || rest.starts_with(" time") {
+                let rest = &b[m.end..];
+                if rest.starts_with("时间".as_bytes()) || rest.starts_with(b" time") {
                     return false;
                 }
-                !self.place_ascii[i]
-                    || ((m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric())
-                        && b.get(m.end()).is_none_or(|c| !c.is_ascii_alphanumeric()))
+                !self.places.names[*k].0.is_ascii()
+                    || ((m.start == 0 || !b[m.start - 1].is_ascii_alphanumeric())
+                        && b.get(m.end).is_none_or(|c| !c.is_ascii_alphanumeric()))
             })
-            .map(|m| (m.range(), self.place_zone[m.pattern().as_usize()]))
+            .map(|(m, k)| (m, self.places.names[k].1))
             .collect()
     }
 
     /// The alias for an exact word (`UTC+5`, `GMT-4` are fixed offsets).
     pub fn alias(&self, word: &str) -> Option<Alias> {
-        if let Some(a) = self.aliases.get(word) {
-            return Some(a.clone());
+        if let Ok(k) = self.aliases.binary_search_by(|(n, _)| n.as_ref().cmp(word)) {
+            return Some(self.aliases[k].1.clone());
         }
         let rest = word.strip_prefix("UTC").or_else(|| word.strip_prefix("GMT"))?;
         parse_offset(rest).map(|o| Alias { zone: None, offset: Some(o), local: false })
@@ -221,7 +329,7 @@ impl ZoneTable {
         self.aliases
             .iter()
             .filter(|(_, a)| a.zone == Some(zone) && a.offset == Some(offset))
-            .map(|(n, _)| n.clone())
+            .map(|(n, _)| n.to_string())
             .collect()
     }
 
@@ -230,7 +338,7 @@ impl ZoneTable {
         self.aliases
             .iter()
             .filter(|(n, a)| a.zone.is_none() && a.offset == Some(offset) && n.len() >= 3)
-            .map(|(n, _)| n.clone())
+            .map(|(n, _)| n.to_string())
             .min_by_key(|n| (n.chars().count(), n.clone()))
     }
 
@@ -291,6 +399,123 @@ mod tests {
         for (z, name) in t.zone_names.iter().enumerate() {
             assert!(t.zone(z).is_some(), "unknown time zone `{name}`");
         }
+    }
+
+    /// The table as the data file's TOML parser reads it: (zone names, name → zone, alias words).
+    fn from_toml() -> (Vec<String>, BTreeMap<String, usize>, BTreeMap<String, Alias>) {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Data {
+            places: BTreeMap<String, Vec<String>>,
+            alias: Vec<AliasSpec>,
+        }
+        let data: Data = toml::from_str(DATA).unwrap();
+        let mut zone_names: Vec<String> = Vec::new();
+        let mut index = |z: &str| match zone_names.iter().position(|n| n == z) {
+            Some(i) => i,
+            None => {
+                zone_names.push(z.to_string());
+                zone_names.len() - 1
+            }
+        };
+        let mut names = BTreeMap::new();
+        for (zone, list) in &data.places {
+            let z = index(zone);
+            for n in list {
+                names.insert(n.clone(), z);
+            }
+        }
+        let mut aliases = BTreeMap::new();
+        for a in &data.alias {
+            let zone = a.zone.as_deref().map(&mut index);
+            let offset = a.offset.as_deref().map(|o| parse_offset(o).unwrap());
+            for n in &a.names {
+                aliases.insert(n.clone(), Alias { zone, offset, local: a.local });
+            }
+        }
+        (zone_names, names, aliases)
+    }
+
+    #[test]
+    fn compiled_table_matches_the_toml_file() {
+        let t = ZoneTable::builtin();
+        let (zone_names, names, aliases) = from_toml();
+        assert_eq!(t.zone_names.iter().map(|n| n.to_string()).collect::<Vec<_>>(), zone_names);
+        let got: Vec<(String, usize)> = t.places.names.iter().map(|(n, z)| (n.to_string(), *z)).collect();
+        assert_eq!(got, names.into_iter().collect::<Vec<_>>());
+        let got: Vec<(String, Alias)> = t.aliases.iter().map(|(n, a)| (n.to_string(), a.clone())).collect();
+        assert_eq!(got, aliases.into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn precomputed_table_is_the_built_one() {
+        let (a, b) = (ZoneTable::precomputed(), ZoneTable::build(&BTreeMap::new(), &[]).unwrap());
+        assert_eq!(a.zone_names, b.zone_names);
+        assert_eq!(a.places.names, b.places.names);
+        assert_eq!(a.places.heads, b.places.heads);
+        assert_eq!(a.aliases, b.aliases);
+    }
+
+    #[test]
+    fn extra_places_and_aliases_override() {
+        let places = BTreeMap::from([("Europe/Paris".to_string(), vec!["莫斯科".to_string(), "Lyon".to_string()])]);
+        let aliases =
+            vec![AliasSpec { names: vec!["MSK".into()], zone: None, offset: Some("+04:00".into()), local: false }];
+        let t = ZoneTable::build(&places, &aliases).unwrap();
+        let z = t.places_in("莫斯科")[0].1;
+        assert_eq!(t.zone_name(z), "Europe/Paris");
+        assert_eq!(t.zone_name(t.places_in("in Lyon.")[0].1), "Europe/Paris");
+        assert_eq!(t.alias("MSK").and_then(|a| a.offset), Some(4 * 3600));
+        let bad = vec![AliasSpec { names: vec!["X".into()], zone: None, offset: None, local: false }];
+        assert!(ZoneTable::build(&BTreeMap::new(), &bad).is_err());
+        let typo = BTreeMap::from([("Europe/Pariss".to_string(), vec!["x".to_string()])]);
+        assert!(ZoneTable::build(&typo, &[]).is_err());
+    }
+
+    /// The aho-corasick search the hand matcher replaces.
+    fn automaton(t: &ZoneTable) -> aho_corasick::AhoCorasick {
+        use aho_corasick::{AhoCorasickBuilder, MatchKind};
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(t.places.names.iter().map(|(n, _)| n.as_bytes()))
+            .unwrap()
+    }
+
+    fn automaton_matches(ac: &aho_corasick::AhoCorasick, text: &str) -> Vec<(Range<usize>, usize)> {
+        ac.find_iter(text).map(|m| (m.range(), m.pattern().as_usize())).collect()
+    }
+
+    #[test]
+    fn place_search_is_leftmost_longest() {
+        let t = ZoneTable::builtin();
+        let ac = automaton(t);
+        let names: Vec<&str> = t.places.names.iter().map(|(n, _)| n.as_ref()).collect();
+        // Names, their prefixes and suffixes, glued with and without separators.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % m as u64) as usize
+        };
+        let glue = ["", " ", "市", "时间", " time", "州", "a", "-", "，", "𝕏"];
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(6) {
+                let n = names[next(names.len())];
+                let cut: Vec<usize> = (0..=n.len()).filter(|&i| n.is_char_boundary(i)).collect();
+                match next(4) {
+                    0 => text.push_str(&n[..cut[next(cut.len())]]),
+                    1 => text.push_str(&n[cut[next(cut.len())]..]),
+                    _ => text.push_str(n),
+                }
+                text.push_str(glue[next(glue.len())]);
+            }
+            let got: Vec<_> = t.places.find_iter(&text).collect();
+            assert_eq!(got, automaton_matches(&ac, &text), "{text}");
+        }
+        let text = "据国际文传电讯社当地时间1月5日报道，当天15时左右，抗议者冲进阿克托别州阿克托别市政府大楼。 In Almaty Region and St. Petersburg";
+        assert_eq!(t.places.find_iter(text).collect::<Vec<_>>(), automaton_matches(&ac, text));
     }
 
     #[test]
