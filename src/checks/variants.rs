@@ -116,6 +116,14 @@ impl CharSet {
         CharSet(bits)
     }
 
+    /// Whether the three-byte character `b0 b1 b2` (`b0` a three-byte lead) is in the set, read
+    /// straight from its bytes.
+    #[inline(always)]
+    fn contains3(&self, b0: u8, b1: u8, b2: u8) -> bool {
+        let word = (usize::from(b0 & 0x0F) << 6) | usize::from(b1 & 0x3F);
+        self.0[word] >> (b2 & 0x3F) & 1 != 0
+    }
+
     fn contains(&self, c: char) -> bool {
         let i = c as usize;
         i < 65536 && self.0[i / 64] & (1 << (i % 64)) != 0
@@ -514,6 +522,35 @@ fn char_start_before(bytes: &[u8], end: usize) -> usize {
     i
 }
 
+/// Outside a run, over windows of `MIN` three-byte characters from `i`: the last character of a
+/// window that is no transliteration character ends every run that could start before it, so the
+/// scan moves on past it unread. Returns where it stopped, and whether that is at a window of
+/// `MIN` members (else at a window that is not all three-byte characters, or near the end).
+/// `mask` and `value` test the lead bytes of the first `MIN - 1` characters in one word.
+#[inline(always)]
+fn skip_windows<const MIN: usize>(bytes: &[u8], mut i: usize, chars: &CharSet, mask: u64, value: u64) -> (usize, bool) {
+    while let Some(window) = bytes.get(i..).and_then(|rest| rest.first_chunk::<12>()) {
+        let w = u64::from_le_bytes([
+            window[0], window[1], window[2], window[3], window[4], window[5], window[6], window[7],
+        ]);
+        if w & mask != value || window[3 * (MIN - 1)] & 0xF0 != 0xE0 {
+            return (i, false);
+        }
+        let mut k = MIN;
+        loop {
+            if k == 0 {
+                return (i, true);
+            }
+            k -= 1;
+            if !chars.contains3(window[3 * k], window[3 * k + 1], window[3 * k + 2]) {
+                i += 3 * (k + 1);
+                break;
+            }
+        }
+    }
+    (i, false)
+}
+
 /// Maximal runs of transliteration characters, weak characters trimmed at both ends, at least
 /// `min` characters long. A byte scan decoding each character in place (no `char` iterator),
 /// counting characters as it goes.
@@ -547,29 +584,32 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
             out.push(a..b);
         }
     };
-    let member3 = |b0: u8, b1: u8, b2: u8| {
-        let word = (usize::from(b0 & 0x0F) << 6) | usize::from(b1 & 0x3F);
-        chars.0[word] >> (b2 & 0x3F) & 1 != 0
-    };
+    let member3 = |b0: u8, b1: u8, b2: u8| chars.contains3(b0, b1, b2);
     let is_lead3 = |b: u8| b & 0xF0 == 0xE0;
-    // For a short `min`, the lead bytes of the characters before the probe (at 0, 3 and 6) are
-    // tested in one eight-byte word: (mask, value).
+    // For a short `min` (2 to 4), a window of `min` three-byte characters fits in twelve bytes,
+    // and the lead bytes of all but the last are tested in one eight-byte word: (mask, value).
     let leads_word = (2..=4)
         .contains(&min)
         .then(|| (0..min - 1).fold((0u64, 0u64), |(m, v), k| (m | 0xF0 << (24 * k), v | 0xE0 << (24 * k))));
-    let leads_before = |i: usize| match (leads_word, bytes.get(i..i + 8)) {
-        (Some((mask, value)), Some(chunk)) => {
-            <[u8; 8]>::try_from(chunk).is_ok_and(|w| u64::from_le_bytes(w) & mask == value)
-        }
-        _ => (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k])),
-    };
+    let leads_before = |i: usize| (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k]));
     let (mut start, mut count) = (None, 0);
     let mut i = 0;
     while i < bytes.len() {
-        // Outside a run, with the next `min` characters all three bytes long: when the last of
-        // them is no transliteration character, no run of `min` or more starts at any of them
-        // (it would hold that one), so they are skipped unread.
         if start.is_none()
+            && let Some((mask, value)) = leads_word
+        {
+            // Only a window of `min` members, or one that is not all three-byte characters, goes
+            // on to the character steps below.
+            let at_window;
+            (i, at_window) = match min {
+                2 => skip_windows::<2>(bytes, i, chars, mask, value),
+                3 => skip_windows::<3>(bytes, i, chars, mask, value),
+                _ => skip_windows::<4>(bytes, i, chars, mask, value),
+            };
+            if !at_window && i >= bytes.len() {
+                break;
+            }
+        } else if start.is_none()
             && min >= 2
             && let Some(probe) = (min - 1).checked_mul(3).and_then(|d| d.checked_add(i))
             && let Some(&[p0, p1, p2]) = bytes.get(probe..probe.saturating_add(3))
@@ -577,6 +617,9 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
             && leads_before(i)
             && !member3(p0, p1, p2)
         {
+            // Outside a run, with the next `min` characters all three bytes long: when the last
+            // of them is no transliteration character, no run of `min` or more starts at any of
+            // them (it would hold that one), so they are skipped unread.
             i = probe + 3;
             continue;
         }
@@ -625,11 +668,11 @@ struct Word {
 }
 
 fn words(text: &str) -> Vec<Word> {
-    // A byte scan: Chinese text (three-byte characters) is skipped a character at a time without
-    // decoding; words are ASCII letters and two-byte letters (Latin, Greek, Cyrillic).
+    // A byte scan to the next ASCII letter or two-byte lead (a Latin, Greek or Cyrillic letter may
+    // start there), sixteen bytes at a time: Chinese, digits and punctuation are never read one by
+    // one. Whether a word stands mid-sentence is read backwards from its start.
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut prev_sig: Option<char> = None;
     let mut i = 0;
     let letter_at = |j: usize| -> Option<usize> {
         let b = *bytes.get(j)?;
@@ -641,35 +684,14 @@ fn words(text: &str) -> Vec<Word> {
             None
         }
     };
-    while i < bytes.len() {
-        let b = bytes[i];
+    loop {
+        i = next_letter_or_two_byte_lead(bytes, i);
+        if i >= bytes.len() {
+            break;
+        }
         let Some(first_len) = letter_at(i) else {
-            if b < 0x80 {
-                if !b.is_ascii_whitespace() {
-                    prev_sig = Some(b as char);
-                }
-                i += 1;
-            } else if b >= 0xE0 {
-                // Chinese and the like (never letters here): step over a whole stretch of
-                // three- and four-byte characters at once.
-                i = next_ascii_or_two_byte_lead(bytes, i);
-                prev_sig = Some('\u{3002}');
-            } else {
-                // Not a word character: step over the whole character.
-                let len = match b {
-                    0xF0.. => 4,
-                    0xE0.. => 3,
-                    _ => 2,
-                };
-                // A non-breaking space keeps the previous context; anything else ends it.
-                if !(b == 0xC2 && bytes.get(i + 1) == Some(&0xA0)) {
-                    prev_sig = Some('\u{3002}');
-                }
-                i = (i + len).min(bytes.len());
-                while i < bytes.len() && !text.is_char_boundary(i) {
-                    i += 1;
-                }
-            }
+            // A two-byte character that is no letter.
+            i = (i + 2).min(bytes.len());
             continue;
         };
         let start = i;
@@ -692,32 +714,63 @@ fn words(text: &str) -> Vec<Word> {
         } else {
             Case::Other
         };
-        let mid = prev_sig.is_some_and(|p| p.is_alphanumeric() || p == ',');
-        out.push(Word { range: start..i, case, mid });
-        prev_sig = word.chars().next_back();
+        out.push(Word { range: start..i, case, mid: mid_sentence_before(text, start) });
     }
     out
 }
 
-/// The first byte at or after `i` that is ASCII or leads a two-byte character (a letter of
-/// Latin, Greek or Cyrillic may start there), else the end. Eight bytes at a time: stepping
-/// from character to character waits on each load, and Chinese text is all such steps.
-fn next_ascii_or_two_byte_lead(bytes: &[u8], mut i: usize) -> usize {
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
-        let w = u64::from_le_bytes(word);
-        // Top bit clear: ASCII. Top three bits 110: a two-byte lead (exact per byte: no carry
-        // crosses bytes).
-        let t = (w & 0xE0E0_E0E0_E0E0_E0E0) ^ 0xC0C0_C0C0_C0C0_C0C0;
-        let found = (!w & HI) | (!(((t & LOW7) + LOW7) | t) & HI);
-        if found != 0 {
-            return i + (found.trailing_zeros() / 8) as usize;
+/// Whether the last character before byte `start` that is no (ASCII or non-breaking) space is a
+/// letter or digit of a spaced script, or a comma: letters of two bytes count, characters of three
+/// or four bytes (Chinese and its punctuation) do not.
+fn mid_sentence_before(text: &str, start: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut end = start.min(bytes.len());
+    loop {
+        let Some(&b) = end.checked_sub(1).and_then(|k| bytes.get(k)) else { return false };
+        if b.is_ascii_whitespace() {
+            end -= 1;
+        } else if b < 0x80 {
+            return b.is_ascii_alphanumeric() || b == b',';
+        } else if end >= 2 && bytes[end - 2] == 0xC2 && b == 0xA0 {
+            end -= 2;
+        } else {
+            let from = char_start_before(bytes, end);
+            return end - from == 2
+                && text.get(from..end).and_then(|c| c.chars().next()).is_some_and(char::is_alphabetic);
         }
-        i += 8;
     }
-    while i < bytes.len() && bytes[i] >= 0x80 && bytes[i] & 0xE0 != 0xC0 {
+}
+
+/// The first byte at or after `i` that is an ASCII letter or leads a two-byte character, else the
+/// end.
+fn next_letter_or_two_byte_lead(bytes: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+            _mm_or_si128, _mm_set1_epi8,
+        };
+        while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
+            // SAFETY: the load reads the sixteen bytes of `chunk` (unaligned loads allowed); SSE2,
+            // all these instructions need, is part of every x86-64 processor.
+            let found = unsafe {
+                let v = _mm_loadu_si128(chunk.as_ptr().cast());
+                // Case-folded: ASCII letters land in a..=z; bytes from 0x80 are negative, outside.
+                let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                let letter = _mm_and_si128(
+                    _mm_cmpgt_epi8(folded, _mm_set1_epi8((b'a' - 1) as i8)),
+                    _mm_cmplt_epi8(folded, _mm_set1_epi8((b'z' + 1) as i8)),
+                );
+                let lead2 = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(0xE0u8 as i8)), _mm_set1_epi8(0xC0u8 as i8));
+                _mm_movemask_epi8(_mm_or_si128(letter, lead2)) as u32
+            };
+            if found != 0 {
+                return i + found.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+    }
+    while i < bytes.len() && !bytes[i].is_ascii_alphabetic() && bytes[i] & 0xE0 != 0xC0 {
         i += 1;
     }
     i.min(bytes.len())
@@ -1220,7 +1273,7 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
         fn fast_scans_agree_with_the_straightforward_ones(
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 "曼", "格", "斯", "套", "吉", "州", "尔", "的", "托", "卡", "耶", "夫", "也", "a", "Tokayev", " ", "，", "\u{a0}",
-                "é", "𠀀", "1", "Ab", "布", "宣",
+                "é", "𠀀", "1", "Ab", "布", "宣", ",", "\n", "\t", "²", "×", "Ωmega", "zZ",
             ]), 0..30),
             min in 1usize..6,
         ) {
@@ -1257,13 +1310,18 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
 
     proptest::proptest! {
         #[test]
-        fn next_ascii_or_two_byte_lead_is_the_first_such_byte(
-            bytes in proptest::collection::vec(proptest::sample::select(vec![0x41u8, 0x20, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xDF, 0xE0, 0xE5, 0xEF, 0xF0, 0xFF]), 0..30),
-            from in 0usize..30,
+        fn next_letter_or_two_byte_lead_is_the_first_such_byte(
+            bytes in proptest::collection::vec(proptest::sample::select(vec![
+                0x41u8, 0x5A, 0x61, 0x7A, 0x40, 0x5B, 0x60, 0x7B, 0x20, 0x31, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xDF, 0xE0, 0xE5,
+                0xEF, 0xF0, 0xFF,
+            ]), 0..70),
+            from in 0usize..70,
         ) {
             let from = from.min(bytes.len());
-            let slow = (from..bytes.len()).find(|&k| bytes[k] < 0x80 || bytes[k] & 0xE0 == 0xC0).unwrap_or(bytes.len());
-            proptest::prop_assert_eq!(next_ascii_or_two_byte_lead(&bytes, from), slow);
+            let slow = (from..bytes.len())
+                .find(|&k| bytes[k].is_ascii_alphabetic() || bytes[k] & 0xE0 == 0xC0)
+                .unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(next_letter_or_two_byte_lead(&bytes, from), slow);
         }
     }
 
