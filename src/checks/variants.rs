@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
@@ -98,6 +98,20 @@ struct EnData {
 static ZH_DATA: LazyLock<ZhData> = LazyLock::new(|| {
     toml::from_str(include_str!("../../rules/data/zh-transliteration.toml")).expect("valid built-in table")
 });
+/// The character sets of the built-in table, built on first use and shared by the rules.
+struct ZhSets {
+    chars: CharSet,
+    weak: CharSet,
+    /// One set per sound class (only needed once two near-identical names turn up).
+    sounds: LazyLock<Vec<CharSet>>,
+}
+
+static ZH_SETS: LazyLock<ZhSets> = LazyLock::new(|| ZhSets {
+    chars: CharSet::new(&ZH_DATA.chars),
+    weak: CharSet::new(&ZH_DATA.weak),
+    sounds: LazyLock::new(|| ZH_DATA.sounds.values().map(|v| CharSet::new(v)).collect()),
+});
+
 static EN_DATA: LazyLock<EnData> =
     LazyLock::new(|| toml::from_str(include_str!("../../rules/data/en-names.toml")).expect("valid built-in table"));
 
@@ -140,12 +154,8 @@ enum Matcher {
         joinable: bool,
     },
     Transliteration {
-        chars: CharSet,
-        weak: CharSet,
         /// The known names, to find one inside a longer run.
-        known: KnownNames,
-        /// One set per sound class.
-        sounds: Vec<CharSet>,
+        known: Vec<String>,
     },
     Capitalized {
         common: HashSet<String>,
@@ -205,12 +215,7 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                 known.extend(ZH_DATA.known.iter().cloned());
                 let mut names: Vec<String> = known.iter().cloned().collect();
                 names.sort();
-                Matcher::Transliteration {
-                    chars: CharSet::new(&ZH_DATA.chars),
-                    weak: CharSet::new(&ZH_DATA.weak),
-                    known: KnownNames { names, ac: OnceLock::new() },
-                    sounds: ZH_DATA.sounds.values().map(|v| CharSet::new(v)).collect(),
-                }
+                Matcher::Transliteration { known: names }
             }
             Mode::Capitalized => {
                 known.extend(EN_DATA.known.iter().cloned());
@@ -328,19 +333,28 @@ impl VariantsCheck {
                     }
                 }
             }
-            Matcher::Transliteration { chars, weak, .. } => {
-                for seg in &doc.segments {
-                    let text = seg.text.as_str();
-                    for r in transliteration_runs(text, chars, weak, self.min_length) {
-                        data.occs.push(Occ {
-                            form: text[r.clone()].to_string(),
-                            file: doc.file,
-                            range: seg.source_range(r.clone()),
-                            fixable: seg.is_verbatim(r),
-                            group: 0,
-                            context: (None, None),
-                        });
+            Matcher::Transliteration { .. } => {
+                let sets = &*ZH_SETS;
+                debug_assert!(!sets.chars.contains(SEGMENT_JOINER));
+                // One scan over the whole document: the joiner is no transliteration character, so
+                // runs end at segment ends exactly as when each segment is scanned alone.
+                let joined = joined_segments(doc);
+                let mut k = 0;
+                for r in transliteration_runs(&joined.text, &sets.chars, &sets.weak, self.min_length) {
+                    while joined.starts.get(k + 1).is_some_and(|&s| s <= r.start) {
+                        k += 1;
                     }
+                    let (Some(seg), Some(&start)) = (doc.segments.get(k), joined.starts.get(k)) else { break };
+                    let r = r.start - start..r.end - start;
+                    let Some(form) = seg.text.get(r.clone()) else { continue };
+                    data.occs.push(Occ {
+                        form: form.to_string(),
+                        file: doc.file,
+                        range: seg.source_range(r.clone()),
+                        fixable: seg.is_verbatim(r),
+                        group: 0,
+                        context: (None, None),
+                    });
                 }
             }
             Matcher::Capitalized { common } => {
@@ -410,7 +424,8 @@ impl VariantsCheck {
                     }
                 }
             }
-            Matcher::Transliteration { known, sounds, .. } => {
+            Matcher::Transliteration { known } => {
+                let sounds = &*ZH_SETS.sounds;
                 for (a, b, pos) in substitution_pairs(forms.keys().copied()) {
                     let (Some(ca), Some(cb)) = (a.chars().nth(pos), b.chars().nth(pos)) else { continue };
                     if !sounds.iter().any(|s| s.contains(ca) && s.contains(cb)) {
@@ -422,10 +437,7 @@ impl VariantsCheck {
                     if pos == 0 || pos + 1 == len || (self.known.contains(a) && self.known.contains(b)) {
                         continue;
                     }
-                    if let Some(known) = known.matcher()
-                        && known_covers(known, a, pos)
-                        && known_covers(known, b, pos)
-                    {
+                    if known_covers(known, a, pos) && known_covers(known, b, pos) {
                         continue;
                     }
                     sets.push((vec![a, b], None));
@@ -592,6 +604,7 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
         .contains(&min)
         .then(|| (0..min - 1).fold((0u64, 0u64), |(m, v), k| (m | 0xF0 << (24 * k), v | 0xE0 << (24 * k))));
     let leads_before = |i: usize| (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k]));
+    let no_ascii_members = chars.0[0] | chars.0[1] == 0;
     let (mut start, mut count) = (None, 0);
     let mut i = 0;
     while i < bytes.len() {
@@ -621,6 +634,18 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
             // of them is no transliteration character, no run of `min` or more starts at any of
             // them (it would hold that one), so they are skipped unread.
             i = probe + 3;
+            continue;
+        }
+        // A stretch of ASCII (digits, spaces, the segment joiner) holds no transliteration
+        // character: it ends a run and is stepped over whole.
+        if no_ascii_members && bytes[i] < 0x80 {
+            if let Some(s) = start.take() {
+                push(s, i, count, &mut out);
+            }
+            i += 1;
+            while bytes.get(i).is_some_and(|&b| b < 0x80) {
+                i += 1;
+            }
             continue;
         }
         // Three-byte characters (all of Chinese) are looked up without a general decode.
@@ -794,23 +819,15 @@ fn name_context(text: &str, words: &[Word], k: usize) -> (Option<char>, Option<S
     (prev, next)
 }
 
-/// Whether a known name in `form` covers character `pos` (巴基斯坦伊斯兰 at 基).
-/// The known names of a transliteration rule, with their matcher built on first use (only a
-/// document with two near-identical names needs it).
-struct KnownNames {
-    names: Vec<String>,
-    ac: OnceLock<Option<AhoCorasick>>,
-}
-
-impl KnownNames {
-    fn matcher(&self) -> Option<&AhoCorasick> {
-        self.ac.get_or_init(|| AhoCorasick::new(&self.names).ok()).as_ref()
-    }
-}
-
-fn known_covers(known: &AhoCorasick, form: &str, pos: usize) -> bool {
+/// Whether a known name in `form` covers character `pos` (巴基斯坦伊斯兰 at 基): every
+/// occurrence of every name, overlapping ones too, is tried (forms are short, and this runs only
+/// for a pair of near-identical names).
+fn known_covers(known: &[String], form: &str, pos: usize) -> bool {
     let Some((byte, _)) = form.char_indices().nth(pos) else { return false };
-    known.find_overlapping_iter(form).any(|m| m.start() <= byte && byte < m.end())
+    form.char_indices().take_while(|&(start, _)| start <= byte).any(|(start, _)| {
+        let rest = &form[start..];
+        known.iter().any(|name| !name.is_empty() && rest.starts_with(name.as_str()) && byte < start + name.len())
+    })
 }
 
 /// Two names are different people or places when both come with a name context (a first-name
