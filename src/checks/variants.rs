@@ -1343,6 +1343,22 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
     }
 
     #[test]
+    fn known_covers_tries_every_occurrence_of_every_name() {
+        let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Vec<String>>();
+        // 巴基斯坦伊斯兰: 基 (position 1) lies inside 巴基斯坦, not inside 伊斯兰.
+        let known = names(&["伊斯兰", "巴基斯坦"]);
+        assert!(known_covers(&known, "巴基斯坦伊斯兰", 1));
+        assert!(!known_covers(&names(&["伊斯兰"]), "巴基斯坦伊斯兰", 1));
+        // Every start is tried, and overlapping occurrences of one name count too: in 拉拉拉,
+        // position 2 lies only in the 拉拉 that starts at 1.
+        assert!(known_covers(&names(&["阿拉"]), "阿阿拉拉", 2));
+        assert!(known_covers(&names(&["拉拉"]), "拉拉拉", 2));
+        // An empty name covers nothing; a position past the end is covered by nothing.
+        assert!(!known_covers(&names(&[""]), "曼格斯套", 1));
+        assert!(!known_covers(&names(&["曼格斯套"]), "曼格斯套", 4));
+    }
+
+    #[test]
     fn transliteration_runs_take_any_min_length() {
         let chars = CharSet::new(&ZH_DATA.chars);
         let weak = CharSet::new(&ZH_DATA.weak);
