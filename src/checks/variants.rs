@@ -152,6 +152,9 @@ enum Matcher {
         groups: Vec<Group>,
         /// No form holds a newline: the segments of a document may be searched joined.
         joinable: bool,
+        /// Every form is ASCII and holds an ASCII letter: a match lies inside a stretch of ASCII
+        /// text holding a letter, and only such stretches need a search.
+        ascii_letter_forms: bool,
     },
     Transliteration {
         /// The known names, to find one inside a longer run.
@@ -209,7 +212,9 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                     .build(&words)
                     .map_err(|e| SpecError { message: format!("cannot build the matcher: {e}"), span: None })?;
                 let joinable = !words.iter().any(|w| w.contains(SEGMENT_JOINER));
-                Matcher::Dictionary { ac, patterns, groups: spec.groups, joinable }
+                let ascii_letter_forms =
+                    words.iter().all(|w| w.is_ascii() && w.bytes().any(|b| b.is_ascii_alphabetic()));
+                Matcher::Dictionary { ac, patterns, groups: spec.groups, joinable, ascii_letter_forms }
             }
             Mode::Transliteration => {
                 known.extend(ZH_DATA.known.iter().cloned());
@@ -231,6 +236,46 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
             known,
         })
     })
+}
+
+/// Every match of `ac` in `text`, in order. With `ascii_letter_forms` (every form ASCII with a
+/// letter), only the maximal stretches of ASCII text that hold a letter are searched: no match can
+/// cross a non-ASCII byte, so each stretch gets the matches the whole text gets there, and Chinese
+/// text is skipped sixteen bytes at a time.
+fn dictionary_matches(
+    ac: &AhoCorasick,
+    text: &str,
+    ascii_letter_forms: bool,
+    mut each: impl FnMut(aho_corasick::Match),
+) {
+    if !ascii_letter_forms {
+        ac.find_iter(text).for_each(each);
+        return;
+    }
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    loop {
+        let letter = next_letter_or_two_byte_lead(bytes, pos);
+        let Some(&b) = bytes.get(letter) else { break };
+        if b >= 0x80 {
+            pos = letter + 1;
+            continue;
+        }
+        let mut start = letter;
+        while start > pos && bytes[start - 1] < 0x80 {
+            start -= 1;
+        }
+        let mut end = letter;
+        while bytes.get(end).is_some_and(|&b| b < 0x80) {
+            end += 1;
+        }
+        if let Some(stretch) = text.get(start..end) {
+            for m in ac.find_iter(stretch) {
+                each(aho_corasick::Match::new(m.pattern(), m.start() + start..m.end() + start));
+            }
+        }
+        pos = end;
+    }
 }
 
 /// What separates two segments in [`JoinedSegments`].
@@ -286,7 +331,7 @@ impl VariantsCheck {
     fn collect(&self, doc: &Document) -> DocData {
         let mut data = DocData::default();
         match &self.matcher {
-            Matcher::Dictionary { ac, patterns, groups, joinable } => {
+            Matcher::Dictionary { ac, patterns, groups, joinable, ascii_letter_forms } => {
                 let mut found = |seg: &crate::document::Segment, m: aho_corasick::Match, range: Range<usize>| {
                     let text = seg.text.as_str();
                     let (gi, fi) = patterns[m.pattern().as_usize()];
@@ -315,16 +360,16 @@ impl VariantsCheck {
                     // spans two segments and each segment gets the matches it gets alone.
                     let joined = joined_segments(doc);
                     let mut k = 0;
-                    for m in ac.find_iter(joined.text.as_str()) {
+                    dictionary_matches(ac, &joined.text, *ascii_letter_forms, |m| {
                         while joined.starts.get(k + 1).is_some_and(|&s| s <= m.start()) {
                             k += 1;
                         }
-                        let (Some(seg), Some(&start)) = (doc.segments.get(k), joined.starts.get(k)) else { break };
+                        let (Some(seg), Some(&start)) = (doc.segments.get(k), joined.starts.get(k)) else { return };
                         let range = m.start() - start..m.end() - start;
                         if range.end <= seg.text.len() {
                             found(seg, m, range);
                         }
-                    }
+                    });
                 } else {
                     for seg in &doc.segments {
                         for m in ac.find_iter(seg.text.as_str()) {
@@ -775,10 +820,11 @@ fn next_letter_or_two_byte_lead(bytes: &[u8], mut i: usize) -> usize {
             _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
             _mm_or_si128, _mm_set1_epi8,
         };
-        while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
+        // Bit k set: byte k of the sixteen is an ASCII letter or a two-byte lead.
+        let mask16 = |chunk: &[u8; 16]| -> u32 {
             // SAFETY: the load reads the sixteen bytes of `chunk` (unaligned loads allowed); SSE2,
             // all these instructions need, is part of every x86-64 processor.
-            let found = unsafe {
+            unsafe {
                 let v = _mm_loadu_si128(chunk.as_ptr().cast());
                 // Case-folded: ASCII letters land in a..=z; bytes from 0x80 are negative, outside.
                 let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
@@ -788,7 +834,20 @@ fn next_letter_or_two_byte_lead(bytes: &[u8], mut i: usize) -> usize {
                 );
                 let lead2 = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(0xE0u8 as i8)), _mm_set1_epi8(0xC0u8 as i8));
                 _mm_movemask_epi8(_mm_or_si128(letter, lead2)) as u32
-            };
+            }
+        };
+        // Thirty-two bytes a step, then sixteen.
+        while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<32>()) {
+            let (lo, hi) = chunk.split_at(16);
+            let (Ok(lo), Ok(hi)) = (<&[u8; 16]>::try_from(lo), <&[u8; 16]>::try_from(hi)) else { break };
+            let found = mask16(lo) | (mask16(hi) << 16);
+            if found != 0 {
+                return i + found.trailing_zeros() as usize;
+            }
+            i += 32;
+        }
+        if let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
+            let found = mask16(chunk);
             if found != 0 {
                 return i + found.trailing_zeros() as usize;
             }
@@ -1339,6 +1398,28 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
                 .find(|&k| bytes[k].is_ascii_alphabetic() || bytes[k] & 0xE0 == 0xC0)
                 .unwrap_or(bytes.len());
             proptest::prop_assert_eq!(next_letter_or_two_byte_lead(&bytes, from), slow);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_stretch_search_finds_what_the_whole_search_finds(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Kyiv", "Kiev", "Ky", "iv", "Nur-", "Sultan", "Nursultan", "A", "a", "-", " ", "1", "中文", "é", "\n",
+                "𠀀", "Zelenskyy", "Zelensky",
+            ]), 0..40),
+            ignore_case in proptest::bool::ANY,
+        ) {
+            let s = parts.concat();
+            let ac = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(ignore_case)
+                .build(["Kyiv", "Kiev", "Nur-Sultan", "Nursultan", "Zelensky", "Zelenskyy", "A-1"])
+                .expect("matcher");
+            let mut stretches = Vec::new();
+            dictionary_matches(&ac, &s, true, |m| stretches.push((m.pattern(), m.range())));
+            let whole: Vec<_> = ac.find_iter(s.as_str()).map(|m| (m.pattern(), m.range())).collect();
+            proptest::prop_assert_eq!(stretches, whole);
         }
     }
 
