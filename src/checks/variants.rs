@@ -112,6 +112,11 @@ static ZH_SETS: LazyLock<ZhSets> = LazyLock::new(|| ZhSets {
     sounds: LazyLock::new(|| ZH_DATA.sounds.values().map(|v| CharSet::new(v)).collect()),
 });
 
+static ZH_KNOWN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| ZH_DATA.known.iter().map(String::as_str).collect());
+static EN_KNOWN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| EN_DATA.known.iter().map(String::as_str).collect());
+static EN_COMMON: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| EN_DATA.common.iter().map(String::as_str).collect());
+
 static EN_DATA: LazyLock<EnData> =
     LazyLock::new(|| toml::from_str(include_str!("../../rules/data/en-names.toml")).expect("valid built-in table"));
 
@@ -157,12 +162,10 @@ enum Matcher {
         ascii_letter_forms: bool,
     },
     Transliteration {
-        /// The known names, to find one inside a longer run.
+        /// The rule's own known names, to find one inside a longer run (with the built-in ones).
         known: Vec<String>,
     },
-    Capitalized {
-        common: HashSet<String>,
-    },
+    Capitalized,
 }
 
 struct VariantsCheck {
@@ -170,12 +173,14 @@ struct VariantsCheck {
     scope: Scope,
     min_length: usize,
     min_majority: usize,
+    /// The rule's own known names; the built-in ones are in [`ZH_KNOWN`] and [`EN_KNOWN`].
     known: HashSet<String>,
 }
 
 fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
     build_with(meta, input, |_, spec: Spec| {
-        let mut known: HashSet<String> = spec.known.iter().cloned().collect();
+        // The built-in tables are read on first use, not here.
+        let known: HashSet<String> = spec.known.iter().cloned().collect();
         let matcher = match spec.mode {
             Mode::Dictionary => {
                 if spec.groups.is_empty() {
@@ -216,16 +221,8 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                     words.iter().all(|w| w.is_ascii() && w.bytes().any(|b| b.is_ascii_alphabetic()));
                 Matcher::Dictionary { ac, patterns, groups: spec.groups, joinable, ascii_letter_forms }
             }
-            Mode::Transliteration => {
-                known.extend(ZH_DATA.known.iter().cloned());
-                let mut names: Vec<String> = known.iter().cloned().collect();
-                names.sort();
-                Matcher::Transliteration { known: names }
-            }
-            Mode::Capitalized => {
-                known.extend(EN_DATA.known.iter().cloned());
-                Matcher::Capitalized { common: EN_DATA.common.iter().cloned().collect() }
-            }
+            Mode::Transliteration => Matcher::Transliteration { known: spec.known.clone() },
+            Mode::Capitalized => Matcher::Capitalized,
         };
         let min_length = spec.min_length.unwrap_or(if spec.mode == Mode::Capitalized { 5 } else { 4 });
         Ok(VariantsCheck {
@@ -328,6 +325,16 @@ fn is_word_char(c: char) -> bool {
 }
 
 impl VariantsCheck {
+    /// Whether `name` is known to be distinct: the rule's own list or the built-in table.
+    fn is_known(&self, name: &str) -> bool {
+        self.known.contains(name)
+            || match self.matcher {
+                Matcher::Transliteration { .. } => ZH_KNOWN.contains(name),
+                Matcher::Capitalized => EN_KNOWN.contains(name),
+                Matcher::Dictionary { .. } => false,
+            }
+    }
+
     fn collect(&self, doc: &Document) -> DocData {
         let mut data = DocData::default();
         match &self.matcher {
@@ -402,7 +409,8 @@ impl VariantsCheck {
                     });
                 }
             }
-            Matcher::Capitalized { common } => {
+            Matcher::Capitalized => {
+                let common = &*EN_COMMON;
                 let mut lower: HashSet<&str> = HashSet::new();
                 for seg in &doc.segments {
                     let text = seg.text.as_str();
@@ -479,16 +487,18 @@ impl VariantsCheck {
                     let len = a.chars().count();
                     // A difference at either end is most often a run that took in a neighbouring
                     // character (乌克兰提 / 乌克兰多), not a spelling.
-                    if pos == 0 || pos + 1 == len || (self.known.contains(a) && self.known.contains(b)) {
+                    if pos == 0 || pos + 1 == len || (self.is_known(a) && self.is_known(b)) {
                         continue;
                     }
-                    if known_covers(known, a, pos) && known_covers(known, b, pos) {
+                    let covered =
+                        |form: &str| known_covers(known, form, pos) || known_covers(&ZH_DATA.known, form, pos);
+                    if covered(a) && covered(b) {
                         continue;
                     }
                     sets.push((vec![a, b], None));
                 }
             }
-            Matcher::Capitalized { .. } => {
+            Matcher::Capitalized => {
                 for (a, b) in one_edit_pairs(forms.keys().copied()) {
                     // A swapped letter makes many a distinct short name (Warne / Wayne, Bogle /
                     // Boyle): substitutions need two letters more than insertions.
@@ -496,7 +506,7 @@ impl VariantsCheck {
                     if same_length && a.chars().count() < self.min_length + 2 {
                         continue;
                     }
-                    if (self.known.contains(a) && self.known.contains(b))
+                    if (self.is_known(a) && self.is_known(b))
                         || data.lower.contains(a)
                         || data.lower.contains(b)
                         || distinct_by_context(&data.occs, a, b)
