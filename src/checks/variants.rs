@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
@@ -98,6 +98,25 @@ struct EnData {
 static ZH_DATA: LazyLock<ZhData> = LazyLock::new(|| {
     toml::from_str(include_str!("../../rules/data/zh-transliteration.toml")).expect("valid built-in table")
 });
+/// The character sets of the built-in table, built on first use and shared by the rules.
+struct ZhSets {
+    chars: CharSet,
+    weak: CharSet,
+    /// One set per sound class (only needed once two near-identical names turn up).
+    sounds: LazyLock<Vec<CharSet>>,
+}
+
+static ZH_SETS: LazyLock<ZhSets> = LazyLock::new(|| ZhSets {
+    chars: CharSet::new(&ZH_DATA.chars),
+    weak: CharSet::new(&ZH_DATA.weak),
+    sounds: LazyLock::new(|| ZH_DATA.sounds.values().map(|v| CharSet::new(v)).collect()),
+});
+
+static ZH_KNOWN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| ZH_DATA.known.iter().map(String::as_str).collect());
+static EN_KNOWN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| EN_DATA.known.iter().map(String::as_str).collect());
+static EN_COMMON: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| EN_DATA.common.iter().map(String::as_str).collect());
+
 static EN_DATA: LazyLock<EnData> =
     LazyLock::new(|| toml::from_str(include_str!("../../rules/data/en-names.toml")).expect("valid built-in table"));
 
@@ -116,6 +135,14 @@ impl CharSet {
         CharSet(bits)
     }
 
+    /// Whether the three-byte character `b0 b1 b2` (`b0` a three-byte lead) is in the set, read
+    /// straight from its bytes.
+    #[inline(always)]
+    fn contains3(&self, b0: u8, b1: u8, b2: u8) -> bool {
+        let word = (usize::from(b0 & 0x0F) << 6) | usize::from(b1 & 0x3F);
+        self.0[word] >> (b2 & 0x3F) & 1 != 0
+    }
+
     fn contains(&self, c: char) -> bool {
         let i = c as usize;
         i < 65536 && self.0[i / 64] & (1 << (i % 64)) != 0
@@ -130,18 +157,15 @@ enum Matcher {
         groups: Vec<Group>,
         /// No form holds a newline: the segments of a document may be searched joined.
         joinable: bool,
+        /// Every form is ASCII and holds an ASCII letter: a match lies inside a stretch of ASCII
+        /// text holding a letter, and only such stretches need a search.
+        ascii_letter_forms: bool,
     },
     Transliteration {
-        chars: CharSet,
-        weak: CharSet,
-        /// The known names, to find one inside a longer run.
-        known: KnownNames,
-        /// One set per sound class.
-        sounds: Vec<CharSet>,
+        /// The rule's own known names, to find one inside a longer run (with the built-in ones).
+        known: Vec<String>,
     },
-    Capitalized {
-        common: HashSet<String>,
-    },
+    Capitalized,
 }
 
 struct VariantsCheck {
@@ -149,12 +173,14 @@ struct VariantsCheck {
     scope: Scope,
     min_length: usize,
     min_majority: usize,
+    /// The rule's own known names; the built-in ones are in [`ZH_KNOWN`] and [`EN_KNOWN`].
     known: HashSet<String>,
 }
 
 fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
     build_with(meta, input, |_, spec: Spec| {
-        let mut known: HashSet<String> = spec.known.iter().cloned().collect();
+        // The built-in tables are read on first use, not here.
+        let known: HashSet<String> = spec.known.iter().cloned().collect();
         let matcher = match spec.mode {
             Mode::Dictionary => {
                 if spec.groups.is_empty() {
@@ -191,23 +217,12 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                     .build(&words)
                     .map_err(|e| SpecError { message: format!("cannot build the matcher: {e}"), span: None })?;
                 let joinable = !words.iter().any(|w| w.contains(SEGMENT_JOINER));
-                Matcher::Dictionary { ac, patterns, groups: spec.groups, joinable }
+                let ascii_letter_forms =
+                    words.iter().all(|w| w.is_ascii() && w.bytes().any(|b| b.is_ascii_alphabetic()));
+                Matcher::Dictionary { ac, patterns, groups: spec.groups, joinable, ascii_letter_forms }
             }
-            Mode::Transliteration => {
-                known.extend(ZH_DATA.known.iter().cloned());
-                let mut names: Vec<String> = known.iter().cloned().collect();
-                names.sort();
-                Matcher::Transliteration {
-                    chars: CharSet::new(&ZH_DATA.chars),
-                    weak: CharSet::new(&ZH_DATA.weak),
-                    known: KnownNames { names, ac: OnceLock::new() },
-                    sounds: ZH_DATA.sounds.values().map(|v| CharSet::new(v)).collect(),
-                }
-            }
-            Mode::Capitalized => {
-                known.extend(EN_DATA.known.iter().cloned());
-                Matcher::Capitalized { common: EN_DATA.common.iter().cloned().collect() }
-            }
+            Mode::Transliteration => Matcher::Transliteration { known: spec.known.clone() },
+            Mode::Capitalized => Matcher::Capitalized,
         };
         let min_length = spec.min_length.unwrap_or(if spec.mode == Mode::Capitalized { 5 } else { 4 });
         Ok(VariantsCheck {
@@ -218,6 +233,46 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
             known,
         })
     })
+}
+
+/// Every match of `ac` in `text`, in order. With `ascii_letter_forms` (every form ASCII with a
+/// letter), only the maximal stretches of ASCII text that hold a letter are searched: no match can
+/// cross a non-ASCII byte, so each stretch gets the matches the whole text gets there, and Chinese
+/// text is skipped sixteen bytes at a time.
+fn dictionary_matches(
+    ac: &AhoCorasick,
+    text: &str,
+    ascii_letter_forms: bool,
+    mut each: impl FnMut(aho_corasick::Match),
+) {
+    if !ascii_letter_forms {
+        ac.find_iter(text).for_each(each);
+        return;
+    }
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    loop {
+        let letter = next_letter_or_two_byte_lead(bytes, pos);
+        let Some(&b) = bytes.get(letter) else { break };
+        if b >= 0x80 {
+            pos = letter + 1;
+            continue;
+        }
+        let mut start = letter;
+        while start > pos && bytes[start - 1] < 0x80 {
+            start -= 1;
+        }
+        let mut end = letter;
+        while bytes.get(end).is_some_and(|&b| b < 0x80) {
+            end += 1;
+        }
+        if let Some(stretch) = text.get(start..end) {
+            for m in ac.find_iter(stretch) {
+                each(aho_corasick::Match::new(m.pattern(), m.start() + start..m.end() + start));
+            }
+        }
+        pos = end;
+    }
 }
 
 /// What separates two segments in [`JoinedSegments`].
@@ -270,10 +325,20 @@ fn is_word_char(c: char) -> bool {
 }
 
 impl VariantsCheck {
+    /// Whether `name` is known to be distinct: the rule's own list or the built-in table.
+    fn is_known(&self, name: &str) -> bool {
+        self.known.contains(name)
+            || match self.matcher {
+                Matcher::Transliteration { .. } => ZH_KNOWN.contains(name),
+                Matcher::Capitalized => EN_KNOWN.contains(name),
+                Matcher::Dictionary { .. } => false,
+            }
+    }
+
     fn collect(&self, doc: &Document) -> DocData {
         let mut data = DocData::default();
         match &self.matcher {
-            Matcher::Dictionary { ac, patterns, groups, joinable } => {
+            Matcher::Dictionary { ac, patterns, groups, joinable, ascii_letter_forms } => {
                 let mut found = |seg: &crate::document::Segment, m: aho_corasick::Match, range: Range<usize>| {
                     let text = seg.text.as_str();
                     let (gi, fi) = patterns[m.pattern().as_usize()];
@@ -302,16 +367,16 @@ impl VariantsCheck {
                     // spans two segments and each segment gets the matches it gets alone.
                     let joined = joined_segments(doc);
                     let mut k = 0;
-                    for m in ac.find_iter(joined.text.as_str()) {
+                    dictionary_matches(ac, &joined.text, *ascii_letter_forms, |m| {
                         while joined.starts.get(k + 1).is_some_and(|&s| s <= m.start()) {
                             k += 1;
                         }
-                        let (Some(seg), Some(&start)) = (doc.segments.get(k), joined.starts.get(k)) else { break };
+                        let (Some(seg), Some(&start)) = (doc.segments.get(k), joined.starts.get(k)) else { return };
                         let range = m.start() - start..m.end() - start;
                         if range.end <= seg.text.len() {
                             found(seg, m, range);
                         }
-                    }
+                    });
                 } else {
                     for seg in &doc.segments {
                         for m in ac.find_iter(seg.text.as_str()) {
@@ -320,22 +385,32 @@ impl VariantsCheck {
                     }
                 }
             }
-            Matcher::Transliteration { chars, weak, .. } => {
-                for seg in &doc.segments {
-                    let text = seg.text.as_str();
-                    for r in transliteration_runs(text, chars, weak, self.min_length) {
-                        data.occs.push(Occ {
-                            form: text[r.clone()].to_string(),
-                            file: doc.file,
-                            range: seg.source_range(r.clone()),
-                            fixable: seg.is_verbatim(r),
-                            group: 0,
-                            context: (None, None),
-                        });
+            Matcher::Transliteration { .. } => {
+                let sets = &*ZH_SETS;
+                debug_assert!(!sets.chars.contains(SEGMENT_JOINER));
+                // One scan over the whole document: the joiner is no transliteration character, so
+                // runs end at segment ends exactly as when each segment is scanned alone.
+                let joined = joined_segments(doc);
+                let mut k = 0;
+                for r in transliteration_runs(&joined.text, &sets.chars, &sets.weak, self.min_length) {
+                    while joined.starts.get(k + 1).is_some_and(|&s| s <= r.start) {
+                        k += 1;
                     }
+                    let (Some(seg), Some(&start)) = (doc.segments.get(k), joined.starts.get(k)) else { break };
+                    let r = r.start - start..r.end - start;
+                    let Some(form) = seg.text.get(r.clone()) else { continue };
+                    data.occs.push(Occ {
+                        form: form.to_string(),
+                        file: doc.file,
+                        range: seg.source_range(r.clone()),
+                        fixable: seg.is_verbatim(r),
+                        group: 0,
+                        context: (None, None),
+                    });
                 }
             }
-            Matcher::Capitalized { common } => {
+            Matcher::Capitalized => {
+                let common = &*EN_COMMON;
                 let mut lower: HashSet<&str> = HashSet::new();
                 for seg in &doc.segments {
                     let text = seg.text.as_str();
@@ -402,7 +477,8 @@ impl VariantsCheck {
                     }
                 }
             }
-            Matcher::Transliteration { known, sounds, .. } => {
+            Matcher::Transliteration { known } => {
+                let sounds = &*ZH_SETS.sounds;
                 for (a, b, pos) in substitution_pairs(forms.keys().copied()) {
                     let (Some(ca), Some(cb)) = (a.chars().nth(pos), b.chars().nth(pos)) else { continue };
                     if !sounds.iter().any(|s| s.contains(ca) && s.contains(cb)) {
@@ -411,19 +487,18 @@ impl VariantsCheck {
                     let len = a.chars().count();
                     // A difference at either end is most often a run that took in a neighbouring
                     // character (乌克兰提 / 乌克兰多), not a spelling.
-                    if pos == 0 || pos + 1 == len || (self.known.contains(a) && self.known.contains(b)) {
+                    if pos == 0 || pos + 1 == len || (self.is_known(a) && self.is_known(b)) {
                         continue;
                     }
-                    if let Some(known) = known.matcher()
-                        && known_covers(known, a, pos)
-                        && known_covers(known, b, pos)
-                    {
+                    let covered =
+                        |form: &str| known_covers(known, form, pos) || known_covers(&ZH_DATA.known, form, pos);
+                    if covered(a) && covered(b) {
                         continue;
                     }
                     sets.push((vec![a, b], None));
                 }
             }
-            Matcher::Capitalized { .. } => {
+            Matcher::Capitalized => {
                 for (a, b) in one_edit_pairs(forms.keys().copied()) {
                     // A swapped letter makes many a distinct short name (Warne / Wayne, Bogle /
                     // Boyle): substitutions need two letters more than insertions.
@@ -431,7 +506,7 @@ impl VariantsCheck {
                     if same_length && a.chars().count() < self.min_length + 2 {
                         continue;
                     }
-                    if (self.known.contains(a) && self.known.contains(b))
+                    if (self.is_known(a) && self.is_known(b))
                         || data.lower.contains(a)
                         || data.lower.contains(b)
                         || distinct_by_context(&data.occs, a, b)
@@ -514,6 +589,35 @@ fn char_start_before(bytes: &[u8], end: usize) -> usize {
     i
 }
 
+/// Outside a run, over windows of `MIN` three-byte characters from `i`: the last character of a
+/// window that is no transliteration character ends every run that could start before it, so the
+/// scan moves on past it unread. Returns where it stopped, and whether that is at a window of
+/// `MIN` members (else at a window that is not all three-byte characters, or near the end).
+/// `mask` and `value` test the lead bytes of the first `MIN - 1` characters in one word.
+#[inline(always)]
+fn skip_windows<const MIN: usize>(bytes: &[u8], mut i: usize, chars: &CharSet, mask: u64, value: u64) -> (usize, bool) {
+    while let Some(window) = bytes.get(i..).and_then(|rest| rest.first_chunk::<12>()) {
+        let w = u64::from_le_bytes([
+            window[0], window[1], window[2], window[3], window[4], window[5], window[6], window[7],
+        ]);
+        if w & mask != value || window[3 * (MIN - 1)] & 0xF0 != 0xE0 {
+            return (i, false);
+        }
+        let mut k = MIN;
+        loop {
+            if k == 0 {
+                return (i, true);
+            }
+            k -= 1;
+            if !chars.contains3(window[3 * k], window[3 * k + 1], window[3 * k + 2]) {
+                i += 3 * (k + 1);
+                break;
+            }
+        }
+    }
+    (i, false)
+}
+
 /// Maximal runs of transliteration characters, weak characters trimmed at both ends, at least
 /// `min` characters long. A byte scan decoding each character in place (no `char` iterator),
 /// counting characters as it goes.
@@ -547,29 +651,33 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
             out.push(a..b);
         }
     };
-    let member3 = |b0: u8, b1: u8, b2: u8| {
-        let word = (usize::from(b0 & 0x0F) << 6) | usize::from(b1 & 0x3F);
-        chars.0[word] >> (b2 & 0x3F) & 1 != 0
-    };
+    let member3 = |b0: u8, b1: u8, b2: u8| chars.contains3(b0, b1, b2);
     let is_lead3 = |b: u8| b & 0xF0 == 0xE0;
-    // For a short `min`, the lead bytes of the characters before the probe (at 0, 3 and 6) are
-    // tested in one eight-byte word: (mask, value).
+    // For a short `min` (2 to 4), a window of `min` three-byte characters fits in twelve bytes,
+    // and the lead bytes of all but the last are tested in one eight-byte word: (mask, value).
     let leads_word = (2..=4)
         .contains(&min)
         .then(|| (0..min - 1).fold((0u64, 0u64), |(m, v), k| (m | 0xF0 << (24 * k), v | 0xE0 << (24 * k))));
-    let leads_before = |i: usize| match (leads_word, bytes.get(i..i + 8)) {
-        (Some((mask, value)), Some(chunk)) => {
-            <[u8; 8]>::try_from(chunk).is_ok_and(|w| u64::from_le_bytes(w) & mask == value)
-        }
-        _ => (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k])),
-    };
+    let leads_before = |i: usize| (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k]));
+    let no_ascii_members = chars.0[0] | chars.0[1] == 0;
     let (mut start, mut count) = (None, 0);
     let mut i = 0;
     while i < bytes.len() {
-        // Outside a run, with the next `min` characters all three bytes long: when the last of
-        // them is no transliteration character, no run of `min` or more starts at any of them
-        // (it would hold that one), so they are skipped unread.
         if start.is_none()
+            && let Some((mask, value)) = leads_word
+        {
+            // Only a window of `min` members, or one that is not all three-byte characters, goes
+            // on to the character steps below.
+            let at_window;
+            (i, at_window) = match min {
+                2 => skip_windows::<2>(bytes, i, chars, mask, value),
+                3 => skip_windows::<3>(bytes, i, chars, mask, value),
+                _ => skip_windows::<4>(bytes, i, chars, mask, value),
+            };
+            if !at_window && i >= bytes.len() {
+                break;
+            }
+        } else if start.is_none()
             && min >= 2
             && let Some(probe) = (min - 1).checked_mul(3).and_then(|d| d.checked_add(i))
             && let Some(&[p0, p1, p2]) = bytes.get(probe..probe.saturating_add(3))
@@ -577,7 +685,22 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
             && leads_before(i)
             && !member3(p0, p1, p2)
         {
+            // Outside a run, with the next `min` characters all three bytes long: when the last
+            // of them is no transliteration character, no run of `min` or more starts at any of
+            // them (it would hold that one), so they are skipped unread.
             i = probe + 3;
+            continue;
+        }
+        // A stretch of ASCII (digits, spaces, the segment joiner) holds no transliteration
+        // character: it ends a run and is stepped over whole.
+        if no_ascii_members && bytes[i] < 0x80 {
+            if let Some(s) = start.take() {
+                push(s, i, count, &mut out);
+            }
+            i += 1;
+            while bytes.get(i).is_some_and(|&b| b < 0x80) {
+                i += 1;
+            }
             continue;
         }
         // Three-byte characters (all of Chinese) are looked up without a general decode.
@@ -625,11 +748,11 @@ struct Word {
 }
 
 fn words(text: &str) -> Vec<Word> {
-    // A byte scan: Chinese text (three-byte characters) is skipped a character at a time without
-    // decoding; words are ASCII letters and two-byte letters (Latin, Greek, Cyrillic).
+    // A byte scan to the next ASCII letter or two-byte lead (a Latin, Greek or Cyrillic letter may
+    // start there), sixteen bytes at a time: Chinese, digits and punctuation are never read one by
+    // one. Whether a word stands mid-sentence is read backwards from its start.
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut prev_sig: Option<char> = None;
     let mut i = 0;
     let letter_at = |j: usize| -> Option<usize> {
         let b = *bytes.get(j)?;
@@ -641,35 +764,14 @@ fn words(text: &str) -> Vec<Word> {
             None
         }
     };
-    while i < bytes.len() {
-        let b = bytes[i];
+    loop {
+        i = next_letter_or_two_byte_lead(bytes, i);
+        if i >= bytes.len() {
+            break;
+        }
         let Some(first_len) = letter_at(i) else {
-            if b < 0x80 {
-                if !b.is_ascii_whitespace() {
-                    prev_sig = Some(b as char);
-                }
-                i += 1;
-            } else if b >= 0xE0 {
-                // Chinese and the like (never letters here): step over a whole stretch of
-                // three- and four-byte characters at once.
-                i = next_ascii_or_two_byte_lead(bytes, i);
-                prev_sig = Some('\u{3002}');
-            } else {
-                // Not a word character: step over the whole character.
-                let len = match b {
-                    0xF0.. => 4,
-                    0xE0.. => 3,
-                    _ => 2,
-                };
-                // A non-breaking space keeps the previous context; anything else ends it.
-                if !(b == 0xC2 && bytes.get(i + 1) == Some(&0xA0)) {
-                    prev_sig = Some('\u{3002}');
-                }
-                i = (i + len).min(bytes.len());
-                while i < bytes.len() && !text.is_char_boundary(i) {
-                    i += 1;
-                }
-            }
+            // A two-byte character that is no letter.
+            i = (i + 2).min(bytes.len());
             continue;
         };
         let start = i;
@@ -692,32 +794,77 @@ fn words(text: &str) -> Vec<Word> {
         } else {
             Case::Other
         };
-        let mid = prev_sig.is_some_and(|p| p.is_alphanumeric() || p == ',');
-        out.push(Word { range: start..i, case, mid });
-        prev_sig = word.chars().next_back();
+        out.push(Word { range: start..i, case, mid: mid_sentence_before(text, start) });
     }
     out
 }
 
-/// The first byte at or after `i` that is ASCII or leads a two-byte character (a letter of
-/// Latin, Greek or Cyrillic may start there), else the end. Eight bytes at a time: stepping
-/// from character to character waits on each load, and Chinese text is all such steps.
-fn next_ascii_or_two_byte_lead(bytes: &[u8], mut i: usize) -> usize {
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
-        let w = u64::from_le_bytes(word);
-        // Top bit clear: ASCII. Top three bits 110: a two-byte lead (exact per byte: no carry
-        // crosses bytes).
-        let t = (w & 0xE0E0_E0E0_E0E0_E0E0) ^ 0xC0C0_C0C0_C0C0_C0C0;
-        let found = (!w & HI) | (!(((t & LOW7) + LOW7) | t) & HI);
-        if found != 0 {
-            return i + (found.trailing_zeros() / 8) as usize;
+/// Whether the last character before byte `start` that is no (ASCII or non-breaking) space is a
+/// letter or digit of a spaced script, or a comma: letters of two bytes count, characters of three
+/// or four bytes (Chinese and its punctuation) do not.
+fn mid_sentence_before(text: &str, start: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut end = start.min(bytes.len());
+    loop {
+        let Some(&b) = end.checked_sub(1).and_then(|k| bytes.get(k)) else { return false };
+        if b.is_ascii_whitespace() {
+            end -= 1;
+        } else if b < 0x80 {
+            return b.is_ascii_alphanumeric() || b == b',';
+        } else if end >= 2 && bytes[end - 2] == 0xC2 && b == 0xA0 {
+            end -= 2;
+        } else {
+            let from = char_start_before(bytes, end);
+            return end - from == 2
+                && text.get(from..end).and_then(|c| c.chars().next()).is_some_and(char::is_alphabetic);
         }
-        i += 8;
     }
-    while i < bytes.len() && bytes[i] >= 0x80 && bytes[i] & 0xE0 != 0xC0 {
+}
+
+/// The first byte at or after `i` that is an ASCII letter or leads a two-byte character, else the
+/// end.
+fn next_letter_or_two_byte_lead(bytes: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+            _mm_or_si128, _mm_set1_epi8,
+        };
+        // Bit k set: byte k of the sixteen is an ASCII letter or a two-byte lead.
+        let mask16 = |chunk: &[u8; 16]| -> u32 {
+            // SAFETY: the load reads the sixteen bytes of `chunk` (unaligned loads allowed); SSE2,
+            // all these instructions need, is part of every x86-64 processor.
+            unsafe {
+                let v = _mm_loadu_si128(chunk.as_ptr().cast());
+                // Case-folded: ASCII letters land in a..=z; bytes from 0x80 are negative, outside.
+                let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                let letter = _mm_and_si128(
+                    _mm_cmpgt_epi8(folded, _mm_set1_epi8((b'a' - 1) as i8)),
+                    _mm_cmplt_epi8(folded, _mm_set1_epi8((b'z' + 1) as i8)),
+                );
+                let lead2 = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(0xE0u8 as i8)), _mm_set1_epi8(0xC0u8 as i8));
+                _mm_movemask_epi8(_mm_or_si128(letter, lead2)) as u32
+            }
+        };
+        // Thirty-two bytes a step, then sixteen.
+        while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<32>()) {
+            let (lo, hi) = chunk.split_at(16);
+            let (Ok(lo), Ok(hi)) = (<&[u8; 16]>::try_from(lo), <&[u8; 16]>::try_from(hi)) else { break };
+            let found = mask16(lo) | (mask16(hi) << 16);
+            if found != 0 {
+                return i + found.trailing_zeros() as usize;
+            }
+            i += 32;
+        }
+        if let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
+            let found = mask16(chunk);
+            if found != 0 {
+                return i + found.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+    }
+    while i < bytes.len() && !bytes[i].is_ascii_alphabetic() && bytes[i] & 0xE0 != 0xC0 {
         i += 1;
     }
     i.min(bytes.len())
@@ -741,23 +888,15 @@ fn name_context(text: &str, words: &[Word], k: usize) -> (Option<char>, Option<S
     (prev, next)
 }
 
-/// Whether a known name in `form` covers character `pos` (巴基斯坦伊斯兰 at 基).
-/// The known names of a transliteration rule, with their matcher built on first use (only a
-/// document with two near-identical names needs it).
-struct KnownNames {
-    names: Vec<String>,
-    ac: OnceLock<Option<AhoCorasick>>,
-}
-
-impl KnownNames {
-    fn matcher(&self) -> Option<&AhoCorasick> {
-        self.ac.get_or_init(|| AhoCorasick::new(&self.names).ok()).as_ref()
-    }
-}
-
-fn known_covers(known: &AhoCorasick, form: &str, pos: usize) -> bool {
+/// Whether a known name in `form` covers character `pos` (巴基斯坦伊斯兰 at 基): every
+/// occurrence of every name, overlapping ones too, is tried (forms are short, and this runs only
+/// for a pair of near-identical names).
+fn known_covers(known: &[String], form: &str, pos: usize) -> bool {
     let Some((byte, _)) = form.char_indices().nth(pos) else { return false };
-    known.find_overlapping_iter(form).any(|m| m.start() <= byte && byte < m.end())
+    form.char_indices().take_while(|&(start, _)| start <= byte).any(|(start, _)| {
+        let rest = &form[start..];
+        known.iter().any(|name| !name.is_empty() && rest.starts_with(name.as_str()) && byte < start + name.len())
+    })
 }
 
 /// Two names are different people or places when both come with a name context (a first-name
@@ -1220,7 +1359,7 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
         fn fast_scans_agree_with_the_straightforward_ones(
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 "曼", "格", "斯", "套", "吉", "州", "尔", "的", "托", "卡", "耶", "夫", "也", "a", "Tokayev", " ", "，", "\u{a0}",
-                "é", "𠀀", "1", "Ab", "布", "宣",
+                "é", "𠀀", "1", "Ab", "布", "宣", ",", "\n", "\t", "²", "×", "Ωmega", "zZ",
             ]), 0..30),
             min in 1usize..6,
         ) {
@@ -1257,14 +1396,57 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
 
     proptest::proptest! {
         #[test]
-        fn next_ascii_or_two_byte_lead_is_the_first_such_byte(
-            bytes in proptest::collection::vec(proptest::sample::select(vec![0x41u8, 0x20, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xDF, 0xE0, 0xE5, 0xEF, 0xF0, 0xFF]), 0..30),
-            from in 0usize..30,
+        fn next_letter_or_two_byte_lead_is_the_first_such_byte(
+            bytes in proptest::collection::vec(proptest::sample::select(vec![
+                0x41u8, 0x5A, 0x61, 0x7A, 0x40, 0x5B, 0x60, 0x7B, 0x20, 0x31, 0x7F, 0x80, 0xBF, 0xC0, 0xC3, 0xDF, 0xE0, 0xE5,
+                0xEF, 0xF0, 0xFF,
+            ]), 0..70),
+            from in 0usize..70,
         ) {
             let from = from.min(bytes.len());
-            let slow = (from..bytes.len()).find(|&k| bytes[k] < 0x80 || bytes[k] & 0xE0 == 0xC0).unwrap_or(bytes.len());
-            proptest::prop_assert_eq!(next_ascii_or_two_byte_lead(&bytes, from), slow);
+            let slow = (from..bytes.len())
+                .find(|&k| bytes[k].is_ascii_alphabetic() || bytes[k] & 0xE0 == 0xC0)
+                .unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(next_letter_or_two_byte_lead(&bytes, from), slow);
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_stretch_search_finds_what_the_whole_search_finds(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Kyiv", "Kiev", "Ky", "iv", "Nur-", "Sultan", "Nursultan", "A", "a", "-", " ", "1", "中文", "é", "\n",
+                "𠀀", "Zelenskyy", "Zelensky",
+            ]), 0..40),
+            ignore_case in proptest::bool::ANY,
+        ) {
+            let s = parts.concat();
+            let ac = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(ignore_case)
+                .build(["Kyiv", "Kiev", "Nur-Sultan", "Nursultan", "Zelensky", "Zelenskyy", "A-1"])
+                .expect("matcher");
+            let mut stretches = Vec::new();
+            dictionary_matches(&ac, &s, true, |m| stretches.push((m.pattern(), m.range())));
+            let whole: Vec<_> = ac.find_iter(s.as_str()).map(|m| (m.pattern(), m.range())).collect();
+            proptest::prop_assert_eq!(stretches, whole);
+        }
+    }
+
+    #[test]
+    fn known_covers_tries_every_occurrence_of_every_name() {
+        let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Vec<String>>();
+        // 巴基斯坦伊斯兰: 基 (position 1) lies inside 巴基斯坦, not inside 伊斯兰.
+        let known = names(&["伊斯兰", "巴基斯坦"]);
+        assert!(known_covers(&known, "巴基斯坦伊斯兰", 1));
+        assert!(!known_covers(&names(&["伊斯兰"]), "巴基斯坦伊斯兰", 1));
+        // Every start is tried, and overlapping occurrences of one name count too: in 拉拉拉,
+        // position 2 lies only in the 拉拉 that starts at 1.
+        assert!(known_covers(&names(&["阿拉"]), "阿阿拉拉", 2));
+        assert!(known_covers(&names(&["拉拉"]), "拉拉拉", 2));
+        // An empty name covers nothing; a position past the end is covered by nothing.
+        assert!(!known_covers(&names(&[""]), "曼格斯套", 1));
+        assert!(!known_covers(&names(&["曼格斯套"]), "曼格斯套", 4));
     }
 
     #[test]
