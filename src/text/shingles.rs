@@ -828,22 +828,55 @@ fn shared_keys(keys: &mut [u64]) -> Vec<u64> {
         shared_keys_into(keys, &mut slots, &mut shared);
         return shared;
     }
-    // A long list is first split by the top bits of the band key (one radix pass), so that
-    // each part's hash table stays in cache.
-    const BITS: u32 = 11;
-    let part = |k: u64| (k >> (64 - BITS)) as usize;
-    let mut starts = vec![0usize; (1 << BITS) + 1];
+    // A long list is split by the top bits of the band key, so that each part's hash table
+    // stays in cache. The list is cut into chunks partitioned in place in parallel (a single
+    // pass over the whole list was the run's longest single-threaded step); a part is then the
+    // part's range of every chunk, and the parts are grouped in parallel too.
+    let chunk_len = keys.len().div_ceil(16).max(SMALL_KEY_SET);
+    let bounds: Vec<Vec<usize>> = keys.par_chunks_mut(chunk_len).map(partition_by_top_bits).collect();
+    let keys = &*keys;
+    // Their order does not matter: the shared keys are sorted afterwards.
+    (0..KEY_PARTS)
+        .into_par_iter()
+        .fold(
+            || (Vec::new(), Vec::new(), Vec::new()),
+            |(mut part, mut slots, mut shared), p| {
+                part.clear();
+                for (chunk, starts) in keys.chunks(chunk_len).zip(&bounds) {
+                    if let Some(range) = chunk.get(starts[p]..starts[p + 1]) {
+                        part.extend_from_slice(range);
+                    }
+                }
+                shared_keys_into(&part, &mut slots, &mut shared);
+                (part, slots, shared)
+            },
+        )
+        .map(|(_, _, shared)| shared)
+        .reduce(Vec::new, |mut a, mut b| {
+            a.append(&mut b);
+            a
+        })
+}
+
+/// Bits of the band key that pick a key's part in [`shared_keys`].
+const KEY_PART_BITS: u32 = 11;
+const KEY_PARTS: usize = 1 << KEY_PART_BITS;
+
+/// Reorders `keys` in place by the top [`KEY_PART_BITS`] bits (one radix pass, no second
+/// buffer) and returns where each part starts (`KEY_PARTS + 1` bounds).
+fn partition_by_top_bits(keys: &mut [u64]) -> Vec<usize> {
+    let part = |k: u64| (k >> (64 - KEY_PART_BITS)) as usize;
+    let mut starts = vec![0usize; KEY_PARTS + 1];
     for &k in keys.iter() {
         starts[part(k) + 1] += 1;
     }
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
-    // In place, without a second buffer as large as the keys: each misplaced key is swapped
-    // into the next free place of its part until the place being filled gets a key of its
-    // own part.
+    // Each misplaced key is swapped into the next free place of its part until the place
+    // being filled gets a key of its own part.
     let mut next = starts.clone();
-    for p in 0..(1 << BITS) {
+    for p in 0..KEY_PARTS {
         let end = starts[p + 1];
         while next[p] < end {
             let mut k = keys[next[p]];
@@ -859,25 +892,7 @@ fn shared_keys(keys: &mut [u64]) -> Vec<u64> {
             next[p] += 1;
         }
     }
-    let parts = &*keys;
-    // The parts are independent: grouped in parallel (their order does not matter, the
-    // shared keys are sorted afterwards).
     starts
-        .par_windows(2)
-        .fold(
-            || (Vec::new(), Vec::new()),
-            |(mut slots, mut shared), w| {
-                if let Some(p) = parts.get(w[0]..w[1]) {
-                    shared_keys_into(p, &mut slots, &mut shared);
-                }
-                (slots, shared)
-            },
-        )
-        .map(|(_, shared)| shared)
-        .reduce(Vec::new, |mut a, mut b| {
-            a.append(&mut b);
-            a
-        })
 }
 
 /// Appends to `shared` the keys of a list (at most [`SMALL_KEY_SET`] long is best) whose band
@@ -1177,24 +1192,28 @@ mod tests {
 
     #[test]
     fn long_key_lists_give_the_sorted_pairs() {
-        // Past the size where the keys are split by a radix pass and grouped in parallel.
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        let bands: Vec<[u32; BANDS]> = (0..3000)
-            .map(|_| {
-                std::array::from_fn(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    // Few distinct keys, spread over the whole range of the top bits.
-                    ((x % 20_000) as u32).wrapping_mul(0x9E37_79B9)
+        // Past the size where the keys are split by a radix pass and grouped in parallel: in
+        // two chunks, and in several.
+        for (rows, distinct) in [(3000, 20_000), (14_000, 90_000)] {
+            let mut x = 0x2545_F491_4F6C_DD1Du64;
+            let bands: Vec<[u32; BANDS]> = (0..rows)
+                .map(|_| {
+                    std::array::from_fn(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        // Few distinct keys, spread over the whole range of the top bits.
+                        ((x % distinct) as u32).wrapping_mul(0x9E37_79B9)
+                    })
                 })
-            })
-            .collect();
-        assert!(bands.len() * BANDS > SMALL_KEY_SET);
-        for cap in [2, 32] {
-            let got = lsh_candidates_by_bands(bands.iter().enumerate().map(|(i, b)| (i as u32, b)), cap, |_, _| true);
-            assert!(!got.is_empty());
-            assert_eq!(got, reference_candidates(&bands, cap));
+                .collect();
+            assert!(bands.len() * BANDS > SMALL_KEY_SET);
+            for cap in [2, 32] {
+                let got =
+                    lsh_candidates_by_bands(bands.iter().enumerate().map(|(i, b)| (i as u32, b)), cap, |_, _| true);
+                assert!(!got.is_empty());
+                assert_eq!(got, reference_candidates(&bands, cap));
+            }
         }
     }
 
