@@ -736,26 +736,10 @@ impl Features {
     /// `ascii` (the flags from [`Features::ascii`]) with the clock-time flags from Han text:
     /// 时间, 当地时间, 夏令时, and day parts before a Chinese-numeral hour.
     pub fn clock(text: &str, ascii: Features) -> Features {
-        static SHI_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
-            LazyLock::new(|| memchr::memmem::Finder::new("时"));
-        static DIAN_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
-            LazyLock::new(|| memchr::memmem::Finder::new("点"));
         let b = text.as_bytes();
         let mut f = ascii.0;
         for at in SHI_FINDER.find_iter(b) {
-            let after = &b[at + 3..];
-            if after.starts_with(&JIAN) {
-                f |= Features::SHIJIAN;
-                if b[..at].ends_with("当地".as_bytes()) {
-                    f |= Features::LOCAL_ZH;
-                }
-            }
-            if b[..at].ends_with("夏令".as_bytes()) {
-                f |= Features::DST;
-            }
-            if f & Features::DAY_PART == 0 && day_part_before_hour(b, at) {
-                f |= Features::DAY_PART;
-            }
+            f = shi_flags(b, at, f);
         }
         if f & Features::DAY_PART == 0 && DIAN_FINDER.find_iter(b).any(|at| day_part_before_hour(b, at)) {
             f |= Features::DAY_PART;
@@ -763,12 +747,104 @@ impl Features {
         Features(f)
     }
 
+    /// [`Features::clock`] of every text of `joined`, `ascii` holding each one's ASCII flags:
+    /// one substring search per character over all the texts rather than one per text.
+    pub fn clock_all(joined: &JoinedTexts, ascii: &[Features]) -> Vec<Features> {
+        let mut flags: Vec<u32> = ascii.iter().map(|a| a.0).collect();
+        for (k, at) in joined.hits(&SHI_FINDER) {
+            if let Some(f) = flags.get_mut(k) {
+                *f = shi_flags(joined.text(k), at, *f);
+            }
+        }
+        for (k, at) in joined.hits(&DIAN_FINDER) {
+            if let Some(f) = flags.get_mut(k) {
+                if *f & Features::DAY_PART == 0 && day_part_before_hour(joined.text(k), at) {
+                    *f |= Features::DAY_PART;
+                }
+            }
+        }
+        flags.into_iter().map(Features).collect()
+    }
+
     /// These flags with [`Features::MONTH_ZH`] from `text`.
     pub fn with_dates(self, text: &str) -> Features {
-        static YUE_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
-            LazyLock::new(|| memchr::memmem::Finder::new("月"));
         let month = if YUE_FINDER.find(text.as_bytes()).is_some() { Features::MONTH_ZH } else { 0 };
         Features(self.0 | month)
+    }
+
+    /// [`Features::with_dates`] of every text of `joined`, `ascii` holding each one's flags.
+    pub fn with_dates_all(joined: &JoinedTexts, ascii: &[Features]) -> Vec<Features> {
+        let mut flags = ascii.to_vec();
+        for (k, _) in joined.hits(&YUE_FINDER) {
+            if let Some(f) = flags.get_mut(k) {
+                f.0 |= Features::MONTH_ZH;
+            }
+        }
+        flags
+    }
+}
+
+static SHI_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("时"));
+static DIAN_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("点"));
+static YUE_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("月"));
+
+/// Flags `f` with those a 时 at byte `at` of `b` adds.
+fn shi_flags(b: &[u8], at: usize, mut f: u32) -> u32 {
+    let after = &b[at + 3..];
+    if after.starts_with(&JIAN) {
+        f |= Features::SHIJIAN;
+        if b[..at].ends_with("当地".as_bytes()) {
+            f |= Features::LOCAL_ZH;
+        }
+    }
+    if b[..at].ends_with("夏令".as_bytes()) {
+        f |= Features::DST;
+    }
+    if f & Features::DAY_PART == 0 && day_part_before_hour(b, at) {
+        f |= Features::DAY_PART;
+    }
+    f
+}
+
+/// Many texts laid end to end, a newline between two, so that a search for a Han character
+/// runs once over all of them (one call per paragraph costs more than the scan itself).
+#[derive(Debug, Default)]
+pub struct JoinedTexts {
+    bytes: Vec<u8>,
+    /// The byte range of each text in `bytes`.
+    ranges: Vec<Range<usize>>,
+}
+
+impl JoinedTexts {
+    /// `texts` laid end to end.
+    pub fn new<'a>(texts: impl IntoIterator<Item = &'a str> + Clone) -> JoinedTexts {
+        let (count, len) = texts.clone().into_iter().fold((0, 0), |(n, len), t| (n + 1, len + t.len() + 1));
+        let mut joined = JoinedTexts { bytes: Vec::with_capacity(len), ranges: Vec::with_capacity(count) };
+        for t in texts {
+            let start = joined.bytes.len();
+            joined.bytes.extend_from_slice(t.as_bytes());
+            joined.ranges.push(start..joined.bytes.len());
+            joined.bytes.push(b'\n');
+        }
+        joined
+    }
+
+    /// The bytes of text `k` (empty past the last).
+    fn text(&self, k: usize) -> &[u8] {
+        self.ranges.get(k).and_then(|r| self.bytes.get(r.clone())).unwrap_or(&[])
+    }
+
+    /// Each match of `finder` (a needle of non-ASCII bytes, so never across the newline
+    /// between two texts) as the index of its text and its offset there, in order.
+    fn hits<'s>(&'s self, finder: &'s memchr::memmem::Finder<'static>) -> impl Iterator<Item = (usize, usize)> + 's {
+        let mut k = 0;
+        finder.find_iter(&self.bytes).filter_map(move |at| {
+            while self.ranges.get(k).is_some_and(|r| r.end <= at) {
+                k += 1;
+            }
+            let r = self.ranges.get(k)?;
+            (at >= r.start).then(|| (k, at - r.start))
+        })
     }
 }
 
@@ -1724,6 +1800,16 @@ mod tests {
             if !f.any(Features::DAY_PART) {
                 proptest::prop_assert!(find_times(&s).iter().all(|m| m.day_part.is_none() && m.pm.is_none()));
             }
+        }
+
+        #[test]
+        fn joined_features_equal_each_text_alone(texts in proptest::collection::vec("[0-9:：时点分间当地夏令晚上午早夜晨里零一两十 aApPmM月年-]{0,30}|\\PC{0,20}", 0..6)) {
+            let joined = JoinedTexts::new(texts.iter().map(String::as_str));
+            let ascii: Vec<Features> = texts.iter().map(|t| Features::ascii(t)).collect();
+            let clock: Vec<Features> = texts.iter().zip(&ascii).map(|(t, a)| Features::clock(t, *a)).collect();
+            let dates: Vec<Features> = texts.iter().zip(&ascii).map(|(t, a)| a.with_dates(t)).collect();
+            proptest::prop_assert_eq!(Features::clock_all(&joined, &ascii), clock);
+            proptest::prop_assert_eq!(Features::with_dates_all(&joined, &ascii), dates);
         }
 
         #[test]
