@@ -757,10 +757,11 @@ impl Features {
             }
         }
         for (k, at) in joined.hits(&DIAN_FINDER) {
-            if let Some(f) = flags.get_mut(k) {
-                if *f & Features::DAY_PART == 0 && day_part_before_hour(joined.text(k), at) {
-                    *f |= Features::DAY_PART;
-                }
+            if let Some(f) = flags.get_mut(k)
+                && *f & Features::DAY_PART == 0
+                && day_part_before_hour(joined.text(k), at)
+            {
+                *f |= Features::DAY_PART;
             }
         }
         flags.into_iter().map(Features).collect()
