@@ -158,7 +158,7 @@ pub(crate) fn may_hold_full_date(f: Features, text: &str) -> bool {
     f.any(Features::DIGIT)
         && (f.any(Features::ISO)
             || (f.any(Features::SPACE) && f.any(Features::UPPER))
-            || (text.contains('年') && text.contains('月')))
+            || (clock::contains_nian(text) && clock::contains_yue(text)))
 }
 
 /// The [`Features`] of every segment, each part found once per document on first use and

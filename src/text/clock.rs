@@ -789,6 +789,19 @@ static SHI_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| 
 static DIAN_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("点"));
 static YUE_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("月"));
 
+static NIAN_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("年"));
+
+/// Whether `text` contains 年 (a substring search: faster than `str::contains` for a Han
+/// character, whose last byte is common in Chinese text).
+pub fn contains_nian(text: &str) -> bool {
+    NIAN_FINDER.find(text.as_bytes()).is_some()
+}
+
+/// Whether `text` contains 月 (see [`contains_nian`]).
+pub fn contains_yue(text: &str) -> bool {
+    YUE_FINDER.find(text.as_bytes()).is_some()
+}
+
 /// Flags `f` with those a 时 at byte `at` of `b` adds.
 fn shi_flags(b: &[u8], at: usize, mut f: u32) -> u32 {
     let after = &b[at + 3..];

@@ -264,8 +264,13 @@ fn lunar_before(text: &str, start: usize) -> bool {
             None => break,
         }
     }
-    let window = &text[begin..start];
-    ["农历", "阴历", "夏历", "旧历", "正月", "腊月"].iter().any(|m| window.contains(m))
+    // Each marker is two characters, the second 历 or 月: one walk over the window's pairs.
+    let mut prev = None;
+    text[begin..start].chars().any(|c| {
+        let marker = matches!((prev, c), (Some('农' | '阴' | '夏' | '旧'), '历') | (Some('正' | '腊'), '月'));
+        prev = Some(c);
+        marker
+    })
 }
 
 /// The groups of one match of [`ZH`], as byte ranges into the text.
@@ -1098,6 +1103,22 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+        #[test]
+        fn lunar_marker_walk_equals_substring_search(s in "[农阴夏旧正腊历月二三十日 a1]{0,14}") {
+            for (start, _) in s.char_indices().chain([(s.len(), ' ')]) {
+                let mut begin = start;
+                for _ in 0..8 {
+                    match s[..begin].chars().next_back() {
+                        Some(c) => begin -= c.len_utf8(),
+                        None => break,
+                    }
+                }
+                let window = &s[begin..start];
+                let expected = ["农历", "阴历", "夏历", "旧历", "正月", "腊月"].iter().any(|m| window.contains(m));
+                prop_assert_eq!(lunar_before(&s, start), expected);
+            }
+        }
 
         #[test]
         fn windowed_search_finds_what_a_whole_text_search_finds(
