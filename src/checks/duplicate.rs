@@ -978,15 +978,22 @@ impl DuplicateCheck {
             (0..all.len() as u32).map(|g| boilerplate[find(&mut parent, g) as usize]).collect();
         out.count("boilerplate paragraphs", is_boilerplate.iter().filter(|&&b| b).count() as u64);
         // Best earlier match per later paragraph, in another document.
+        // Which edges are left out is decided in parallel (the figure test hashes both texts).
+        let left_out: Vec<bool> = edges
+            .par_iter()
+            .map(|&(a, b, _)| {
+                let (earlier, later) = (a.min(b), a.max(b));
+                is_boilerplate[later as usize]
+                    || all[earlier as usize].doc == all[later as usize].doc
+                    || self.figures_only(fp(earlier), fp(later), text_of(earlier), text_of(later))
+            })
+            .collect();
         let mut best: Vec<Option<(u32, f64)>> = vec![None; all.len()];
-        for &(a, b, sim) in &edges {
-            let (earlier, later) = (a.min(b), a.max(b));
-            if is_boilerplate[later as usize]
-                || all[earlier as usize].doc == all[later as usize].doc
-                || self.figures_only(fp(earlier), fp(later), text_of(earlier), text_of(later))
-            {
+        for (&(a, b, sim), &left_out) in edges.iter().zip(&left_out) {
+            if left_out {
                 continue;
             }
+            let (earlier, later) = (a.min(b), a.max(b));
             let better = match best[later as usize] {
                 None => true,
                 Some((e, s)) => sim > s || (sim == s && earlier < e),
