@@ -889,7 +889,12 @@ impl DuplicateCheck {
         // (The order of the edges found here and below changes nothing: the best match is
         // chosen by a total order, and a group's root is its smallest member.)
         let every: Vec<u32> = (0..all.len() as u32).collect();
-        let first_of = shingles::first_with_same_key(&every, all.len(), |g| fp(g).exact);
+        // The keys read once, in parallel, into one list (not through the documents in the
+        // single-threaded table walk).
+        let exact: Vec<u64> =
+            all.par_iter().map(|rp| docs[rp.doc as usize].1.paras[rp.para as usize].fp.exact).collect();
+        let first_of = shingles::first_with_same_key(&every, all.len(), |g| exact[g as usize]);
+        drop(exact);
         drop(every);
         let mut parent: Vec<u32> = (0..all.len() as u32).collect();
         let mut edges: Vec<(u32, u32, f64)> = Vec::new();
@@ -903,15 +908,21 @@ impl DuplicateCheck {
             }
         }
         drop(first_of);
-        let candidates = shingles::lsh_candidates_by_bands(
-            (0..all.len() as u32).filter(|&g| representative[g as usize]).map(|g| (g, &fp(g).bands)),
-            BUCKET_CAP,
-            |a, b| all[a as usize].doc != all[b as usize].doc,
-        );
+        // Their order does not matter (the candidates are sorted): made in parallel.
+        let representatives: Vec<u32> = (0..all.len() as u32).filter(|&g| representative[g as usize]).collect();
+        let mut keys = vec![0u64; representatives.len() * shingles::BANDS];
+        keys.par_chunks_mut(shingles::BANDS).zip(&representatives).for_each(|(place, &g)| {
+            for (slot, key) in place.iter_mut().zip(shingles::band_keys(g, &fp(g).bands)) {
+                *slot = key;
+            }
+        });
+        drop(representatives);
+        let candidates =
+            shingles::lsh_candidates_of_keys(keys, BUCKET_CAP, |a, b| all[a as usize].doc != all[b as usize].doc);
         out.count("candidate pairs", candidates.len() as u64);
         // The shingle sets of the paragraphs in a candidate pair, made in parallel.
         let mut needed: Vec<u32> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
-        needed.sort_unstable();
+        needed.par_sort_unstable();
         needed.dedup();
         let params = self.settings.params;
         let sets: Vec<Box<[u32]>> = needed
@@ -955,7 +966,7 @@ impl DuplicateCheck {
         // Template text: a group of similar paragraphs spread over many documents.
         let mut cluster_docs: Vec<(u32, u32)> =
             (0..all.len() as u32).map(|g| (find(&mut parent, g), all[g as usize].doc)).collect();
-        cluster_docs.sort_unstable();
+        cluster_docs.par_sort_unstable();
         cluster_docs.dedup();
         let mut boilerplate = vec![false; all.len()];
         for grp in cluster_docs.chunk_by(|a, b| a.0 == b.0) {
@@ -967,15 +978,22 @@ impl DuplicateCheck {
             (0..all.len() as u32).map(|g| boilerplate[find(&mut parent, g) as usize]).collect();
         out.count("boilerplate paragraphs", is_boilerplate.iter().filter(|&&b| b).count() as u64);
         // Best earlier match per later paragraph, in another document.
+        // Which edges are left out is decided in parallel (the figure test hashes both texts).
+        let left_out: Vec<bool> = edges
+            .par_iter()
+            .map(|&(a, b, _)| {
+                let (earlier, later) = (a.min(b), a.max(b));
+                is_boilerplate[later as usize]
+                    || all[earlier as usize].doc == all[later as usize].doc
+                    || self.figures_only(fp(earlier), fp(later), text_of(earlier), text_of(later))
+            })
+            .collect();
         let mut best: Vec<Option<(u32, f64)>> = vec![None; all.len()];
-        for &(a, b, sim) in &edges {
-            let (earlier, later) = (a.min(b), a.max(b));
-            if is_boilerplate[later as usize]
-                || all[earlier as usize].doc == all[later as usize].doc
-                || self.figures_only(fp(earlier), fp(later), text_of(earlier), text_of(later))
-            {
+        for (&(a, b, sim), &left_out) in edges.iter().zip(&left_out) {
+            if left_out {
                 continue;
             }
+            let (earlier, later) = (a.min(b), a.max(b));
             let better = match best[later as usize] {
                 None => true,
                 Some((e, s)) => sim > s || (sim == s && earlier < e),
@@ -1023,6 +1041,9 @@ impl DuplicateCheck {
                 }
             }
         }
+        // The gathered data of every document freed in parallel.
+        drop(all);
+        docs.into_par_iter().for_each(drop);
     }
 }
 

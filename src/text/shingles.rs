@@ -989,13 +989,28 @@ pub fn lsh_candidates<'a>(
 pub fn lsh_candidates_by_bands<'a>(
     bands: impl Iterator<Item = (u32, &'a [u32; BANDS])>,
     bucket_cap: usize,
-    mut allow: impl FnMut(u32, u32) -> bool,
+    allow: impl FnMut(u32, u32) -> bool,
 ) -> Vec<(u32, u32)> {
-    // (band key << 32 | id), sorted as plain integers.
     let mut keys: Vec<u64> = Vec::new();
     for (id, b) in bands {
-        keys.extend(b.iter().map(|&k| (u64::from(k) << 32) | u64::from(id)));
+        keys.extend(band_keys(id, b));
     }
+    lsh_candidates_of_keys(keys, bucket_cap, allow)
+}
+
+/// The LSH keys of one sketch (`band key << 32 | id`, sorted as plain integers), as
+/// [`lsh_candidates_of_keys`] takes them.
+pub fn band_keys(id: u32, bands: &[u32; BANDS]) -> impl Iterator<Item = u64> + '_ {
+    bands.iter().map(move |&k| (u64::from(k) << 32) | u64::from(id))
+}
+
+/// [`lsh_candidates`] of the [`band_keys`] of every sketch, in any order (so that they can be
+/// made in parallel).
+pub fn lsh_candidates_of_keys(
+    mut keys: Vec<u64>,
+    bucket_cap: usize,
+    mut allow: impl FnMut(u32, u32) -> bool,
+) -> Vec<(u32, u32)> {
     // Only band keys that occur twice or more give pairs: set those apart with a hash table
     // (most keys are unique), and sort just them.
     keys = shared_keys(&mut keys);
@@ -1213,6 +1228,12 @@ mod tests {
                     lsh_candidates_by_bands(bands.iter().enumerate().map(|(i, b)| (i as u32, b)), cap, |_, _| true);
                 assert!(!got.is_empty());
                 assert_eq!(got, reference_candidates(&bands, cap));
+                // The keys given in another order (as when made in parallel) give the same pairs.
+                let mut keys: Vec<u64> =
+                    bands.iter().enumerate().rev().flat_map(|(i, b)| band_keys(i as u32, b)).collect();
+                let third = keys.len() / 3;
+                keys.rotate_left(third);
+                assert_eq!(lsh_candidates_of_keys(keys, cap, |_, _| true), got);
             }
         }
     }
