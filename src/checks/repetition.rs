@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
 use crate::document::{Document, Segment};
-use crate::text::chars::is_han;
+use crate::text::chars::{is_ascii_letter, is_han, next_byte_where};
 
 pub static KIND: KindInfo = KindInfo {
     name: "repetition",
@@ -403,27 +403,10 @@ fn doubles_in(bytes: &[u8], from: usize, to: usize, found: &mut impl FnMut(usize
     }
 }
 
-/// The first ASCII letter at or after byte `from`. Blocks of 32 bytes without one (most of a
-/// Chinese paragraph) are passed over with a vectorisable test.
+/// The first ASCII letter at or after byte `from`.
 fn next_letter(bytes: &[u8], from: usize) -> Option<usize> {
-    let is_letter = |b: u8| (b | 0x20).wrapping_sub(b'a') < 26;
-    let has_letter = |block: &[u8; BLOCK]| block.iter().fold(0u8, |any, &b| any | u8::from(is_letter(b))) != 0;
-    let mut i = from;
-    while let Some(block) = bytes.get(i..i + BLOCK) {
-        if block.try_into().is_ok_and(has_letter) {
-            break;
-        }
-        i += BLOCK;
-    }
-    let rest = bytes.get(i..)?;
-    if rest.len() < BLOCK {
-        let mut padded = [0u8; BLOCK];
-        padded[..rest.len()].copy_from_slice(rest);
-        if !has_letter(&padded) {
-            return None;
-        }
-    }
-    rest.iter().position(|&b| b.is_ascii_alphabetic()).map(|k| i + k)
+    let i = next_byte_where(bytes, from, is_ascii_letter);
+    (i < bytes.len()).then_some(i)
 }
 
 /// The first `n` words of ASCII letters in `text`, separated only by white space.

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{Check, DiagnosticExt, Gathered, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
 use crate::diagnostic::FileId;
 use crate::document::Document;
-use crate::text::chars::is_han;
+use crate::text::chars::{is_ascii_letter, is_han, next_byte_where};
 
 pub static KIND: KindInfo = KindInfo {
     name: "variants",
@@ -823,51 +823,8 @@ fn mid_sentence_before(text: &str, start: usize) -> bool {
 
 /// The first byte at or after `i` that is an ASCII letter or leads a two-byte character, else the
 /// end.
-fn next_letter_or_two_byte_lead(bytes: &[u8], mut i: usize) -> usize {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{
-            _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-            _mm_or_si128, _mm_set1_epi8,
-        };
-        // Bit k set: byte k of the sixteen is an ASCII letter or a two-byte lead.
-        let mask16 = |chunk: &[u8; 16]| -> u32 {
-            // SAFETY: the load reads the sixteen bytes of `chunk` (unaligned loads allowed); SSE2,
-            // all these instructions need, is part of every x86-64 processor.
-            unsafe {
-                let v = _mm_loadu_si128(chunk.as_ptr().cast());
-                // Case-folded: ASCII letters land in a..=z; bytes from 0x80 are negative, outside.
-                let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-                let letter = _mm_and_si128(
-                    _mm_cmpgt_epi8(folded, _mm_set1_epi8((b'a' - 1) as i8)),
-                    _mm_cmplt_epi8(folded, _mm_set1_epi8((b'z' + 1) as i8)),
-                );
-                let lead2 = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(0xE0u8 as i8)), _mm_set1_epi8(0xC0u8 as i8));
-                _mm_movemask_epi8(_mm_or_si128(letter, lead2)) as u32
-            }
-        };
-        // Thirty-two bytes a step, then sixteen.
-        while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<32>()) {
-            let (lo, hi) = chunk.split_at(16);
-            let (Ok(lo), Ok(hi)) = (<&[u8; 16]>::try_from(lo), <&[u8; 16]>::try_from(hi)) else { break };
-            let found = mask16(lo) | (mask16(hi) << 16);
-            if found != 0 {
-                return i + found.trailing_zeros() as usize;
-            }
-            i += 32;
-        }
-        if let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
-            let found = mask16(chunk);
-            if found != 0 {
-                return i + found.trailing_zeros() as usize;
-            }
-            i += 16;
-        }
-    }
-    while i < bytes.len() && !bytes[i].is_ascii_alphabetic() && bytes[i] & 0xE0 != 0xC0 {
-        i += 1;
-    }
-    i.min(bytes.len())
+fn next_letter_or_two_byte_lead(bytes: &[u8], i: usize) -> usize {
+    next_byte_where(bytes, i, |b| is_ascii_letter(b) | (b & 0xE0 == 0xC0))
 }
 
 /// The name context of word `k`: the initial of a first name or initial right before it

@@ -33,6 +33,40 @@ pub fn mostly_han(text: &str) -> bool {
     han > 0 && han * 2 >= latin
 }
 
+/// The first byte at or after `from` for which `wanted` holds, else `bytes.len()`. Blocks of 32
+/// bytes without one (most of a Chinese paragraph, when looking for ASCII letters) are passed
+/// over with a test the compiler vectorises, so `wanted` should be branch-free arithmetic; it
+/// must not want the zero byte (the last partial block is padded with zeros).
+#[inline]
+pub fn next_byte_where(bytes: &[u8], from: usize, wanted: impl Fn(u8) -> bool) -> usize {
+    const BLOCK: usize = 32;
+    debug_assert!(!wanted(0));
+    let mut i = from;
+    while let Some(block) = bytes.get(i..).and_then(|rest| rest.first_chunk::<BLOCK>()) {
+        if block.iter().fold(0u8, |any, &b| any | u8::from(wanted(b))) != 0 {
+            break;
+        }
+        i += BLOCK;
+    }
+    let Some(rest) = bytes.get(i..) else { return bytes.len() };
+    if rest.len() < BLOCK {
+        // The last partial block, padded with zero bytes, gets the same test: most paragraph
+        // ends hold nothing wanted.
+        let mut padded = [0u8; BLOCK];
+        padded[..rest.len()].copy_from_slice(rest);
+        if padded.iter().fold(0u8, |any, &b| any | u8::from(wanted(b))) == 0 {
+            return bytes.len();
+        }
+    }
+    rest.iter().position(|&b| wanted(b)).map_or(bytes.len(), |k| i + k)
+}
+
+/// An ASCII letter, tested without branches (for [`next_byte_where`]).
+#[inline]
+pub fn is_ascii_letter(b: u8) -> bool {
+    (b | 0x20).wrapping_sub(b'a') < 26
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +89,17 @@ mod tests {
     fn han_detection() {
         assert!(is_han('由') && is_han('𠀀') && !is_han('a') && !is_han('，'));
         assert!(mostly_han("哈萨克斯坦 KZT") && !mostly_han("Kazakhstan 哈"));
+    }
+
+    #[test]
+    fn next_byte_where_finds_the_first_wanted_byte() {
+        let text = format!("{}x{}", "中文".repeat(20), "。".repeat(3));
+        let b = text.as_bytes();
+        for from in 0..=b.len() + 1 {
+            let slow =
+                b.iter().enumerate().skip(from).find(|&(_, &c)| c.is_ascii_alphabetic()).map_or(b.len(), |(k, _)| k);
+            assert_eq!(next_byte_where(b, from, is_ascii_letter), slow, "from {from}");
+        }
+        assert!((0..=255u8).all(|c| is_ascii_letter(c) == c.is_ascii_alphabetic()));
     }
 }
