@@ -168,8 +168,6 @@ struct SegmentFeatures {
     ascii: OnceLock<Vec<Features>>,
     clock: OnceLock<Vec<Features>>,
     dates: OnceLock<Vec<Features>>,
-    /// The segment texts end to end, searched for Han characters once per document.
-    joined: OnceLock<clock::JoinedTexts>,
 }
 
 /// One part of a document's [`SegmentFeatures`], one entry per segment.
@@ -201,11 +199,6 @@ pub(crate) fn ascii_features(doc: &Document) -> FeaturePart {
     feature_part(doc, |a| &a.ascii, || doc.segments.iter().map(|s| Features::ascii(&s.text)).collect())
 }
 
-/// The segment texts of `doc` end to end, kept with its features (`part`, any part, holds them).
-fn joined_texts<'a>(doc: &Document, part: &'a FeaturePart) -> &'a clock::JoinedTexts {
-    part.all.joined.get_or_init(|| clock::JoinedTexts::new(doc.segments.iter().map(|s| s.text.as_str())))
-}
-
 /// The ASCII and clock-time flags ([`Features::clock`]) of every segment.
 pub(crate) fn clock_features(doc: &Document) -> FeaturePart {
     feature_part(
@@ -213,7 +206,7 @@ pub(crate) fn clock_features(doc: &Document) -> FeaturePart {
         |a| &a.clock,
         || {
             let ascii = ascii_features(doc);
-            Features::clock_all(joined_texts(doc, &ascii), &ascii)
+            Features::clock_all(&doc.joined_segments(), &ascii)
         },
     )
 }
@@ -225,7 +218,7 @@ pub(crate) fn date_features(doc: &Document) -> FeaturePart {
         |a| &a.dates,
         || {
             let ascii = ascii_features(doc);
-            Features::with_dates_all(joined_texts(doc, &ascii), &ascii)
+            Features::with_dates_all(&doc.joined_segments(), &ascii)
         },
     )
 }

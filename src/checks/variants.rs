@@ -278,27 +278,6 @@ fn dictionary_matches(
 /// What separates two segments in [`JoinedSegments`].
 const SEGMENT_JOINER: char = '\n';
 
-/// The segments of a document joined into one text, so a matcher runs once per document
-/// rather than once per (short) segment. Shared by the rules of the kind.
-struct JoinedSegments {
-    text: String,
-    /// Where each segment starts in `text`.
-    starts: Vec<usize>,
-}
-
-fn joined_segments(doc: &Document) -> std::sync::Arc<JoinedSegments> {
-    doc.shared(|| {
-        let mut text = String::with_capacity(doc.segments.iter().map(|s| s.text.len() + 1).sum());
-        let mut starts = Vec::with_capacity(doc.segments.len());
-        for seg in &doc.segments {
-            starts.push(text.len());
-            text.push_str(&seg.text);
-            text.push(SEGMENT_JOINER);
-        }
-        JoinedSegments { text, starts }
-    })
-}
-
 /// One occurrence of a candidate form.
 #[derive(Clone, Debug)]
 struct Occ {
@@ -365,13 +344,13 @@ impl VariantsCheck {
                 if *joinable {
                     // One search over the whole document: no form holds a newline, so no match
                     // spans two segments and each segment gets the matches it gets alone.
-                    let joined = joined_segments(doc);
+                    let joined = doc.joined_segments();
                     let mut k = 0;
-                    dictionary_matches(ac, &joined.text, *ascii_letter_forms, |m| {
-                        while joined.starts.get(k + 1).is_some_and(|&s| s <= m.start()) {
+                    dictionary_matches(ac, joined.as_str(), *ascii_letter_forms, |m| {
+                        while joined.start(k + 1).is_some_and(|s| s <= m.start()) {
                             k += 1;
                         }
-                        let (Some(seg), Some(&start)) = (doc.segments.get(k), joined.starts.get(k)) else { return };
+                        let (Some(seg), Some(start)) = (doc.segments.get(k), joined.start(k)) else { return };
                         let range = m.start() - start..m.end() - start;
                         if range.end <= seg.text.len() {
                             found(seg, m, range);
@@ -390,13 +369,13 @@ impl VariantsCheck {
                 debug_assert!(!sets.chars.contains(SEGMENT_JOINER));
                 // One scan over the whole document: the joiner is no transliteration character, so
                 // runs end at segment ends exactly as when each segment is scanned alone.
-                let joined = joined_segments(doc);
+                let joined = doc.joined_segments();
                 let mut k = 0;
-                for r in transliteration_runs(&joined.text, &sets.chars, &sets.weak, self.min_length) {
-                    while joined.starts.get(k + 1).is_some_and(|&s| s <= r.start) {
+                for r in transliteration_runs(joined.as_str(), &sets.chars, &sets.weak, self.min_length) {
+                    while joined.start(k + 1).is_some_and(|s| s <= r.start) {
                         k += 1;
                     }
-                    let (Some(seg), Some(&start)) = (doc.segments.get(k), joined.starts.get(k)) else { break };
+                    let (Some(seg), Some(start)) = (doc.segments.get(k), joined.start(k)) else { break };
                     let r = r.start - start..r.end - start;
                     let Some(form) = seg.text.get(r.clone()) else { continue };
                     data.occs.push(Occ {

@@ -539,6 +539,12 @@ impl Document {
         slots.push((id, Arc::clone(&value) as Arc<dyn Any + Send + Sync>));
         value
     }
+
+    /// The segments' texts end to end, a newline after each, made once per document for every
+    /// kind that searches the whole document in one go.
+    pub fn joined_segments(&self) -> Arc<crate::text::joined::JoinedTexts> {
+        self.shared(|| crate::text::joined::JoinedTexts::new(self.segments.iter().map(|s| s.text.as_str())))
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! (`凌晨`, `下午`), and whether it sits in a schedule or range (`每日23时至次日7时`) or a
 //! future-tense clause (`将于`, `will`), where it names no event time.
 
+use crate::text::joined::JoinedTexts;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -818,48 +819,6 @@ fn shi_flags(b: &[u8], at: usize, mut f: u32) -> u32 {
         f |= Features::DAY_PART;
     }
     f
-}
-
-/// Many texts laid end to end, a newline between two, so that a search for a Han character
-/// runs once over all of them (one call per paragraph costs more than the scan itself).
-#[derive(Debug, Default)]
-pub struct JoinedTexts {
-    bytes: Vec<u8>,
-    /// The byte range of each text in `bytes`.
-    ranges: Vec<Range<usize>>,
-}
-
-impl JoinedTexts {
-    /// `texts` laid end to end.
-    pub fn new<'a>(texts: impl IntoIterator<Item = &'a str> + Clone) -> JoinedTexts {
-        let (count, len) = texts.clone().into_iter().fold((0, 0), |(n, len), t| (n + 1, len + t.len() + 1));
-        let mut joined = JoinedTexts { bytes: Vec::with_capacity(len), ranges: Vec::with_capacity(count) };
-        for t in texts {
-            let start = joined.bytes.len();
-            joined.bytes.extend_from_slice(t.as_bytes());
-            joined.ranges.push(start..joined.bytes.len());
-            joined.bytes.push(b'\n');
-        }
-        joined
-    }
-
-    /// The bytes of text `k` (empty past the last).
-    fn text(&self, k: usize) -> &[u8] {
-        self.ranges.get(k).and_then(|r| self.bytes.get(r.clone())).unwrap_or(&[])
-    }
-
-    /// Each match of `finder` (a needle of non-ASCII bytes, so never across the newline
-    /// between two texts) as the index of its text and its offset there, in order.
-    fn hits<'s>(&'s self, finder: &'s memchr::memmem::Finder<'static>) -> impl Iterator<Item = (usize, usize)> + 's {
-        let mut k = 0;
-        finder.find_iter(&self.bytes).filter_map(move |at| {
-            while self.ranges.get(k).is_some_and(|r| r.end <= at) {
-                k += 1;
-            }
-            let r = self.ranges.get(k)?;
-            (at >= r.start).then(|| (k, at - r.start))
-        })
-    }
 }
 
 const JIAN: [u8; 3] = utf8('间');

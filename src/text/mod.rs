@@ -3,6 +3,7 @@
 pub mod chars;
 pub mod clock;
 pub mod dates;
+pub mod joined;
 pub mod numbers;
 pub mod shingles;
 pub mod units;
