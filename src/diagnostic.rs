@@ -143,7 +143,7 @@ impl LineIndex {
     fn starts_of(&self, source: &str) -> &[usize] {
         self.starts.get_or_init(|| {
             let mut starts = vec![0];
-            starts.extend(memchr_newlines(source.as_bytes()).map(|i| i + 1));
+            push_line_starts(source.as_bytes(), &mut starts);
             starts
         })
     }
@@ -194,8 +194,24 @@ fn line_in(starts: &[usize], offset: usize) -> usize {
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'\n', bytes)
+/// Pushes the offset after each newline of `bytes`, in order. Lines of prose are short, so a
+/// search that restarts at each newline pays its start-up cost every few dozen bytes: this
+/// takes a mask of the newlines of 32 bytes at a time (vector compares) and walks its bits.
+fn push_line_starts(bytes: &[u8], starts: &mut Vec<usize>) {
+    let mut chunks = bytes.chunks_exact(32);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut mask = 0u32;
+        for (i, &b) in chunk.iter().enumerate() {
+            mask |= u32::from(b == b'\n') << i;
+        }
+        while mask != 0 {
+            starts.push(base + mask.trailing_zeros() as usize + 1);
+            mask &= mask - 1;
+        }
+        base += 32;
+    }
+    starts.extend(chunks.remainder().iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| base + i + 1));
 }
 
 /// The largest char boundary `<= offset`.
@@ -212,6 +228,32 @@ pub fn floor_char_boundary(s: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn naive_line_starts(bytes: &[u8]) -> Vec<usize> {
+        bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1).collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn line_starts_by_mask_agree_with_a_byte_scan(text in "[a\n一\r]{0,200}") {
+            let mut starts = Vec::new();
+            push_line_starts(text.as_bytes(), &mut starts);
+            proptest::prop_assert_eq!(starts, naive_line_starts(text.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn line_starts_by_mask_agree_with_a_byte_scan_at_every_alignment() {
+        let texts = ["", "\n", "a\nb", "第一行\n由由abc\n", &"x\n".repeat(40), &"一二三\n\n".repeat(17)];
+        for t in texts {
+            for cut in 0..t.len().min(70) {
+                let bytes = &t.as_bytes()[cut..];
+                let mut starts = Vec::new();
+                push_line_starts(bytes, &mut starts);
+                assert_eq!(starts, naive_line_starts(bytes), "{t:?} from {cut}");
+            }
+        }
+    }
 
     #[test]
     fn positions_count_characters_not_bytes() {

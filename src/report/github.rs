@@ -23,6 +23,7 @@ pub fn escape_property(s: &str) -> String {
 
 impl Reporter for Github {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        super::index_lines(report);
         for e in &report.errors {
             writeln!(
                 out,

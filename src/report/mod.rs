@@ -14,6 +14,22 @@ pub use sarif::Sarif;
 
 use crate::engine::Report;
 
+/// Finds, in parallel, the line starts of every file a finding points into, so that writing
+/// positions (one after another) does not scan those files one at a time.
+pub(crate) fn index_lines(report: &Report) {
+    use rayon::prelude::*;
+    let mut wanted = vec![false; report.files.len()];
+    for d in &report.diagnostics {
+        wanted[d.primary.file] = true;
+        for l in &d.labels {
+            wanted[l.span.file] = true;
+        }
+    }
+    report.files.par_iter().zip(wanted).filter(|(_, w)| *w).for_each(|(f, _)| {
+        f.line_index.position(&f.source, 0);
+    });
+}
+
 /// Writes a report in one format.
 pub trait Reporter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;

@@ -16,6 +16,7 @@ const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os
 
 impl Reporter for Sarif {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        super::index_lines(report);
         serde_json::to_writer_pretty(&mut *out, &to_value(report))?;
         writeln!(out)
     }
