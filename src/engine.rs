@@ -352,6 +352,8 @@ struct FileResult {
     levels: Vec<Level>,
     /// Prose segments of the document.
     segments: usize,
+    /// Its suppression comments, found while its text is at hand.
+    comments: Vec<crate::suppress::Comment>,
 }
 
 /// Lints inputs with a config.
@@ -432,6 +434,7 @@ fn lint_one(config: &Config, id: FileId, name: String, text: String, on_disk: bo
         }
     }
     let segments = doc.segments.len();
+    let comments = crate::suppress::comments(&doc.source, doc.format);
     let Document { path, source, format, front_matter, .. } = doc;
     // Most files have no finding to place: their line starts are found only if one is asked for.
     let line_index = LineIndex::deferred();
@@ -443,6 +446,7 @@ fn lint_one(config: &Config, id: FileId, name: String, text: String, on_disk: bo
         counters,
         levels,
         segments,
+        comments,
     }
 }
 
@@ -465,6 +469,7 @@ fn finish(config: &Config, results: Vec<FileResult>, errors: Vec<InputError>) ->
     let n_rules = config.rules.len();
     let mut per_rule: Vec<Vec<(FileId, Gathered)>> = (0..n_rules).map(|_| Vec::new()).collect();
     let mut levels: Vec<Vec<Level>> = Vec::with_capacity(results.len());
+    let mut comments: Vec<Vec<crate::suppress::Comment>> = Vec::with_capacity(results.len());
     // Coverage is summed per rule and per kind first, without making a string per file and
     // rule, then named once at the end.
     // A rule counts a handful of names: a list searched in order is quicker than a map.
@@ -503,6 +508,7 @@ fn finish(config: &Config, results: Vec<FileResult>, errors: Vec<InputError>) ->
             }
         }
         levels.push(r.levels);
+        comments.push(r.comments);
         report.files.push(r.file);
     }
     for (i, counters) in rule_counters.into_iter().enumerate() {
@@ -565,7 +571,7 @@ fn finish(config: &Config, results: Vec<FileResult>, errors: Vec<InputError>) ->
             || crate::checks::kind(name).is_some()
             || engine_rules().iter().any(|r| r.id == name || r.kind == name)
     };
-    crate::suppress::apply(&mut report, &enabled, &known);
+    crate::suppress::apply_comments(&mut report, &comments, &enabled, &known);
     // The engine's own rules take their level from `[severity]` too.
     report.diagnostics.retain_mut(|d| match config.engine_level(&d.rule, d.check) {
         None => true,

@@ -161,12 +161,22 @@ pub fn apply(report: &mut Report, enabled: &dyn Fn(FileId, &str) -> bool, known:
     // Every source is scanned, so in parallel: serially this was a large part of a run's
     // single-threaded tail.
     let per_file: Vec<Vec<Comment>> = report.files.par_iter().map(|f| comments(&f.source, f.format)).collect();
+    apply_comments(report, &per_file, enabled, known);
+}
+
+/// [`apply`] with the comments of each file (by [`FileId`]) already found by [`comments`].
+pub fn apply_comments(
+    report: &mut Report,
+    per_file: &[Vec<Comment>],
+    enabled: &dyn Fn(FileId, &str) -> bool,
+    known: &dyn Fn(&str) -> bool,
+) {
     if per_file.iter().all(Vec::is_empty) {
         return;
     }
     let mut by_file: Vec<Vec<Region>> = Vec::with_capacity(per_file.len());
     let mut strays: Vec<Vec<usize>> = Vec::with_capacity(per_file.len());
-    for (f, cs) in report.files.iter().zip(&per_file) {
+    for (f, cs) in report.files.iter().zip(per_file) {
         let (r, s) = regions(&f.source, cs);
         by_file.push(r);
         strays.push(s);
@@ -184,7 +194,7 @@ pub fn apply(report: &mut Report, enabled: &dyn Fn(FileId, &str) -> bool, known:
         !hit
     });
     report.suppressed += before - report.diagnostics.len();
-    for (file, (rs, cs)) in by_file.iter().zip(&per_file).enumerate() {
+    for (file, (rs, cs)) in by_file.iter().zip(per_file).enumerate() {
         for r in rs.iter().filter(|r| !r.used) {
             let c = &cs[r.comment];
             let message = match &r.name {
