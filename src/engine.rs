@@ -157,6 +157,28 @@ fn display_path(path: &Path) -> String {
 /// Expands command-line paths into inputs: folders are walked (honouring `.gitignore`, also
 /// outside git repositories), `-` reads standard input named `stdin_name`.
 pub fn collect_inputs(paths: &[String], stdin_name: Option<&str>, config: &Config) -> (Vec<Input>, Vec<InputError>) {
+    collect(paths, stdin_name, &|path| config.is_excluded(path))
+}
+
+/// [`collect_inputs`] before the config is known: folders are walked without its exclusions,
+/// which [`exclude`] applies afterwards to the same effect.
+pub fn collect_inputs_unfiltered(paths: &[String], stdin_name: Option<&str>) -> (Vec<Input>, Vec<InputError>) {
+    collect(paths, stdin_name, &|_| false)
+}
+
+/// Drops the walked files that `config` excludes (files named on the command line stay).
+pub fn exclude(inputs: &mut Vec<Input>, config: &Config) {
+    inputs.retain(|input| match input {
+        Input::File { path, explicit: false } => !config.is_excluded(&display_path(path)),
+        _ => true,
+    });
+}
+
+fn collect(
+    paths: &[String],
+    stdin_name: Option<&str>,
+    excluded: &dyn Fn(&str) -> bool,
+) -> (Vec<Input>, Vec<InputError>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -178,14 +200,14 @@ pub fn collect_inputs(paths: &[String], stdin_name: Option<&str>, config: &Confi
         let path = PathBuf::from(p);
         match std::fs::metadata(&path) {
             Err(e) => errors.push(InputError { path: p.clone(), reason: io_reason(&e) }),
-            Ok(m) if m.is_dir() => walk(&path, config, &mut inputs, &mut errors),
+            Ok(m) if m.is_dir() => walk(&path, excluded, &mut inputs, &mut errors),
             Ok(_) => inputs.push(Input::File { path, explicit: true }),
         }
     }
     (inputs, errors)
 }
 
-fn walk(root: &Path, config: &Config, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>) {
+fn walk(root: &Path, excluded: &dyn Fn(&str) -> bool, inputs: &mut Vec<Input>, errors: &mut Vec<InputError>) {
     let walker = ignore::WalkBuilder::new(root).require_git(false).follow_links(false).build();
     let mut found: Vec<PathBuf> = Vec::new();
     let mut failed: Vec<InputError> = Vec::new();
@@ -200,7 +222,7 @@ fn walk(root: &Path, config: &Config, inputs: &mut Vec<Input>, errors: &mut Vec<
                     .extension()
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| DOCUMENT_EXTENSIONS.iter().any(|known| known.eq_ignore_ascii_case(e)));
-                if ext_ok && !config.is_excluded(&display_path(&path)) {
+                if ext_ok && !excluded(&display_path(&path)) {
                     found.push(path);
                 }
             }
@@ -598,6 +620,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn walking_first_and_excluding_afterwards_gives_the_same_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.md", "skip/b.md", "skip/c.txt", "keep/d.md", "keep/skip.md"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "x").unwrap();
+        }
+        std::fs::write(dir.path().join("factlint.toml"), "exclude = [\"skip/**\", \"**/skip.md\"]\n").unwrap();
+        let config = Config::load(&dir.path().join("factlint.toml")).unwrap();
+        let root = dir.path().display().to_string();
+        let paths = [root.clone(), format!("{root}/skip/b.md"), format!("{root}/missing.md")];
+        let names = |inputs: &[Input]| -> Vec<(PathBuf, bool)> {
+            inputs
+                .iter()
+                .map(|i| match i {
+                    Input::File { path, explicit } => (path.clone(), *explicit),
+                    Input::Text { .. } => unreachable!(),
+                })
+                .collect()
+        };
+        let (filtered, errors) = collect_inputs(&paths, None, &config);
+        let (mut later, later_errors) = collect_inputs_unfiltered(&paths, None);
+        assert!(names(&later).len() > names(&filtered).len());
+        exclude(&mut later, &config);
+        assert_eq!(names(&later), names(&filtered));
+        assert_eq!(later_errors, errors);
+        assert_eq!(filtered.len(), 3, "{:?}", names(&filtered));
+    }
+
+    #[test]
     fn walking_gives_a_sorted_walks_order() {
         let dir = tempfile::tempdir().unwrap();
         let names = ["b.md", "a-b.md", "a/b.md", "a/c/z.md", "a/a.txt", "a.md", "B.md", "a-b/x.md", "中.md", "a/c.md"];
@@ -617,7 +669,7 @@ mod tests {
             .collect();
         let config = Config::builtin().unwrap();
         let (mut inputs, mut errors) = (Vec::new(), Vec::new());
-        walk(dir.path(), &config, &mut inputs, &mut errors);
+        walk(dir.path(), &|path| config.is_excluded(path), &mut inputs, &mut errors);
         let walked: Vec<PathBuf> = inputs
             .into_iter()
             .map(|i| match i {

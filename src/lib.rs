@@ -84,7 +84,18 @@ pub fn lint_paths_with_progress(
     stdin_name: Option<&str>,
     progress: Option<&dyn engine::Progress>,
 ) -> Report {
-    let (inputs, mut errors) = engine::collect_inputs(paths, stdin_name, config);
+    let (inputs, errors) = engine::collect_inputs(paths, stdin_name, config);
+    lint_inputs_with_progress(config, inputs, errors, progress)
+}
+
+/// Lints inputs already collected (see [`engine::collect_inputs`]), with the errors met while
+/// collecting them, telling `progress` as documents are done.
+pub fn lint_inputs_with_progress(
+    config: &Config,
+    inputs: Vec<Input>,
+    mut errors: Vec<crate::error::InputError>,
+    progress: Option<&dyn engine::Progress>,
+) -> Report {
     let mut report = engine::lint_with_progress(config, inputs, progress);
     errors.append(&mut report.errors);
     report.errors = errors;

@@ -162,14 +162,26 @@ fn run_check(cli: &Cli, args: &CheckArgs, color: bool) -> Result<u8, Error> {
         // Only fails when a pool exists already, which the binary never builds before this.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
     }
-    let mut config = load_config(cli)?;
+    let paths = if args.paths.is_empty() { vec![".".to_string()] } else { args.paths.clone() };
+    // Walking needs no config (its exclusions are applied afterwards), so folders are walked
+    // while it loads; not when standard input is read, which must not be waited for when the
+    // config turns out to be invalid.
+    let (config, walked) = if paths.iter().any(|p| p == "-") {
+        (load_config(cli), None)
+    } else {
+        std::thread::scope(|scope| {
+            let walk = scope.spawn(|| factlint::engine::collect_inputs_unfiltered(&paths, None));
+            let config = load_config(cli);
+            (config, walk.join().ok())
+        })
+    };
+    let mut config = config?;
     let (select, engine_select) = split_engine_names(&args.select);
     let (ignore, engine_ignore) = split_engine_names(&args.ignore);
     if !args.select.is_empty() {
         config.select(&select)?;
     }
     config.ignore(&ignore)?;
-    let paths = if args.paths.is_empty() { vec![".".to_string()] } else { args.paths.clone() };
     if args.stdin_filename.is_some() && !paths.iter().any(|p| p == "-") {
         return Err(Error::Usage("--stdin-filename needs `-` among the paths".into()));
     }
@@ -177,14 +189,17 @@ fn run_check(cli: &Cli, args: &CheckArgs, color: bool) -> Result<u8, Error> {
         return Err(Error::Usage("--fix cannot write standard input back; use --diff to see the fixes".into()));
     }
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
-    let run = |config: &Config| {
+    let mut walked = walked;
+    let mut run = |config: &Config| {
         let bar = ProgressBar::new();
-        let mut report = factlint::lint_paths_with_progress(
-            config,
-            &paths,
-            args.stdin_filename.as_deref(),
-            bar.as_ref().map(|b| b as &dyn Progress),
-        );
+        let progress = bar.as_ref().map(|b| b as &dyn Progress);
+        let mut report = match walked.take() {
+            Some((mut inputs, errors)) => {
+                factlint::engine::exclude(&mut inputs, config);
+                factlint::lint_inputs_with_progress(config, inputs, errors, progress)
+            }
+            None => factlint::lint_paths_with_progress(config, &paths, args.stdin_filename.as_deref(), progress),
+        };
         let wanted = |n: &str| engine_select.iter().any(|s| s == n);
         let unwanted = |n: &str| engine_ignore.iter().any(|s| s == n);
         let engine_ids: Vec<String> = factlint::engine::engine_rules().into_iter().map(|r| r.id).collect();
