@@ -24,8 +24,9 @@ use crate::diagnostic::FileId;
 /// Stands in segment text for something that is not prose (inline code, a URL).
 pub const PLACEHOLDER: char = '\u{FFFC}';
 
-/// The bytes of [`PLACEHOLDER`].
-const PLACEHOLDER_UTF8: &[u8] = "\u{FFFC}".as_bytes();
+/// The bytes of [`PLACEHOLDER`], as an array so that comparing with them is three byte
+/// compares rather than a call.
+const PLACEHOLDER_UTF8: [u8; 3] = [0xEF, 0xBF, 0xBC];
 
 /// How a file is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -385,7 +386,7 @@ fn prose_bounds(text: &str) -> Option<(usize, usize)> {
         } else {
             text.chars().next_back().is_some_and(|c| !c.is_whitespace())
         })
-        && !bytes.starts_with(PLACEHOLDER_UTF8)
+        && bytes.first_chunk::<3>() != Some(&PLACEHOLDER_UTF8)
     {
         // Nothing to trim, and the first character is prose: the common case, decided
         // without decoding.
@@ -558,6 +559,11 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholder_bytes_are_its_utf8() {
+        assert_eq!(PLACEHOLDER.to_string().as_bytes(), PLACEHOLDER_UTF8);
+    }
 
     #[test]
     fn source_range_maps_verbatim_and_whole_runs() {
