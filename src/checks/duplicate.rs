@@ -548,6 +548,76 @@ impl<'a> LazySets<'a> {
     }
 }
 
+/// The LSH candidate pairs of one document's paragraphs, as [`shingles::lsh_candidates_by_bands`]
+/// gives them (with [`BUCKET_CAP`] and every pair allowed), by a table sized for the few band
+/// keys of one document: only keys whose band key occurs twice or more give pairs, and within a
+/// document that is rare, so they alone are set apart and sorted.
+fn document_candidates<'a>(bands: impl Iterator<Item = (u32, &'a [u32; shingles::BANDS])> + Clone) -> Vec<(u32, u32)> {
+    const EMPTY: u64 = u64::MAX;
+    // Marks, in the id half of a table entry, a key already among the shared ones.
+    const TAKEN: u64 = 1 << 31;
+    let count = bands.clone().count();
+    if count > (TAKEN as usize) / shingles::BANDS {
+        return shingles::lsh_candidates_by_bands(bands, BUCKET_CAP, |_, _| true);
+    }
+    let size = (count * shingles::BANDS * 2).next_power_of_two().max(16);
+    let mask = size - 1;
+    // Each slot holds the first key (`band key << 32 | id`) of a band key seen.
+    let mut table = vec![EMPTY; size];
+    let mut shared: Vec<u64> = Vec::new();
+    for (id, keys) in bands {
+        for &band in keys {
+            let key = (u64::from(band) << 32) | u64::from(id);
+            // Band keys are hashes already: their low bits pick the slot.
+            let mut s = band as usize & mask;
+            loop {
+                let first = table[s];
+                if first == EMPTY {
+                    table[s] = key;
+                    break;
+                }
+                if first >> 32 == u64::from(band) {
+                    if first & TAKEN == 0 {
+                        shared.push(first);
+                        table[s] = first | TAKEN;
+                    }
+                    shared.push(key);
+                    break;
+                }
+                s = (s + 1) & mask;
+            }
+        }
+    }
+    shared.sort_unstable();
+    let id = |k: u64| k as u32;
+    let mut pairs = Vec::new();
+    for bucket in shared.chunk_by(|a, b| a >> 32 == b >> 32) {
+        if bucket.len() <= BUCKET_CAP {
+            for (x, &ka) in bucket.iter().enumerate() {
+                for &kb in &bucket[x + 1..] {
+                    let (a, b) = (id(ka), id(kb));
+                    if a != b {
+                        pairs.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        } else {
+            // As in the general function: a large bucket is chained.
+            let first = id(bucket[0]);
+            for w in bucket.windows(2) {
+                for (a, b) in [(first, id(w[1])), (id(w[0]), id(w[1]))] {
+                    if a != b {
+                        pairs.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
 impl DuplicateCheck {
     /// The document's fingerprints (and shingle values, with `with_values`), made once for the
     /// duplicate rules with the same shingle lengths.
@@ -610,12 +680,10 @@ impl DuplicateCheck {
                     }
                 }
                 if self.report != Report::Exact {
-                    let candidates = shingles::lsh_candidates_by_bands(
+                    let candidates = document_candidates(
                         ids.iter()
                             .filter(|&&i| identical_to[i as usize].is_none())
                             .map(|&i| (i, &paras[i as usize].fp.bands)),
-                        BUCKET_CAP,
-                        |_, _| true,
                     );
                     out.count("candidate pairs", candidates.len() as u64);
                     for (i, j) in candidates {
@@ -1260,6 +1328,25 @@ why = "w"
         #[test]
         fn running_text_shortcut_agrees_with_the_full_reading(s in "[a-z .!?。！？｡\"'”’)」』\n]{0,20}") {
             proptest::prop_assert_eq!(super::is_running_text(&s), super::has_sentence_end(&s));
+        }
+
+        #[test]
+        fn document_candidates_are_the_general_ones(
+            bands in proptest::collection::vec(proptest::collection::vec(0u32..6, crate::text::shingles::BANDS), 0..70),
+            spread in proptest::bool::ANY,
+        ) {
+            use crate::text::shingles::{BANDS, lsh_candidates_by_bands};
+            // Few distinct keys (buckets past the cap), or keys spread over the whole range.
+            let bands: Vec<[u32; BANDS]> = bands
+                .iter()
+                .map(|b| std::array::from_fn(|i| if spread { b[i].wrapping_mul(0x9E37_79B9) ^ (i as u32) << 28 } else { b[i] }))
+                .collect();
+            // Sparse ids, as when exact repeats are left out.
+            let listed = || bands.iter().enumerate().filter(|(i, _)| i % 3 != 1).map(|(i, b)| (i as u32, b));
+            proptest::prop_assert_eq!(
+                super::document_candidates(listed()),
+                lsh_candidates_by_bands(listed(), super::BUCKET_CAP, |_, _| true)
+            );
         }
 
         #[test]
