@@ -109,13 +109,23 @@ fn is_cjk_token(c: char) -> bool {
     is_han(c) || matches!(c as u32, 0x3040..=0x30FF | 0xAC00..=0xD7AF)
 }
 
-/// Characters whose NFKC form is themselves or a plain shift (fullwidth ASCII), handled without
-/// the normalisation tables.
+/// Characters whose NFKC form is themselves or a plain shift (fullwidth ASCII, the no-break
+/// space), handled without the normalisation tables.
 #[inline]
 fn fast_char(c: char) -> bool {
     matches!(c as u32,
         0x00..=0x7F | 0x3000..=0x3037 | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0x3400..=0x4DBF
         | 0xFF01..=0xFF5E | 0x2010..=0x2027 | 0xFF5F..=0xFF64 | 0xFFFC)
+        || is_latin1_separator(c as u32)
+}
+
+/// The Latin-1 characters common in Chinese text (the no-break space, the middle dot between
+/// the parts of a foreign name, the plus-minus and multiplication signs): each only separates
+/// tokens, is unchanged by NFKC but for the no-break space (a space), and neither composes
+/// with its neighbours nor is reordered against them.
+#[inline]
+fn is_latin1_separator(u: u32) -> bool {
+    matches!(u, 0xA0 | 0xB1 | 0xB7 | 0xD7)
 }
 
 #[inline]
@@ -123,7 +133,7 @@ fn fold_fast(c: char) -> char {
     match c as u32 {
         // Fullwidth ASCII: NFKC maps it to ASCII.
         u @ 0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
-        0x3000 => ' ',
+        0x3000 | 0xA0 => ' ',
         _ => c,
     }
 }
@@ -332,6 +342,13 @@ fn tokenize_fast(text: &str, out: &mut SliceSink<'_>) -> Result<usize, SlowFrom>
                         cjk += usize::from(other_char(c, &mut word, out));
                     }
                 }
+                rest = tail;
+            }
+            // Two-byte characters: only the separators among them.
+            [b0 @ 0xC2..=0xC3, b1, ref tail @ ..]
+                if is_latin1_separator((u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F)) =>
+            {
+                push_word(&mut word, out);
                 rest = tail;
             }
             _ => break,
@@ -1292,7 +1309,7 @@ mod tests {
         #[test]
         fn tokens_match_the_first_definition(
             parts in proptest::collection::vec(
-                "[a-zA-Z0-9 ,.<>=阿图十二三一〇。，、（）「」《》【】〃—“”…：！？／＠々〆ぁかカｶＡ１　\u{3099}\u{0301}\u{0338}\u{2017}\u{2025}\u{3036}\u{302A}\u{302E}\u{FF61}\u{F900}\u{3400}éÅ·ﬁ㍿ℌ①\u{1F600}\u{AC00}\u{1100}\u{1161}]{0,12}",
+                "[a-zA-Z0-9 ,.<>=阿图十二三一〇。，、（）「」《》【】〃—“”…：！？／＠々〆ぁかカｶＡ１　\u{3099}\u{0301}\u{0338}\u{2017}\u{2025}\u{3036}\u{302A}\u{302E}\u{FF61}\u{F900}\u{3400}éÅ·\u{A0}×±ﬁ㍿ℌ①\u{1F600}\u{AC00}\u{1100}\u{1161}]{0,12}",
                 0..6,
             )
         ) {
@@ -1300,6 +1317,22 @@ mod tests {
             let mut v = vec![1, 2, 3];
             let cjk = tokens(&text, &mut v);
             prop_assert_eq!((v, cjk), reference_tokens(&text));
+        }
+
+        #[test]
+        fn the_fast_reading_is_the_normalised_one_where_it_applies(
+            parts in proptest::collection::vec(
+                "[a-zA-Z0-9 ,.阿图十二。，（）々ぁカＡ１　\u{3099}\u{0301}\u{0308}\u{302A}\u{302E}\u{A0}\u{A8}\u{B1}\u{B4}\u{B7}\u{D7}\u{387}éﬁ]{0,12}",
+                0..6,
+            )
+        ) {
+            let text: String = parts.concat();
+            let mut fast = Vec::new();
+            if let Some(cjk) = tokenize(text.chars(), true, &mut fast) {
+                let mut normalised = Vec::new();
+                let normalised_cjk = tokenize(text.nfkc(), false, &mut normalised);
+                prop_assert_eq!((fast, Some(cjk)), (normalised, normalised_cjk));
+            }
         }
 
         #[test]
