@@ -549,45 +549,41 @@ impl<'a> LazySets<'a> {
 }
 
 /// The LSH candidate pairs of one document's paragraphs, as [`shingles::lsh_candidates_by_bands`]
-/// gives them (with [`BUCKET_CAP`] and every pair allowed), by a table sized for the few band
-/// keys of one document: only keys whose band key occurs twice or more give pairs, and within a
-/// document that is rare, so they alone are set apart and sorted.
+/// gives them (with [`BUCKET_CAP`] and every pair allowed). Only keys whose band key occurs
+/// twice or more give pairs, and within a document that is rare: a bitmap of the band keys' low
+/// bits, small enough to stay in the fastest cache, finds the few keys that may share their band
+/// key, and only those are sorted.
 fn document_candidates<'a>(bands: impl Iterator<Item = (u32, &'a [u32; shingles::BANDS])> + Clone) -> Vec<(u32, u32)> {
-    const EMPTY: u64 = u64::MAX;
-    // Marks, in the id half of a table entry, a key already among the shared ones.
-    const TAKEN: u64 = 1 << 31;
-    let count = bands.clone().count();
-    if count > (TAKEN as usize) / shingles::BANDS {
-        return shingles::lsh_candidates_by_bands(bands, BUCKET_CAP, |_, _| true);
+    const BITS: u32 = 15;
+    const WORDS: usize = (1 << BITS) / 64;
+    let low = |band: u32| ((band >> 6) as usize % WORDS, 1u64 << (band & 63));
+    // Low bits seen once, and seen again.
+    let (mut seen, mut again) = ([0u64; WORDS], [0u64; WORDS]);
+    let mut any_again = 0;
+    for (_, keys) in bands.clone() {
+        for &band in keys {
+            let (word, bit) = low(band);
+            let was = seen[word];
+            again[word] |= was & bit;
+            any_again |= was & bit;
+            seen[word] = was | bit;
+        }
     }
-    let size = (count * shingles::BANDS * 2).next_power_of_two().max(16);
-    let mask = size - 1;
-    // Each slot holds the first key (`band key << 32 | id`) of a band key seen.
-    let mut table = vec![EMPTY; size];
+    if any_again == 0 {
+        return Vec::new();
+    }
+    // Every key of a band key that occurs twice has its low bits seen again.
     let mut shared: Vec<u64> = Vec::new();
     for (id, keys) in bands {
         for &band in keys {
-            let key = (u64::from(band) << 32) | u64::from(id);
-            // Band keys are hashes already: their low bits pick the slot.
-            let mut s = band as usize & mask;
-            loop {
-                let first = table[s];
-                if first == EMPTY {
-                    table[s] = key;
-                    break;
-                }
-                if first >> 32 == u64::from(band) {
-                    if first & TAKEN == 0 {
-                        shared.push(first);
-                        table[s] = first | TAKEN;
-                    }
-                    shared.push(key);
-                    break;
-                }
-                s = (s + 1) & mask;
+            let (word, bit) = low(band);
+            if again[word] & bit != 0 {
+                shared.push((u64::from(band) << 32) | u64::from(id));
             }
         }
     }
+    // Sorted, they fall into buckets by band key: a key alone in its bucket only shared the
+    // low bits, and gives no pair.
     shared.sort_unstable();
     let id = |k: u64| k as u32;
     let mut pairs = Vec::new();
