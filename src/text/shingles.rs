@@ -109,13 +109,23 @@ fn is_cjk_token(c: char) -> bool {
     is_han(c) || matches!(c as u32, 0x3040..=0x30FF | 0xAC00..=0xD7AF)
 }
 
-/// Characters whose NFKC form is themselves or a plain shift (fullwidth ASCII), handled without
-/// the normalisation tables.
+/// Characters whose NFKC form is themselves or a plain shift (fullwidth ASCII, the no-break
+/// space), handled without the normalisation tables.
 #[inline]
 fn fast_char(c: char) -> bool {
     matches!(c as u32,
         0x00..=0x7F | 0x3000..=0x3037 | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x4E00..=0x9FFF | 0x3400..=0x4DBF
         | 0xFF01..=0xFF5E | 0x2010..=0x2027 | 0xFF5F..=0xFF64 | 0xFFFC)
+        || is_latin1_separator(c as u32)
+}
+
+/// The Latin-1 characters common in Chinese text (the no-break space, the middle dot between
+/// the parts of a foreign name, the plus-minus and multiplication signs): each only separates
+/// tokens, is unchanged by NFKC but for the no-break space (a space), and neither composes
+/// with its neighbours nor is reordered against them.
+#[inline]
+fn is_latin1_separator(u: u32) -> bool {
+    matches!(u, 0xA0 | 0xB1 | 0xB7 | 0xD7)
 }
 
 #[inline]
@@ -123,7 +133,7 @@ fn fold_fast(c: char) -> char {
     match c as u32 {
         // Fullwidth ASCII: NFKC maps it to ASCII.
         u @ 0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
-        0x3000 => ' ',
+        0x3000 | 0xA0 => ' ',
         _ => c,
     }
 }
@@ -334,6 +344,13 @@ fn tokenize_fast(text: &str, out: &mut SliceSink<'_>) -> Result<usize, SlowFrom>
                 }
                 rest = tail;
             }
+            // Two-byte characters: only the separators among them.
+            [b0 @ 0xC2..=0xC3, b1, ref tail @ ..]
+                if is_latin1_separator((u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F)) =>
+            {
+                push_word(&mut word, out);
+                rest = tail;
+            }
             _ => break,
         }
     }
@@ -361,52 +378,57 @@ struct HanRun {
 /// ends words, and no word is being read). Kept apart so the loop has registers to itself.
 #[inline(never)]
 fn han_run(bytes: &[u8], out: &mut [u64]) -> HanRun {
-    let mut n = 0;
-    let mut rest = bytes;
-    let mut last_han_rest = bytes.len();
-    loop {
-        match *rest {
-            [b0 @ 0xE4..=0xE9, b1, b2, ref after @ ..] => {
-                let u = three_byte_char(b0, b1, b2);
-                if u < 0x4E00 {
-                    break;
-                }
-                let Some(slot) = out.get_mut(n) else { break };
-                *slot = han_token_hash(u);
-                n += 1;
-                rest = after;
-                last_han_rest = rest.len();
-            }
-            [b0 @ (0xE2 | 0xE3 | 0xEF), b1, b2, ref after @ ..] => {
-                let u = three_byte_char(b0, b1, b2);
-                // As in `tokenize_fast`: punctuation that only ends a word.
-                if !matches!(u, 0x2010..=0x2027 | 0x3001..=0x3003 | 0x3008..=0x3011 | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
-                {
-                    break;
-                }
-                rest = after;
-            }
-            _ => break,
+    let (mut n, mut at, mut last_han_end) = (0, 0, 0);
+    // Any character starts a three-byte window here (a shorter tail ends the run): the window
+    // is decoded as if it were a three-byte character, which is exact for the characters
+    // tested below and out of their ranges for any other lead byte (see `char_at_lead`).
+    while let Some(&[b0, b1, b2]) = bytes.get(at..at + 3) {
+        let u = char_at_lead(b0, b1, b2);
+        let offset = u.wrapping_sub(0x4E00);
+        if offset <= 0x9FFF - 0x4E00 {
+            let Some(slot) = out.get_mut(n) else { break };
+            *slot = basic_han_token(u, offset);
+            n += 1;
+            at += 3;
+            last_han_end = at;
+        } else if is_word_ending_punctuation(u) {
+            at += 3;
+        } else {
+            break;
         }
     }
-    HanRun { tokens: n, read: bytes.len() - rest.len(), last_han_end: bytes.len() - last_han_rest }
+    HanRun { tokens: n, read: at, last_han_end }
 }
 
-/// The code point of a three-byte UTF-8 sequence (a lead byte 0xE0..=0xEF, two continuation
-/// bytes 0x80..=0xBF, as in a `str`): the marker bits are subtracted rather than masked off.
+/// The common CJK and typographic punctuation between Han characters: it only ends a word
+/// (as the general path finds, after width folding for the fullwidth forms).
 #[inline]
-fn three_byte_char(b0: u8, b1: u8, b2: u8) -> u32 {
-    debug_assert!((0xE0..=0xEF).contains(&b0) && (0x80..=0xBF).contains(&b1) && (0x80..=0xBF).contains(&b2));
+fn is_word_ending_punctuation(u: u32) -> bool {
+    matches!(u, 0x2010..=0x2027 | 0x3001..=0x3003 | 0x3008..=0x3011 | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20)
+}
+
+/// The character starting with lead byte `b0` (at a character boundary of a `str`) followed by
+/// `b1` and `b2`, when `b0` leads a three-byte sequence. For any other lead byte the result is
+/// below U+2000 (ASCII and two-byte leads: at most 0xDF << 12 + 0xFF << 6 + 0xFF, less the
+/// offset, or a wrapped-around huge value) or above U+FFFF (four-byte leads), so outside every
+/// range the fast paths test it against.
+#[inline]
+fn char_at_lead(b0: u8, b1: u8, b2: u8) -> u32 {
     ((u32::from(b0) << 12) + (u32::from(b1) << 6) + u32::from(b2)).wrapping_sub((0xE0 << 12) + (0x80 << 6) + 0x80)
+}
+
+/// The token hash of a basic Han character `u` (U+4E00..=U+9FFF) at `offset` from U+4E00.
+#[inline]
+fn basic_han_token(u: u32, offset: u32) -> u64 {
+    // The mask keeps the index in the table without a bounds check.
+    let numeral = BASIC_HAN_NUMERAL_FLAGS[offset as usize & (BASIC_HAN_FLAGS - 1)];
+    (u64::from(u).wrapping_mul(CJK_MUL) & !1) | u64::from(numeral)
 }
 
 /// The token hash of a basic Han character (U+4E00..=U+9FFF).
 #[inline]
 fn han_token_hash(c: u32) -> u64 {
-    let o = c.wrapping_sub(0x4E00) as usize;
-    // The mask keeps the index in the table without a bounds check.
-    let numeral = BASIC_HAN_NUMERAL_FLAGS[o & (BASIC_HAN_FLAGS - 1)];
-    (u64::from(c).wrapping_mul(CJK_MUL) & !1) | u64::from(numeral)
+    basic_han_token(c, c.wrapping_sub(0x4E00))
 }
 
 /// A token hash whose lowest bit says whether the token is a figure.
@@ -564,6 +586,32 @@ fn sign_shingles(toks: &[u64], n: usize, sig: &mut [u32; SIGNATURE_BINS]) -> u64
     filled
 }
 
+/// [`sign_shingles`] and [`exact_hash`] in one pass, for shingles of `N` tokens: each
+/// shingle's polynomial hash is computed on its own (Horner's rule over its `N` tokens, the
+/// same value as the rolling hash), so no step waits on the previous one, and the serial chain
+/// of the sequence hash overlaps with the shingle work. Returns the mask of the bins filled and
+/// the sequence hash.
+fn sign_shingles_and_hash<const N: usize>(toks: &[u64], sig: &mut [u32; SIGNATURE_BINS]) -> (u64, u64) {
+    const B: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut exact = EXACT_SEED ^ toks.len() as u64;
+    let mut filled = 0u64;
+    // The tokens before the first shingle's last one enter the sequence hash alone (all of
+    // them when there are fewer than `N`, and then no shingle).
+    for &t in toks.iter().take(N.saturating_sub(1)) {
+        exact = exact_step(exact, t);
+    }
+    for window in toks.windows(N) {
+        let Ok(window) = <&[u64; N]>::try_from(window) else { continue };
+        exact = exact_step(exact, window[N - 1]);
+        let h = window.iter().fold(0u64, |h, &t| h.wrapping_mul(B).wrapping_add(t));
+        let s = fmix64(h);
+        let bin = (s >> 58) as usize;
+        sig[bin] = sig[bin].min(s as u32);
+        filled |= 1 << bin;
+    }
+    (filled, exact)
+}
+
 /// The value a shingle hash has in the exact shingle set.
 #[inline]
 fn set_value(s: u64) -> u32 {
@@ -574,8 +622,15 @@ const SEQUENCE_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// [`Sketch::exact`] of a token sequence.
 fn exact_hash(toks: &[u64]) -> u64 {
-    toks.iter()
-        .fold(0x243F_6A88_85A3_08D3u64 ^ toks.len() as u64, |h, &t| (h.rotate_left(23) ^ t).wrapping_mul(SEQUENCE_MUL))
+    toks.iter().fold(EXACT_SEED ^ toks.len() as u64, |h, &t| exact_step(h, t))
+}
+
+const EXACT_SEED: u64 = 0x243F_6A88_85A3_08D3;
+
+/// One token into [`exact_hash`].
+#[inline]
+fn exact_step(h: u64, t: u64) -> u64 {
+    (h.rotate_left(23) ^ t).wrapping_mul(SEQUENCE_MUL)
 }
 
 /// [`Sketch::figures_masked`] of a token sequence: [`exact_hash`] with every run of figures as
@@ -625,15 +680,15 @@ fn fingerprint_tokens<const VALUES: bool>(
     }
     let n = ngram_of(script, params, toks.len());
 
-    let exact = exact_hash(toks);
-
     // One-permutation MinHash: the top bits pick the bin, the low bits compete for it; a bin
     // is filled once any shingle falls in it.
     let mut sig = [u32::MAX; SIGNATURE_BINS];
     let mut filled = 0u64;
+    let exact;
     // The shingle hashes first, in a loop of their own: with the signature in the same loop
     // there are too few registers for all the state.
     if VALUES {
+        exact = exact_hash(toks);
         let count = shingle_hashes(toks, n, hashes);
         let hashes = &hashes[..count];
         for &s in hashes {
@@ -643,7 +698,11 @@ fn fingerprint_tokens<const VALUES: bool>(
         }
         values.extend(hashes.iter().map(|&s| set_value(s)));
     } else {
-        filled = sign_shingles(toks, n, &mut sig);
+        (filled, exact) = match n {
+            2 => sign_shingles_and_hash::<2>(toks, &mut sig),
+            3 => sign_shingles_and_hash::<3>(toks, &mut sig),
+            _ => (sign_shingles(toks, n, &mut sig), exact_hash(toks)),
+        };
     }
     densify(&mut sig, filled);
     let mut bands = [0u32; BANDS];
@@ -765,24 +824,31 @@ fn densify(sig: &mut [u32; SIGNATURE_BINS], filled: u64) {
         return;
     }
     let is_filled = |j: usize| (filled >> j) & 1 == 1;
-    let original = *sig;
+    // Only empty bins are written, and they borrow only from filled ones: every value read is
+    // an original one, with no copy of the signature.
     let mut empty = !filled;
     while empty != 0 {
         let i = empty.trailing_zeros() as usize;
         empty &= empty - 1;
-        if let Some(&j) = PROBES[i].iter().find(|&&j| is_filled(j as usize)) {
-            sig[i] = original[j as usize];
-            continue;
-        }
-        let mut attempt = 1 + PROBED as u64;
-        loop {
-            let j = probe(i, attempt);
-            if is_filled(j) {
-                sig[i] = original[j];
-                break;
+        let probes = &PROBES[i];
+        // Which of the first four probes hit a filled bin, as a mask: no branch per probe,
+        // whose outcome is a coin toss when a fair share of the bins is empty.
+        let hits = (0..4).fold(0u32, |m, a| m | (((filled >> probes[a]) & 1) as u32) << a);
+        let from = if hits != 0 {
+            probes[hits.trailing_zeros() as usize] as usize
+        } else if let Some(&j) = probes[4..].iter().find(|&&j| is_filled(j as usize)) {
+            j as usize
+        } else {
+            let mut attempt = 1 + PROBED as u64;
+            loop {
+                let j = probe(i, attempt);
+                if is_filled(j) {
+                    break j;
+                }
+                attempt += 1;
             }
-            attempt += 1;
-        }
+        };
+        sig[i] = sig[from];
     }
 }
 
@@ -1243,7 +1309,7 @@ mod tests {
         #[test]
         fn tokens_match_the_first_definition(
             parts in proptest::collection::vec(
-                "[a-zA-Z0-9 ,.<>=阿图十二三一〇。，、（）「」《》【】〃—“”…：！？／＠々〆ぁかカｶＡ１　\u{3099}\u{0301}\u{0338}\u{2017}\u{2025}\u{3036}\u{302A}\u{302E}\u{FF61}\u{F900}\u{3400}éÅ·ﬁ㍿ℌ①\u{1F600}\u{AC00}\u{1100}\u{1161}]{0,12}",
+                "[a-zA-Z0-9 ,.<>=阿图十二三一〇。，、（）「」《》【】〃—“”…：！？／＠々〆ぁかカｶＡ１　\u{3099}\u{0301}\u{0338}\u{2017}\u{2025}\u{3036}\u{302A}\u{302E}\u{FF61}\u{F900}\u{3400}éÅ·\u{A0}×±ﬁ㍿ℌ①\u{1F600}\u{AC00}\u{1100}\u{1161}]{0,12}",
                 0..6,
             )
         ) {
@@ -1251,6 +1317,62 @@ mod tests {
             let mut v = vec![1, 2, 3];
             let cjk = tokens(&text, &mut v);
             prop_assert_eq!((v, cjk), reference_tokens(&text));
+        }
+
+        #[test]
+        fn the_fast_reading_is_the_normalised_one_where_it_applies(
+            parts in proptest::collection::vec(
+                "[a-zA-Z0-9 ,.阿图十二。，（）々ぁカＡ１　\u{3099}\u{0301}\u{0308}\u{302A}\u{302E}\u{A0}\u{A8}\u{B1}\u{B4}\u{B7}\u{D7}\u{387}éﬁ]{0,12}",
+                0..6,
+            )
+        ) {
+            let text: String = parts.concat();
+            let mut fast = Vec::new();
+            if let Some(cjk) = tokenize(text.chars(), true, &mut fast) {
+                let mut normalised = Vec::new();
+                let normalised_cjk = tokenize(text.nfkc(), false, &mut normalised);
+                prop_assert_eq!((fast, Some(cjk)), (normalised, normalised_cjk));
+            }
+        }
+
+        #[test]
+        fn one_pass_signature_matches_the_rolling_one(
+            toks in proptest::collection::vec(prop_oneof![0u64..4, any::<u64>()], 0..80),
+        ) {
+            for n in 1..=toks.len().min(3) {
+                let mut rolling = [u32::MAX; SIGNATURE_BINS];
+                let filled = sign_shingles(&toks, n, &mut rolling);
+                let mut one_pass = [u32::MAX; SIGNATURE_BINS];
+                let got = match n {
+                    2 => sign_shingles_and_hash::<2>(&toks, &mut one_pass),
+                    3 => sign_shingles_and_hash::<3>(&toks, &mut one_pass),
+                    _ => sign_shingles_and_hash::<1>(&toks, &mut one_pass),
+                };
+                prop_assert_eq!(got, (filled, exact_hash(&toks)));
+                prop_assert_eq!(one_pass, rolling);
+            }
+        }
+
+        #[test]
+        fn densification_matches_its_definition(
+            values in proptest::collection::vec(any::<u32>(), SIGNATURE_BINS),
+            filled in prop_oneof![any::<u64>(), (0u32..64).prop_map(|b| 1u64 << b), Just(u64::MAX)],
+        ) {
+            let mut sig: [u32; SIGNATURE_BINS] = values.as_slice().try_into().unwrap();
+            // As first defined: an empty bin takes the value of the first filled bin on its
+            // probe sequence, read from the signature before densification.
+            let original = sig;
+            let mut expected = sig;
+            if filled != 0 {
+                for (i, slot) in expected.iter_mut().enumerate() {
+                    if (filled >> i) & 1 == 0 {
+                        let j = (1..).map(|a| probe(i, a)).find(|&j| (filled >> j) & 1 == 1).unwrap();
+                        *slot = original[j];
+                    }
+                }
+            }
+            densify(&mut sig, filled);
+            prop_assert_eq!(sig, expected);
         }
 
         #[test]
