@@ -9,10 +9,12 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
 
+use super::timezone::ascii_features;
 use super::{Check, DiagnosticExt, Gathered, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
 use crate::diagnostic::FileId;
 use crate::document::Document;
 use crate::text::chars::{is_ascii_letter, is_han, next_byte_where};
+use crate::text::clock::Features;
 
 pub static KIND: KindInfo = KindInfo {
     name: "variants",
@@ -341,7 +343,16 @@ impl VariantsCheck {
                         context: (None, None),
                     });
                 };
-                if *joinable {
+                if *ascii_letter_forms {
+                    // Only a segment with an ASCII letter can hold a form: the shared per-segment
+                    // flags (found once per document) pass over the others unread.
+                    let features = ascii_features(doc);
+                    for (seg, f) in doc.segments.iter().zip(features.iter()) {
+                        if f.any(Features::ALPHA) {
+                            dictionary_matches(ac, seg.text.as_str(), true, |m| found(seg, m, m.range()));
+                        }
+                    }
+                } else if *joinable {
                     // One search over the whole document: no form holds a newline, so no match
                     // spans two segments and each segment gets the matches it gets alone.
                     let joined = doc.joined_segments();
@@ -391,7 +402,13 @@ impl VariantsCheck {
             Matcher::Capitalized => {
                 let common = &*EN_COMMON;
                 let mut lower: HashSet<&str> = HashSet::new();
-                for seg in &doc.segments {
+                // A word starts at an ASCII letter or a two-byte lead: a segment without either
+                // has none.
+                let features = ascii_features(doc);
+                for (seg, f) in doc.segments.iter().zip(features.iter()) {
+                    if !f.any(Features::ALPHA | Features::LEAD2) {
+                        continue;
+                    }
                     let text = seg.text.as_str();
                     let ws = words(text);
                     for (k, word) in ws.iter().enumerate() {

@@ -615,6 +615,9 @@ impl Features {
     pub const SPACE: u32 = 1 << 13;
     /// An ASCII letter.
     pub const ALPHA: u32 = 1 << 14;
+    /// The lead byte of a two-byte character (Latin, Greek and Cyrillic letters are such, and
+    /// so is the middle dot of Chinese transliterated names).
+    pub const LEAD2: u32 = 1 << 15;
 
     /// Every flag of `text`.
     pub fn of(text: &str) -> Features {
@@ -638,6 +641,12 @@ impl Features {
         let b = text.as_bytes();
         let mut f = 0u32;
         let (mut ascii_digits, mut short_run_after_wide) = (0usize, false);
+        // Bit 6 of a byte of the form 110xxxxx (a two-byte lead) is bit 6 set with bit 5
+        // clear; with bit 7 set too where the word may hold ASCII. Every non-ASCII byte is in
+        // some word tested (some in two: the flag is an OR); only bit 6 of each byte counts.
+        const BIT6: u64 = 0x4040_4040_4040_4040;
+        let lead2 = |w: u64| w & !(w << 1) & (w >> 1);
+        let mut leads = 0u64;
         let mut i = 0;
         while i < b.len() {
             if b[i] >= 0x80 {
@@ -649,10 +658,14 @@ impl Features {
                     if lo & hi & HIGH != HIGH {
                         break;
                     }
+                    // Bit 7 is set throughout.
+                    leads |= (lo & !(lo << 1)) | (hi & !(hi << 1));
                     i += 16;
                 }
                 while let Some(word) = b[i..].first_chunk::<8>() {
-                    let ascii = !u64::from_le_bytes(*word) & HIGH;
+                    let w = u64::from_le_bytes(*word);
+                    leads |= lead2(w);
+                    let ascii = !w & HIGH;
                     if ascii != 0 {
                         i += (ascii.trailing_zeros() / 8) as usize;
                         break;
@@ -660,6 +673,7 @@ impl Features {
                     i += 8;
                 }
                 while i < b.len() && b[i] >= 0x80 {
+                    leads |= u64::from(b[i] & 0xE0 == 0xC0) << 6;
                     i += 1;
                 }
                 if i == b.len() {
@@ -730,6 +744,9 @@ impl Features {
         }
         if ascii_digits >= 8 && short_run_after_wide {
             f |= Features::COMPACT;
+        }
+        if leads & BIT6 != 0 {
+            f |= Features::LEAD2;
         }
         Features(f)
     }
@@ -1770,9 +1787,18 @@ mod tests {
             proptest::prop_assert_eq!(f.any(Features::DIGIT), s.bytes().any(|b| b.is_ascii_digit()));
             proptest::prop_assert_eq!(f.any(Features::UPPER), s.bytes().any(|b| b.is_ascii_uppercase()));
             proptest::prop_assert_eq!(f.any(Features::ALPHA), s.bytes().any(|b| b.is_ascii_alphabetic()));
+            proptest::prop_assert_eq!(f.any(Features::LEAD2), s.bytes().any(|b| b & 0xE0 == 0xC0));
             if !f.any(Features::DAY_PART) {
                 proptest::prop_assert!(find_times(&s).iter().all(|m| m.day_part.is_none() && m.pm.is_none()));
             }
+        }
+
+        #[test]
+        fn two_byte_leads_are_flagged_wherever_they_stand(
+            parts in proptest::collection::vec(proptest::sample::select(&["中文", "·", "é", "a", "1", "ж", "。", "\u{1F600}", " "][..]), 0..40),
+        ) {
+            let s = parts.concat();
+            proptest::prop_assert_eq!(Features::ascii(&s).any(Features::LEAD2), s.bytes().any(|b| b & 0xE0 == 0xC0));
         }
 
         #[test]
