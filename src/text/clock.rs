@@ -395,9 +395,7 @@ fn scan_prefix(text: &str, at: usize, m: &mut TimeMention) -> usize {
     let mut start = at;
     let mut e = at;
     // day part may sit before or after the date: 5日凌晨1时 / 凌晨5日? (only the former)
-    let dp_words: Vec<&str> = DAY_PARTS.iter().map(|d| d.0).collect();
-    if let Some(w) = ends_with_at(text, e, &dp_words) {
-        let part = DAY_PARTS.iter().find(|d| d.0 == w).map(|d| d.1).unwrap_or(DayPart::Evening);
+    if let Some(&(w, part)) = text.get(..e).and_then(|head| DAY_PARTS.iter().find(|d| head.ends_with(d.0))) {
         let s = e - w.len();
         m.day_part = Some((part, s..e));
         if matches!(w, "当晚" | "今晚" | "今晨") {
@@ -550,25 +548,54 @@ fn clause_before(text: &str, at: usize) -> &str {
     }
 }
 
+/// The low seven bits of the first characters of `lists`' words, as a set: a character outside
+/// it starts none of them.
+fn first_char_filter(lists: &[&[&str]]) -> u128 {
+    lists.iter().flat_map(|l| l.iter()).filter_map(|w| w.chars().next()).fold(0, |f, c| f | 1 << (u32::from(c) & 127))
+}
+
+/// Whether `hay` contains any of `words` (all starting with a character of `filter`): one pass
+/// over `hay`'s characters, each one looked at closer only when it passes the filter (many
+/// separate substring searches over a short clause cost more than the clause is long).
+fn contains_any(hay: &str, words: &[&str], filter: u128) -> bool {
+    hay.char_indices()
+        .any(|(i, c)| filter >> (u32::from(c) & 127) & 1 != 0 && words.iter().any(|w| hay[i..].starts_with(w)))
+}
+
+static ZH_CLAUSE_FILTER: LazyLock<u128> = LazyLock::new(|| first_char_filter(&[FUTURE_ZH, SCHEDULE_ZH]));
+
 fn mark_context(text: &str, m: &mut TimeMention) {
     let clause = clause_before(text, m.span.start);
-    let en = clause.to_ascii_lowercase();
-    m.future = FUTURE_ZH.iter().any(|w| clause.contains(w)) || FUTURE_EN.iter().any(|w| en.contains(w));
+    // The English words all hold a letter, the Chinese ones a non-ASCII character: a clause
+    // without them needs no search for them (nor a lower-case copy).
+    let clause_alpha = clause.bytes().any(|b| b.is_ascii_alphabetic());
+    let clause_han = !clause.is_ascii();
+    let en = if clause_alpha { clause.to_ascii_lowercase() } else { String::new() };
+    m.future = (clause_han && contains_any(clause, FUTURE_ZH, *ZH_CLAUSE_FILTER))
+        || (clause_alpha && FUTURE_EN.iter().any(|w| en.contains(w)));
     let zh_last = clause.trim_end();
-    let en_last = en.trim_end().trim_end_matches(" at").trim_end_matches(" about").trim_end_matches(" around");
+    // Without a letter, the clause is its own lower case and ends in no English word.
+    let en_last = if clause_alpha {
+        en.trim_end().trim_end_matches(" at").trim_end_matches(" about").trim_end_matches(" around")
+    } else {
+        zh_last
+    };
     let last_word = en_last.rsplit(' ').next().unwrap_or("");
     let tail = text.get(m.span.end..).unwrap_or("").trim_start_matches(' ');
     if m.day.is_none() && !m.relative_day {
         // "this afternoon at 3 p.m.", "at 9 a.m. today": the day of the report
         let upto = tail.find(['.', ',', ';', '。', '，']).unwrap_or(tail.len());
-        let after = tail.get(..upto).unwrap_or("").to_ascii_lowercase();
-        m.relative_day = ["today", "this morning", "this afternoon", "this evening", "tonight"]
-            .iter()
-            .any(|w| en.contains(w) || after.contains(w));
+        let after = tail.get(..upto).unwrap_or("");
+        if clause_alpha || after.bytes().any(|b| b.is_ascii_alphabetic()) {
+            let after = after.to_ascii_lowercase();
+            m.relative_day = ["today", "this morning", "this afternoon", "this evening", "tonight"]
+                .iter()
+                .any(|w| en.contains(w) || after.contains(w));
+        }
     }
     m.schedule = m.next_day
-        || SCHEDULE_ZH.iter().any(|w| clause.contains(w))
-        || SCHEDULE_EN.iter().any(|w| en.contains(w))
+        || (clause_han && contains_any(clause, SCHEDULE_ZH, *ZH_CLAUSE_FILTER))
+        || (clause_alpha && SCHEDULE_EN.iter().any(|w| en.contains(w)))
         || BOUND_ZH.iter().any(|w| zh_last.ends_with(w))
         || BOUND_EN.contains(&last_word)
         || AFTER_SCHEDULE.iter().any(|w| tail.starts_with(w));
@@ -1795,6 +1822,30 @@ mod tests {
         }
     }
 
+    /// The context marks as first written: a substring search per word.
+    fn mark_context_by_searches(text: &str, m: &mut TimeMention) {
+        let clause = clause_before(text, m.span.start);
+        let en = clause.to_ascii_lowercase();
+        m.future = FUTURE_ZH.iter().any(|w| clause.contains(w)) || FUTURE_EN.iter().any(|w| en.contains(w));
+        let zh_last = clause.trim_end();
+        let en_last = en.trim_end().trim_end_matches(" at").trim_end_matches(" about").trim_end_matches(" around");
+        let last_word = en_last.rsplit(' ').next().unwrap_or("");
+        let tail = text.get(m.span.end..).unwrap_or("").trim_start_matches(' ');
+        if m.day.is_none() && !m.relative_day {
+            let upto = tail.find(['.', ',', ';', '。', '，']).unwrap_or(tail.len());
+            let after = tail.get(..upto).unwrap_or("").to_ascii_lowercase();
+            m.relative_day = ["today", "this morning", "this afternoon", "this evening", "tonight"]
+                .iter()
+                .any(|w| en.contains(w) || after.contains(w));
+        }
+        m.schedule = m.next_day
+            || SCHEDULE_ZH.iter().any(|w| clause.contains(w))
+            || SCHEDULE_EN.iter().any(|w| en.contains(w))
+            || BOUND_ZH.iter().any(|w| zh_last.ends_with(w))
+            || BOUND_EN.contains(&last_word)
+            || AFTER_SCHEDULE.iter().any(|w| tail.starts_with(w));
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
@@ -1826,6 +1877,35 @@ mod tests {
             proptest::prop_assert_eq!(f.any(Features::LEAD2), s.bytes().any(|b| b & 0xE0 == 0xC0));
             if !f.any(Features::DAY_PART) {
                 proptest::prop_assert!(find_times(&s).iter().all(|m| m.day_part.is_none() && m.pm.is_none()));
+            }
+        }
+
+        #[test]
+        fn context_marks_equal_the_plain_searches(s in "[0-9:：时点分将计划预定于拟准每日天从宵禁期间至到起前后以来，。 aApPmM.willdueeverytodayuntilbyfromthe-]{0,60}|\\PC{0,40}") {
+            for m in find_times(&s) {
+                for relative in [false, true] {
+                    let mut fast = m.clone();
+                    fast.relative_day = relative;
+                    let mut slow = fast.clone();
+                    mark_context(&s, &mut fast);
+                    mark_context_by_searches(&s, &mut slow);
+                    proptest::prop_assert_eq!(
+                        (fast.future, fast.schedule, fast.relative_day),
+                        (slow.future, slow.schedule, slow.relative_day)
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn one_pass_word_search_equals_substring_searches(s in "[将计划预定于拟准备届时要在每日天晚周逢隔从宵禁期间营业开放截至直定a 1-]{0,30}|\\PC{0,30}") {
+            for list in [FUTURE_ZH, SCHEDULE_ZH, BOUND_ZH, AFTER_SCHEDULE] {
+                let filter = first_char_filter(&[list]);
+                proptest::prop_assert_eq!(contains_any(&s, list, filter), list.iter().any(|w| s.contains(w)));
+                proptest::prop_assert_eq!(
+                    contains_any(&s, list, *ZH_CLAUSE_FILTER | filter),
+                    list.iter().any(|w| s.contains(w))
+                );
             }
         }
 
