@@ -567,21 +567,52 @@ fn clause_before(text: &str, at: usize) -> &str {
     }
 }
 
-/// The low seven bits of the first characters of `lists`' words, as a set: a character outside
-/// it starts none of them.
-fn first_char_filter(lists: &[&[&str]]) -> u128 {
-    lists.iter().flat_map(|l| l.iter()).filter_map(|w| w.chars().next()).fold(0, |f, c| f | 1 << (u32::from(c) & 127))
+/// The key of byte `i` of `b` for [`contains_any`]'s filter: its value and the next one's mixed.
+#[inline]
+fn pair_key(b: &[u8], i: usize) -> u32 {
+    u32::from(b[i] ^ (b.get(i + 1).copied().unwrap_or(0) << 1)) & 127
 }
 
-/// Whether `hay` contains any of `words` (all starting with a character of `filter`): one pass
-/// over `hay`'s characters, each one looked at closer only when it passes the filter (many
-/// separate substring searches over a short clause cost more than the clause is long).
-fn contains_any(hay: &str, words: &[&str], filter: u128) -> bool {
-    hay.char_indices()
-        .any(|(i, c)| filter >> (u32::from(c) & 127) & 1 != 0 && words.iter().any(|w| hay[i..].starts_with(w)))
+/// The keys ([`pair_key`]) at which a word of `lists` may start, as a set (every key for a
+/// one-byte word, whose next byte is anyone's).
+fn word_start_filter(lists: &[&[&str]]) -> u128 {
+    lists.iter().flat_map(|l| l.iter()).fold(0, |f, w| match w.len() {
+        0 | 1 => u128::MAX,
+        _ => f | 1 << pair_key(w.as_bytes(), 0),
+    })
 }
 
-static ZH_CLAUSE_FILTER: LazyLock<u128> = LazyLock::new(|| first_char_filter(&[FUTURE_ZH, SCHEDULE_ZH]));
+/// For each of `lists` (whose word starts are all in `filter`), whether `hay` contains one of
+/// its words: one pass over `hay`'s characters, each looked at closer only when its key passes
+/// the filter (many separate substring searches over a short clause cost more than the clause
+/// is long).
+fn contains_any<const N: usize>(hay: &str, lists: [&[&str]; N], filter: u128) -> [bool; N] {
+    let b = hay.as_bytes();
+    let mut found = [false; N];
+    let mut i = 0;
+    while i < b.len() {
+        if filter >> pair_key(b, i) & 1 != 0 {
+            let rest = &b[i..];
+            for (f, list) in found.iter_mut().zip(lists) {
+                *f = *f || list.iter().any(|w| rest.starts_with(w.as_bytes()));
+            }
+            if found.iter().all(|&f| f) {
+                break;
+            }
+        }
+        // Every word starts at a character start.
+        i += match b[i] {
+            0..0xC0 => 1,
+            0xC0..0xE0 => 2,
+            0xE0..0xF0 => 3,
+            _ => 4,
+        };
+    }
+    found
+}
+
+/// Where the Chinese future and schedule words may start.
+static ZH_CLAUSE_FILTER: LazyLock<u128> = LazyLock::new(|| word_start_filter(&[FUTURE_ZH, SCHEDULE_ZH]));
 
 fn mark_context(text: &str, m: &mut TimeMention) {
     let clause = clause_before(text, m.span.start);
@@ -590,8 +621,9 @@ fn mark_context(text: &str, m: &mut TimeMention) {
     let clause_alpha = clause.bytes().any(|b| b.is_ascii_alphabetic());
     let clause_han = !clause.is_ascii();
     let en = if clause_alpha { clause.to_ascii_lowercase() } else { String::new() };
-    m.future = (clause_han && contains_any(clause, FUTURE_ZH, *ZH_CLAUSE_FILTER))
-        || (clause_alpha && FUTURE_EN.iter().any(|w| en.contains(w)));
+    let [future_zh, schedule_zh] =
+        if clause_han { contains_any(clause, [FUTURE_ZH, SCHEDULE_ZH], *ZH_CLAUSE_FILTER) } else { [false; 2] };
+    m.future = future_zh || (clause_alpha && FUTURE_EN.iter().any(|w| en.contains(w)));
     let zh_last = clause.trim_end();
     // Without a letter, the clause is its own lower case and ends in no English word.
     let en_last = if clause_alpha {
@@ -613,7 +645,7 @@ fn mark_context(text: &str, m: &mut TimeMention) {
         }
     }
     m.schedule = m.next_day
-        || (clause_han && contains_any(clause, SCHEDULE_ZH, *ZH_CLAUSE_FILTER))
+        || schedule_zh
         || (clause_alpha && SCHEDULE_EN.iter().any(|w| en.contains(w)))
         || BOUND_ZH.iter().any(|w| zh_last.ends_with(w))
         || BOUND_EN.contains(&last_word)
@@ -1925,12 +1957,11 @@ mod tests {
         #[test]
         fn one_pass_word_search_equals_substring_searches(s in "[将计划预定于拟准备届时要在每日天晚周逢隔从宵禁期间营业开放截至直定a 1-]{0,30}|\\PC{0,30}") {
             for list in [FUTURE_ZH, SCHEDULE_ZH, BOUND_ZH, AFTER_SCHEDULE] {
-                let filter = first_char_filter(&[list]);
-                proptest::prop_assert_eq!(contains_any(&s, list, filter), list.iter().any(|w| s.contains(w)));
-                proptest::prop_assert_eq!(
-                    contains_any(&s, list, *ZH_CLAUSE_FILTER | filter),
-                    list.iter().any(|w| s.contains(w))
-                );
+                let filter = word_start_filter(&[list]);
+                let slow = list.iter().any(|w| s.contains(w));
+                proptest::prop_assert_eq!(contains_any(&s, [list], filter), [slow]);
+                let both = contains_any(&s, [list, FUTURE_ZH], *ZH_CLAUSE_FILTER | filter);
+                proptest::prop_assert_eq!(both, [slow, FUTURE_ZH.iter().any(|w| s.contains(w))]);
             }
         }
 
