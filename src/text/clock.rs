@@ -611,6 +611,12 @@ fn contains_any<const N: usize>(hay: &str, lists: [&[&str]; N], filter: u128) ->
     found
 }
 
+/// Words after a time (or in its clause) that put it on the day of the report.
+const TODAY_EN: &[&str] = &["today", "this morning", "this afternoon", "this evening", "tonight"];
+
+/// Where the English future, schedule and today words may start.
+static EN_CLAUSE_FILTER: LazyLock<u128> = LazyLock::new(|| word_start_filter(&[FUTURE_EN, SCHEDULE_EN, TODAY_EN]));
+
 /// Where the Chinese future and schedule words may start.
 static ZH_CLAUSE_FILTER: LazyLock<u128> = LazyLock::new(|| word_start_filter(&[FUTURE_ZH, SCHEDULE_ZH]));
 
@@ -623,7 +629,12 @@ fn mark_context(text: &str, m: &mut TimeMention) {
     let en = if clause_alpha { clause.to_ascii_lowercase() } else { String::new() };
     let [future_zh, schedule_zh] =
         if clause_han { contains_any(clause, [FUTURE_ZH, SCHEDULE_ZH], *ZH_CLAUSE_FILTER) } else { [false; 2] };
-    m.future = future_zh || (clause_alpha && FUTURE_EN.iter().any(|w| en.contains(w)));
+    let [future_en, schedule_en, today_en] = if clause_alpha {
+        contains_any(&en, [FUTURE_EN, SCHEDULE_EN, TODAY_EN], *EN_CLAUSE_FILTER)
+    } else {
+        [false; 3]
+    };
+    m.future = future_zh || future_en;
     let zh_last = clause.trim_end();
     // Without a letter, the clause is its own lower case and ends in no English word.
     let en_last = if clause_alpha {
@@ -637,16 +648,13 @@ fn mark_context(text: &str, m: &mut TimeMention) {
         // "this afternoon at 3 p.m.", "at 9 a.m. today": the day of the report
         let upto = tail.find(['.', ',', ';', '。', '，']).unwrap_or(tail.len());
         let after = tail.get(..upto).unwrap_or("");
-        if clause_alpha || after.bytes().any(|b| b.is_ascii_alphabetic()) {
-            let after = after.to_ascii_lowercase();
-            m.relative_day = ["today", "this morning", "this afternoon", "this evening", "tonight"]
-                .iter()
-                .any(|w| en.contains(w) || after.contains(w));
-        }
+        m.relative_day = today_en
+            || (after.bytes().any(|b| b.is_ascii_alphabetic())
+                && contains_any(&after.to_ascii_lowercase(), [TODAY_EN], *EN_CLAUSE_FILTER)[0]);
     }
     m.schedule = m.next_day
         || schedule_zh
-        || (clause_alpha && SCHEDULE_EN.iter().any(|w| en.contains(w)))
+        || schedule_en
         || BOUND_ZH.iter().any(|w| zh_last.ends_with(w))
         || BOUND_EN.contains(&last_word)
         || AFTER_SCHEDULE.iter().any(|w| tail.starts_with(w));
