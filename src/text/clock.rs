@@ -736,7 +736,17 @@ impl Features {
         let mut i = 0;
         while i < b.len() {
             if b[i] >= 0x80 {
-                // Skip to the next ASCII byte, sixteen then eight bytes at a time.
+                // Skip to the next ASCII byte, thirty-two, sixteen, then eight bytes at a time.
+                while let Some(block) = b[i..].first_chunk::<32>() {
+                    let word = |k: usize| u64::from_le_bytes(block[8 * k..8 * k + 8].try_into().unwrap_or([0; 8]));
+                    let (w0, w1, w2, w3) = (word(0), word(1), word(2), word(3));
+                    if w0 & w1 & w2 & w3 & HIGH != HIGH {
+                        break;
+                    }
+                    // Bit 7 is set throughout.
+                    leads |= (w0 & !(w0 << 1)) | (w1 & !(w1 << 1)) | (w2 & !(w2 << 1)) | (w3 & !(w3 << 1));
+                    i += 32;
+                }
                 while let Some(pair) = b[i..].first_chunk::<16>() {
                     let (lo, hi) = pair.split_at(8);
                     let lo = u64::from_le_bytes(lo.try_into().unwrap_or([0; 8]));
