@@ -793,7 +793,7 @@ impl Features {
                     } else if (run == 4 || run == 5)
                         && start > 0
                         && b[start - 1] >= 0x80
-                        && text[..start].chars().next_back().is_some_and(char::is_numeric)
+                        && text[..start].chars().next_back().is_some_and(is_numeric)
                     {
                         short_run_after_wide = true;
                     }
@@ -1389,7 +1389,7 @@ impl DateScan<'_> {
             Some(c) if c.is_ascii_digit() => Ok(true),
             Some(&c) if c < 0x80 => Ok(false),
             Some(_) => match self.text.get(i..).and_then(|r| r.chars().next()) {
-                Some(ch) if !ch.is_numeric() => Ok(false),
+                Some(ch) if !is_numeric(ch) => Ok(false),
                 _ => Err(NonAsciiDigit),
             },
         }
@@ -1560,6 +1560,28 @@ impl DateScan<'_> {
     }
 }
 
+/// `char::is_numeric`, with the CJK unified ideographs (letters all, none numeric) answered
+/// without the Unicode table lookup: most characters a date scan asks about are Han.
+pub(crate) fn is_numeric(c: char) -> bool {
+    !matches!(c, '\u{4E00}'..='\u{9FFF}') && c.is_numeric()
+}
+
+/// The first ASCII byte of `b` at or after `i`, else the end: eight bytes at a time.
+fn next_ascii(b: &[u8], mut i: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(word) = b.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let ascii = !u64::from_le_bytes(*word) & HIGH;
+        if ascii != 0 {
+            return i + (ascii.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] >= 0x80 {
+        i += 1;
+    }
+    i.min(b.len())
+}
+
 /// [`find_full_dates`] without the regex; `Err` when a non-ASCII digit might matter.
 fn full_dates_by_hand(text: &str) -> Result<Vec<FullDate>, NonAsciiDigit> {
     full_dates_by_hand_upto(text, usize::MAX)
@@ -1575,9 +1597,7 @@ fn full_dates_by_hand_upto(text: &str, limit: usize) -> Result<Vec<FullDate>, No
         // Non-ASCII characters after anything but an ASCII word character start nothing (see
         // `DateScan::at`): skip the run.
         if scan.b[i] >= 0x80 && !(i > 0 && scan.is_word(i - 1)) {
-            while i < scan.b.len() && scan.b[i] >= 0x80 {
-                i += 1;
-            }
+            i = next_ascii(scan.b, i);
             continue;
         }
         if let Some((r, y, mo, d)) = scan.at(i)? {
@@ -1697,6 +1717,24 @@ mod tests {
             "GMTUTCamp.m",
         ] {
             assert_eq!(anchors(t).collect::<Vec<_>>(), ac_anchors(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn han_is_never_numeric() {
+        assert!(('\u{4E00}'..='\u{9FFF}').all(|c| !c.is_numeric()));
+        for c in ['1', '０', '٣', '〇', '①', '一', 'a', '中'] {
+            assert_eq!(is_numeric(c), c.is_numeric(), "{c}");
+        }
+    }
+
+    #[test]
+    fn next_ascii_finds_the_first_ascii_byte() {
+        let text = format!("{}x{}", "中文".repeat(5), "。".repeat(3));
+        let b = text.as_bytes();
+        for from in 0..=b.len() + 1 {
+            let slow = (from..b.len()).find(|&k| b[k] < 0x80).unwrap_or(b.len());
+            assert_eq!(next_ascii(b, from), slow, "from {from}");
         }
     }
 
