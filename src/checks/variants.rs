@@ -601,7 +601,9 @@ fn skip_windows<const MIN: usize>(
     mask: u64,
     value: u64,
     three_byte_members: bool,
+    no_ascii_members: bool,
 ) -> (usize, bool) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(window) = bytes.get(i..).and_then(|rest| rest.first_chunk::<12>()) {
         let last = 3 * (MIN - 1);
         if three_byte_members
@@ -614,6 +616,23 @@ fn skip_windows<const MIN: usize>(
         let w = u64::from_le_bytes([
             window[0], window[1], window[2], window[3], window[4], window[5], window[6], window[7],
         ]);
+        if three_byte_members && no_ascii_members {
+            // An ASCII byte in the window ends every run before it, and fewer than `MIN`
+            // members fit before it: pass over them and the ASCII stretch at once.
+            let ascii = !w & HIGH;
+            let first_ascii = if ascii != 0 {
+                (ascii.trailing_zeros() / 8) as usize
+            } else {
+                window[8..].iter().position(|&b| b < 0x80).map_or(12, |k| 8 + k)
+            };
+            if first_ascii < 3 * MIN {
+                i += first_ascii;
+                while bytes.get(i).is_some_and(|&b| b < 0x80) {
+                    i += 1;
+                }
+                continue;
+            }
+        }
         if w & mask != value || window[3 * (MIN - 1)] & 0xF0 != 0xE0 {
             return (i, false);
         }
@@ -686,9 +705,9 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
             // on to the character steps below.
             let at_window;
             (i, at_window) = match min {
-                2 => skip_windows::<2>(bytes, i, chars, mask, value, three_byte_members),
-                3 => skip_windows::<3>(bytes, i, chars, mask, value, three_byte_members),
-                _ => skip_windows::<4>(bytes, i, chars, mask, value, three_byte_members),
+                2 => skip_windows::<2>(bytes, i, chars, mask, value, three_byte_members, no_ascii_members),
+                3 => skip_windows::<3>(bytes, i, chars, mask, value, three_byte_members, no_ascii_members),
+                _ => skip_windows::<4>(bytes, i, chars, mask, value, three_byte_members, no_ascii_members),
             };
             if !at_window && i >= bytes.len() {
                 break;
