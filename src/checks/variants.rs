@@ -475,7 +475,9 @@ impl VariantsCheck {
             }
             Matcher::Transliteration { known } => {
                 let sounds = &*ZH_SETS.sounds;
-                for (a, b, pos) in substitution_pairs(forms.keys().copied()) {
+                // A difference at either end is never reported (below): such pairs are not made.
+                let interior = |pos: usize, len: usize| pos != 0 && pos + 1 != len;
+                for (a, b, pos) in substitution_pairs_at(forms.keys().copied(), interior) {
                     let (Some(ca), Some(cb)) = (a.chars().nth(pos), b.chars().nth(pos)) else { continue };
                     if !sounds.iter().any(|s| s.contains(ca) && s.contains(cb)) {
                         continue;
@@ -927,16 +929,30 @@ fn fx_hash(parts: &[&[u8]]) -> u64 {
     h
 }
 
-/// Pairs of forms of equal length that differ in exactly one position, found by bucketing each
-/// form under its one-deletion keys (position, form without that character): linear in the total
-/// length, no all-pairs comparison. The keys are hashed without building them, sorted, and every
-/// pair sharing a key is checked, so a hash collision never makes a pair. Pairs are returned
-/// sorted.
+/// Every pair of [`substitution_pairs_at`], at any position.
+#[cfg(test)]
 fn substitution_pairs<'a>(forms: impl Iterator<Item = &'a str>) -> BTreeSet<(&'a str, &'a str, usize)> {
+    substitution_pairs_at(forms, |_, _| true)
+}
+
+/// Pairs of forms of equal length that differ in exactly one position `pos` (of forms of `len`
+/// characters) for which `wanted(pos, len)` holds, found by bucketing each form under its
+/// one-deletion keys (position, form without that character) at the wanted positions only:
+/// linear in the total length, no all-pairs comparison. The keys are hashed without building
+/// them, sorted, and every pair sharing a key is checked, so a hash collision never makes a
+/// pair. Pairs are returned sorted.
+fn substitution_pairs_at<'a>(
+    forms: impl Iterator<Item = &'a str>,
+    wanted: impl Fn(usize, usize) -> bool,
+) -> BTreeSet<(&'a str, &'a str, usize)> {
     // (position, hash of the form without the character there, byte offset of that character, form)
     let mut keys: Vec<(usize, u64, usize, &'a str)> = Vec::new();
     for f in forms {
+        let len = f.chars().count();
         for (pos, (i, c)) in f.char_indices().enumerate() {
+            if !wanted(pos, len) {
+                continue;
+            }
             let b = f.as_bytes();
             keys.push((pos, fx_hash(&[&b[..i], &b[i + c.len_utf8()..]]), i, f));
         }
@@ -1378,6 +1394,18 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
                 substitution_pairs(forms.iter().copied()),
                 slow_substitution_pairs(forms.iter().copied())
             );
+        }
+
+        #[test]
+        fn interior_pairs_are_the_pairs_differing_inside(
+            forms in proptest::collection::btree_set("[曼吉格斯套尔ab]{1,5}", 0..40)
+        ) {
+            let interior = |pos: usize, len: usize| pos != 0 && pos + 1 != len;
+            let all: BTreeSet<_> = substitution_pairs(forms.iter().map(String::as_str))
+                .into_iter()
+                .filter(|(a, _, pos)| interior(*pos, a.chars().count()))
+                .collect();
+            proptest::prop_assert_eq!(substitution_pairs_at(forms.iter().map(String::as_str), interior), all);
         }
 
         #[test]
