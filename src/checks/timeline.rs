@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::timezone::{ascii_features, doc_year, entries, front_matter_date, may_hold_full_date};
+use super::timezone::{date_features, doc_year, entries, front_matter_date, may_hold_full_date};
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
 use crate::document::Document;
 use crate::text::clock;
@@ -141,7 +141,7 @@ impl TimelineCheck {
         }
         let field = doc.front_matter_value("date").or_else(|| doc.front_matter_value("published"));
         let mut n = 0;
-        let features = ascii_features(doc);
+        let features = date_features(doc);
         for (seg, f) in doc.segments.iter().zip(features.iter()) {
             if matches!(seg.kind, crate::document::SegmentKind::FrontMatter(_)) || !may_hold_full_date(*f, &seg.text) {
                 continue;

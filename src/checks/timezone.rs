@@ -137,7 +137,7 @@ fn shared_doc_date(doc: &Document) -> Arc<SharedDocDate> {
         if let Some((year, month, day)) = front_matter_date(doc) {
             return SharedDocDate(Some(DocDate { year, month, day }));
         }
-        let features = ascii_features(doc);
+        let features = date_features(doc);
         SharedDocDate(doc.segments.iter().zip(features.iter()).find_map(|(s, f)| {
             if !may_hold_full_date(*f, &s.text) {
                 return None;
@@ -152,13 +152,14 @@ pub(crate) fn doc_year(doc: &Document) -> Option<i16> {
     doc_date(doc).map(|d| d.year)
 }
 
-/// Whether `text`, with features `f`, may hold a [`clock::find_full_dates`] date: ASCII digits
-/// and an ISO date, an English month name with a space, or 年 and 月.
+/// Whether `text`, with date features `f` (from [`date_features`]), may hold a
+/// [`clock::find_full_dates`] date: ASCII digits and an ISO date, an English month name with a
+/// space, or 年 and 月.
 pub(crate) fn may_hold_full_date(f: Features, text: &str) -> bool {
     f.any(Features::DIGIT)
         && (f.any(Features::ISO)
             || (f.any(Features::SPACE) && f.any(Features::UPPER))
-            || (clock::contains_nian(text) && clock::contains_yue(text)))
+            || (f.any(Features::MONTH_ZH) && clock::contains_nian(text)))
 }
 
 /// The [`Features`] of every segment, each part found once per document on first use and
@@ -166,61 +167,49 @@ pub(crate) fn may_hold_full_date(f: Features, text: &str) -> bool {
 #[derive(Default)]
 struct SegmentFeatures {
     ascii: OnceLock<Vec<Features>>,
-    clock: OnceLock<Vec<Features>>,
-    dates: OnceLock<Vec<Features>>,
+    /// The clock and the date flags, found by one search over the document.
+    han: OnceLock<(Vec<Features>, Vec<Features>)>,
 }
 
 /// One part of a document's [`SegmentFeatures`], one entry per segment.
 pub(crate) struct FeaturePart {
     all: Arc<SegmentFeatures>,
-    part: fn(&SegmentFeatures) -> &OnceLock<Vec<Features>>,
+    part: fn(&SegmentFeatures) -> &[Features],
 }
 
 impl std::ops::Deref for FeaturePart {
     type Target = [Features];
 
     fn deref(&self) -> &[Features] {
-        (self.part)(&self.all).get().map_or(&[], Vec::as_slice)
+        (self.part)(&self.all)
     }
-}
-
-fn feature_part(
-    doc: &Document,
-    part: fn(&SegmentFeatures) -> &OnceLock<Vec<Features>>,
-    make: impl FnOnce() -> Vec<Features>,
-) -> FeaturePart {
-    let all = doc.shared(SegmentFeatures::default);
-    part(&all).get_or_init(make);
-    FeaturePart { all, part }
 }
 
 /// The flags of [`Features::ascii`] for every segment.
 pub(crate) fn ascii_features(doc: &Document) -> FeaturePart {
-    feature_part(doc, |a| &a.ascii, || doc.segments.iter().map(|s| Features::ascii(&s.text)).collect())
+    let all = doc.shared(SegmentFeatures::default);
+    all.ascii.get_or_init(|| doc.segments.iter().map(|s| Features::ascii(&s.text)).collect());
+    FeaturePart { all, part: |a| a.ascii.get().map_or(&[], Vec::as_slice) }
+}
+
+/// The clock and date flags of every segment, found together on first use.
+fn han_features(doc: &Document) -> Arc<SegmentFeatures> {
+    let all = doc.shared(SegmentFeatures::default);
+    all.han.get_or_init(|| {
+        let ascii = ascii_features(doc);
+        Features::han_all(&doc.joined_segments(), &ascii)
+    });
+    all
 }
 
 /// The ASCII and clock-time flags ([`Features::clock`]) of every segment.
 pub(crate) fn clock_features(doc: &Document) -> FeaturePart {
-    feature_part(
-        doc,
-        |a| &a.clock,
-        || {
-            let ascii = ascii_features(doc);
-            Features::clock_all(&doc.joined_segments(), &ascii)
-        },
-    )
+    FeaturePart { all: han_features(doc), part: |a| a.han.get().map_or(&[], |h| h.0.as_slice()) }
 }
 
 /// The ASCII and date flags ([`Features::with_dates`]) of every segment.
 pub(crate) fn date_features(doc: &Document) -> FeaturePart {
-    feature_part(
-        doc,
-        |a| &a.dates,
-        || {
-            let ascii = ascii_features(doc);
-            Features::with_dates_all(&doc.joined_segments(), &ascii)
-        },
-    )
+    FeaturePart { all: han_features(doc), part: |a| a.han.get().map_or(&[], |h| h.1.as_slice()) }
 }
 
 /// A timestamped entry: the stamp segment and the segments up to the next stamp.

@@ -9,10 +9,12 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
 
+use super::timezone::ascii_features;
 use super::{Check, DiagnosticExt, Gathered, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
 use crate::diagnostic::FileId;
 use crate::document::Document;
 use crate::text::chars::{is_ascii_letter, is_han, next_byte_where};
+use crate::text::clock::Features;
 
 pub static KIND: KindInfo = KindInfo {
     name: "variants",
@@ -341,7 +343,16 @@ impl VariantsCheck {
                         context: (None, None),
                     });
                 };
-                if *joinable {
+                if *ascii_letter_forms {
+                    // Only a segment with an ASCII letter can hold a form: the shared per-segment
+                    // flags (found once per document) pass over the others unread.
+                    let features = ascii_features(doc);
+                    for (seg, f) in doc.segments.iter().zip(features.iter()) {
+                        if f.any(Features::ALPHA) {
+                            dictionary_matches(ac, seg.text.as_str(), true, |m| found(seg, m, m.range()));
+                        }
+                    }
+                } else if *joinable {
                     // One search over the whole document: no form holds a newline, so no match
                     // spans two segments and each segment gets the matches it gets alone.
                     let joined = doc.joined_segments();
@@ -391,7 +402,13 @@ impl VariantsCheck {
             Matcher::Capitalized => {
                 let common = &*EN_COMMON;
                 let mut lower: HashSet<&str> = HashSet::new();
-                for seg in &doc.segments {
+                // A word starts at an ASCII letter or a two-byte lead: a segment without either
+                // has none.
+                let features = ascii_features(doc);
+                for (seg, f) in doc.segments.iter().zip(features.iter()) {
+                    if !f.any(Features::ALPHA | Features::LEAD2) {
+                        continue;
+                    }
                     let text = seg.text.as_str();
                     let ws = words(text);
                     for (k, word) in ws.iter().enumerate() {
@@ -458,7 +475,9 @@ impl VariantsCheck {
             }
             Matcher::Transliteration { known } => {
                 let sounds = &*ZH_SETS.sounds;
-                for (a, b, pos) in substitution_pairs(forms.keys().copied()) {
+                // A difference at either end is never reported (below): such pairs are not made.
+                let interior = |pos: usize, len: usize| pos != 0 && pos + 1 != len;
+                for (a, b, pos) in substitution_pairs_at(forms.keys().copied(), interior) {
                     let (Some(ca), Some(cb)) = (a.chars().nth(pos), b.chars().nth(pos)) else { continue };
                     if !sounds.iter().any(|s| s.contains(ca) && s.contains(cb)) {
                         continue;
@@ -573,12 +592,49 @@ fn char_start_before(bytes: &[u8], end: usize) -> usize {
 /// scan moves on past it unread. Returns where it stopped, and whether that is at a window of
 /// `MIN` members (else at a window that is not all three-byte characters, or near the end).
 /// `mask` and `value` test the lead bytes of the first `MIN - 1` characters in one word.
+/// With `three_byte_members` (every member is a three-byte character), a window whose last place
+/// holds a three-byte character that is no member is passed over whatever comes before it: the
+/// run-breaking character is there, and fewer than `MIN` members fit before it.
 #[inline(always)]
-fn skip_windows<const MIN: usize>(bytes: &[u8], mut i: usize, chars: &CharSet, mask: u64, value: u64) -> (usize, bool) {
+fn skip_windows<const MIN: usize>(
+    bytes: &[u8],
+    mut i: usize,
+    chars: &CharSet,
+    mask: u64,
+    value: u64,
+    three_byte_members: bool,
+    no_ascii_members: bool,
+) -> (usize, bool) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     while let Some(window) = bytes.get(i..).and_then(|rest| rest.first_chunk::<12>()) {
+        let last = 3 * (MIN - 1);
+        if three_byte_members
+            && window[last] & 0xF0 == 0xE0
+            && !chars.contains3(window[last], window[last + 1], window[last + 2])
+        {
+            i += last + 3;
+            continue;
+        }
         let w = u64::from_le_bytes([
             window[0], window[1], window[2], window[3], window[4], window[5], window[6], window[7],
         ]);
+        if three_byte_members && no_ascii_members {
+            // An ASCII byte in the window ends every run before it, and fewer than `MIN`
+            // members fit before it: pass over them and the ASCII stretch at once.
+            let ascii = !w & HIGH;
+            let first_ascii = if ascii != 0 {
+                (ascii.trailing_zeros() / 8) as usize
+            } else {
+                window[8..].iter().position(|&b| b < 0x80).map_or(12, |k| 8 + k)
+            };
+            if first_ascii < 3 * MIN {
+                i += first_ascii;
+                while bytes.get(i).is_some_and(|&b| b < 0x80) {
+                    i += 1;
+                }
+                continue;
+            }
+        }
         if w & mask != value || window[3 * (MIN - 1)] & 0xF0 != 0xE0 {
             return (i, false);
         }
@@ -639,6 +695,8 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
         .then(|| (0..min - 1).fold((0u64, 0u64), |(m, v), k| (m | 0xF0 << (24 * k), v | 0xE0 << (24 * k))));
     let leads_before = |i: usize| (0..min - 1).all(|k| is_lead3(bytes[i + 3 * k]));
     let no_ascii_members = chars.0[0] | chars.0[1] == 0;
+    // No member below U+0800 (the set holds only the BMP): every member takes three bytes.
+    let three_byte_members = chars.0[..32].iter().all(|&w| w == 0);
     let (mut start, mut count) = (None, 0);
     let mut i = 0;
     while i < bytes.len() {
@@ -649,9 +707,9 @@ fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize)
             // on to the character steps below.
             let at_window;
             (i, at_window) = match min {
-                2 => skip_windows::<2>(bytes, i, chars, mask, value),
-                3 => skip_windows::<3>(bytes, i, chars, mask, value),
-                _ => skip_windows::<4>(bytes, i, chars, mask, value),
+                2 => skip_windows::<2>(bytes, i, chars, mask, value, three_byte_members, no_ascii_members),
+                3 => skip_windows::<3>(bytes, i, chars, mask, value, three_byte_members, no_ascii_members),
+                _ => skip_windows::<4>(bytes, i, chars, mask, value, three_byte_members, no_ascii_members),
             };
             if !at_window && i >= bytes.len() {
                 break;
@@ -871,16 +929,30 @@ fn fx_hash(parts: &[&[u8]]) -> u64 {
     h
 }
 
-/// Pairs of forms of equal length that differ in exactly one position, found by bucketing each
-/// form under its one-deletion keys (position, form without that character): linear in the total
-/// length, no all-pairs comparison. The keys are hashed without building them, sorted, and every
-/// pair sharing a key is checked, so a hash collision never makes a pair. Pairs are returned
-/// sorted.
+/// Every pair of [`substitution_pairs_at`], at any position.
+#[cfg(test)]
 fn substitution_pairs<'a>(forms: impl Iterator<Item = &'a str>) -> BTreeSet<(&'a str, &'a str, usize)> {
+    substitution_pairs_at(forms, |_, _| true)
+}
+
+/// Pairs of forms of equal length that differ in exactly one position `pos` (of forms of `len`
+/// characters) for which `wanted(pos, len)` holds, found by bucketing each form under its
+/// one-deletion keys (position, form without that character) at the wanted positions only:
+/// linear in the total length, no all-pairs comparison. The keys are hashed without building
+/// them, sorted, and every pair sharing a key is checked, so a hash collision never makes a
+/// pair. Pairs are returned sorted.
+fn substitution_pairs_at<'a>(
+    forms: impl Iterator<Item = &'a str>,
+    wanted: impl Fn(usize, usize) -> bool,
+) -> BTreeSet<(&'a str, &'a str, usize)> {
     // (position, hash of the form without the character there, byte offset of that character, form)
     let mut keys: Vec<(usize, u64, usize, &'a str)> = Vec::new();
     for f in forms {
+        let len = f.chars().count();
         for (pos, (i, c)) in f.char_indices().enumerate() {
+            if !wanted(pos, len) {
+                continue;
+            }
             let b = f.as_bytes();
             keys.push((pos, fx_hash(&[&b[..i], &b[i + c.len_utf8()..]]), i, f));
         }
@@ -1306,6 +1378,12 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
                 transliteration_runs(&s, &chars, &weak, min),
                 slow_transliteration_runs(&s, &chars, &weak, min)
             );
+            // A member of two bytes turns off the window skip that needs three-byte members.
+            let with_two_byte = CharSet::new(&format!("{}é", ZH_DATA.chars));
+            proptest::prop_assert_eq!(
+                transliteration_runs(&s, &with_two_byte, &weak, min),
+                slow_transliteration_runs(&s, &with_two_byte, &weak, min)
+            );
             let fast: Vec<(Range<usize>, Case, bool)> = words(&s).into_iter().map(|w| (w.range, w.case, w.mid)).collect();
             let slow: Vec<(Range<usize>, Case, bool)> = slow_words(&s).into_iter().map(|w| (w.range, w.case, w.mid)).collect();
             proptest::prop_assert_eq!(fast, slow);
@@ -1316,6 +1394,18 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
                 substitution_pairs(forms.iter().copied()),
                 slow_substitution_pairs(forms.iter().copied())
             );
+        }
+
+        #[test]
+        fn interior_pairs_are_the_pairs_differing_inside(
+            forms in proptest::collection::btree_set("[曼吉格斯套尔ab]{1,5}", 0..40)
+        ) {
+            let interior = |pos: usize, len: usize| pos != 0 && pos + 1 != len;
+            let all: BTreeSet<_> = substitution_pairs(forms.iter().map(String::as_str))
+                .into_iter()
+                .filter(|(a, _, pos)| interior(*pos, a.chars().count()))
+                .collect();
+            proptest::prop_assert_eq!(substitution_pairs_at(forms.iter().map(String::as_str), interior), all);
         }
 
         #[test]

@@ -135,11 +135,13 @@ impl Iterator for Anchors<'_> {
     fn next(&mut self) -> Option<Range<usize>> {
         let b = self.b;
         while self.at < b.len() {
+            // Stretches without an anchor byte are passed over a block at a time.
+            self.at = crate::text::chars::next_byte_where(b, self.at, is_anchor_byte);
+            if self.at >= b.len() {
+                break;
+            }
             let i = self.at;
             self.at += 1;
-            if ANCHOR_BYTE[usize::from(b[i])] == 0 {
-                continue;
-            }
             if let Some(r) = anchor_at(b, i) {
                 self.at = r.end;
                 return Some(r);
@@ -149,7 +151,24 @@ impl Iterator for Anchors<'_> {
     }
 }
 
-/// Byte values at which an anchor may start (ASCII) or end (the last byte of 时, 点, ：).
+/// Whether an anchor may start (ASCII) or end (the last byte of 时, 点, ：) at byte value `c`:
+/// comparisons without branches, so that a block of bytes is tested at once.
+#[inline]
+fn is_anchor_byte(c: u8) -> bool {
+    (c == b':')
+        | (c == b'a')
+        | (c == b'A')
+        | (c == b'p')
+        | (c == b'P')
+        | (c == b'G')
+        | (c == b'U')
+        | (c == 0xB6)
+        | (c == 0xB9)
+        | (c == 0x9A)
+}
+
+/// The bytes of [`is_anchor_byte`] as a table (what the scan first used; kept to test it).
+#[cfg(test)]
 static ANCHOR_BYTE: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut k = 0;
@@ -395,9 +414,7 @@ fn scan_prefix(text: &str, at: usize, m: &mut TimeMention) -> usize {
     let mut start = at;
     let mut e = at;
     // day part may sit before or after the date: 5日凌晨1时 / 凌晨5日? (only the former)
-    let dp_words: Vec<&str> = DAY_PARTS.iter().map(|d| d.0).collect();
-    if let Some(w) = ends_with_at(text, e, &dp_words) {
-        let part = DAY_PARTS.iter().find(|d| d.0 == w).map(|d| d.1).unwrap_or(DayPart::Evening);
+    if let Some(&(w, part)) = text.get(..e).and_then(|head| DAY_PARTS.iter().find(|d| head.ends_with(d.0))) {
         let s = e - w.len();
         m.day_part = Some((part, s..e));
         if matches!(w, "当晚" | "今晚" | "今晨") {
@@ -550,25 +567,94 @@ fn clause_before(text: &str, at: usize) -> &str {
     }
 }
 
+/// The key of byte `i` of `b` for [`contains_any`]'s filter: its value and the next one's mixed.
+#[inline]
+fn pair_key(b: &[u8], i: usize) -> u32 {
+    u32::from(b[i] ^ (b.get(i + 1).copied().unwrap_or(0) << 1)) & 127
+}
+
+/// The keys ([`pair_key`]) at which a word of `lists` may start, as a set (every key for a
+/// one-byte word, whose next byte is anyone's).
+fn word_start_filter(lists: &[&[&str]]) -> u128 {
+    lists.iter().flat_map(|l| l.iter()).fold(0, |f, w| match w.len() {
+        0 | 1 => u128::MAX,
+        _ => f | 1 << pair_key(w.as_bytes(), 0),
+    })
+}
+
+/// For each of `lists` (whose word starts are all in `filter`), whether `hay` contains one of
+/// its words: one pass over `hay`'s characters, each looked at closer only when its key passes
+/// the filter (many separate substring searches over a short clause cost more than the clause
+/// is long).
+fn contains_any<const N: usize>(hay: &str, lists: [&[&str]; N], filter: u128) -> [bool; N] {
+    let b = hay.as_bytes();
+    let mut found = [false; N];
+    let mut i = 0;
+    while i < b.len() {
+        if filter >> pair_key(b, i) & 1 != 0 {
+            let rest = &b[i..];
+            for (f, list) in found.iter_mut().zip(lists) {
+                *f = *f || list.iter().any(|w| rest.starts_with(w.as_bytes()));
+            }
+            if found.iter().all(|&f| f) {
+                break;
+            }
+        }
+        // Every word starts at a character start.
+        i += match b[i] {
+            0..0xC0 => 1,
+            0xC0..0xE0 => 2,
+            0xE0..0xF0 => 3,
+            _ => 4,
+        };
+    }
+    found
+}
+
+/// Words after a time (or in its clause) that put it on the day of the report.
+const TODAY_EN: &[&str] = &["today", "this morning", "this afternoon", "this evening", "tonight"];
+
+/// Where the English future, schedule and today words may start.
+static EN_CLAUSE_FILTER: LazyLock<u128> = LazyLock::new(|| word_start_filter(&[FUTURE_EN, SCHEDULE_EN, TODAY_EN]));
+
+/// Where the Chinese future and schedule words may start.
+static ZH_CLAUSE_FILTER: LazyLock<u128> = LazyLock::new(|| word_start_filter(&[FUTURE_ZH, SCHEDULE_ZH]));
+
 fn mark_context(text: &str, m: &mut TimeMention) {
     let clause = clause_before(text, m.span.start);
-    let en = clause.to_ascii_lowercase();
-    m.future = FUTURE_ZH.iter().any(|w| clause.contains(w)) || FUTURE_EN.iter().any(|w| en.contains(w));
+    // The English words all hold a letter, the Chinese ones a non-ASCII character: a clause
+    // without them needs no search for them (nor a lower-case copy).
+    let clause_alpha = clause.bytes().any(|b| b.is_ascii_alphabetic());
+    let clause_han = !clause.is_ascii();
+    let en = if clause_alpha { clause.to_ascii_lowercase() } else { String::new() };
+    let [future_zh, schedule_zh] =
+        if clause_han { contains_any(clause, [FUTURE_ZH, SCHEDULE_ZH], *ZH_CLAUSE_FILTER) } else { [false; 2] };
+    let [future_en, schedule_en, today_en] = if clause_alpha {
+        contains_any(&en, [FUTURE_EN, SCHEDULE_EN, TODAY_EN], *EN_CLAUSE_FILTER)
+    } else {
+        [false; 3]
+    };
+    m.future = future_zh || future_en;
     let zh_last = clause.trim_end();
-    let en_last = en.trim_end().trim_end_matches(" at").trim_end_matches(" about").trim_end_matches(" around");
+    // Without a letter, the clause is its own lower case and ends in no English word.
+    let en_last = if clause_alpha {
+        en.trim_end().trim_end_matches(" at").trim_end_matches(" about").trim_end_matches(" around")
+    } else {
+        zh_last
+    };
     let last_word = en_last.rsplit(' ').next().unwrap_or("");
     let tail = text.get(m.span.end..).unwrap_or("").trim_start_matches(' ');
     if m.day.is_none() && !m.relative_day {
         // "this afternoon at 3 p.m.", "at 9 a.m. today": the day of the report
         let upto = tail.find(['.', ',', ';', '。', '，']).unwrap_or(tail.len());
-        let after = tail.get(..upto).unwrap_or("").to_ascii_lowercase();
-        m.relative_day = ["today", "this morning", "this afternoon", "this evening", "tonight"]
-            .iter()
-            .any(|w| en.contains(w) || after.contains(w));
+        let after = tail.get(..upto).unwrap_or("");
+        m.relative_day = today_en
+            || (after.bytes().any(|b| b.is_ascii_alphabetic())
+                && contains_any(&after.to_ascii_lowercase(), [TODAY_EN], *EN_CLAUSE_FILTER)[0]);
     }
     m.schedule = m.next_day
-        || SCHEDULE_ZH.iter().any(|w| clause.contains(w))
-        || SCHEDULE_EN.iter().any(|w| en.contains(w))
+        || schedule_zh
+        || schedule_en
         || BOUND_ZH.iter().any(|w| zh_last.ends_with(w))
         || BOUND_EN.contains(&last_word)
         || AFTER_SCHEDULE.iter().any(|w| tail.starts_with(w));
@@ -615,6 +701,9 @@ impl Features {
     pub const SPACE: u32 = 1 << 13;
     /// An ASCII letter.
     pub const ALPHA: u32 = 1 << 14;
+    /// The lead byte of a two-byte character (Latin, Greek and Cyrillic letters are such, and
+    /// so is the middle dot of Chinese transliterated names).
+    pub const LEAD2: u32 = 1 << 15;
 
     /// Every flag of `text`.
     pub fn of(text: &str) -> Features {
@@ -638,10 +727,26 @@ impl Features {
         let b = text.as_bytes();
         let mut f = 0u32;
         let (mut ascii_digits, mut short_run_after_wide) = (0usize, false);
+        // Bit 6 of a byte of the form 110xxxxx (a two-byte lead) is bit 6 set with bit 5
+        // clear; with bit 7 set too where the word may hold ASCII. Every non-ASCII byte is in
+        // some word tested (some in two: the flag is an OR); only bit 6 of each byte counts.
+        const BIT6: u64 = 0x4040_4040_4040_4040;
+        let lead2 = |w: u64| w & !(w << 1) & (w >> 1);
+        let mut leads = 0u64;
         let mut i = 0;
         while i < b.len() {
             if b[i] >= 0x80 {
-                // Skip to the next ASCII byte, sixteen then eight bytes at a time.
+                // Skip to the next ASCII byte, thirty-two, sixteen, then eight bytes at a time.
+                while let Some(block) = b[i..].first_chunk::<32>() {
+                    let word = |k: usize| u64::from_le_bytes(block[8 * k..8 * k + 8].try_into().unwrap_or([0; 8]));
+                    let (w0, w1, w2, w3) = (word(0), word(1), word(2), word(3));
+                    if w0 & w1 & w2 & w3 & HIGH != HIGH {
+                        break;
+                    }
+                    // Bit 7 is set throughout.
+                    leads |= (w0 & !(w0 << 1)) | (w1 & !(w1 << 1)) | (w2 & !(w2 << 1)) | (w3 & !(w3 << 1));
+                    i += 32;
+                }
                 while let Some(pair) = b[i..].first_chunk::<16>() {
                     let (lo, hi) = pair.split_at(8);
                     let lo = u64::from_le_bytes(lo.try_into().unwrap_or([0; 8]));
@@ -649,10 +754,14 @@ impl Features {
                     if lo & hi & HIGH != HIGH {
                         break;
                     }
+                    // Bit 7 is set throughout.
+                    leads |= (lo & !(lo << 1)) | (hi & !(hi << 1));
                     i += 16;
                 }
                 while let Some(word) = b[i..].first_chunk::<8>() {
-                    let ascii = !u64::from_le_bytes(*word) & HIGH;
+                    let w = u64::from_le_bytes(*word);
+                    leads |= lead2(w);
+                    let ascii = !w & HIGH;
                     if ascii != 0 {
                         i += (ascii.trailing_zeros() / 8) as usize;
                         break;
@@ -660,6 +769,7 @@ impl Features {
                     i += 8;
                 }
                 while i < b.len() && b[i] >= 0x80 {
+                    leads |= u64::from(b[i] & 0xE0 == 0xC0) << 6;
                     i += 1;
                 }
                 if i == b.len() {
@@ -683,7 +793,7 @@ impl Features {
                     } else if (run == 4 || run == 5)
                         && start > 0
                         && b[start - 1] >= 0x80
-                        && text[..start].chars().next_back().is_some_and(char::is_numeric)
+                        && text[..start].chars().next_back().is_some_and(is_numeric)
                     {
                         short_run_after_wide = true;
                     }
@@ -731,6 +841,9 @@ impl Features {
         if ascii_digits >= 8 && short_run_after_wide {
             f |= Features::COMPACT;
         }
+        if leads & BIT6 != 0 {
+            f |= Features::LEAD2;
+        }
         Features(f)
     }
 
@@ -768,6 +881,37 @@ impl Features {
         flags.into_iter().map(Features).collect()
     }
 
+    /// [`Features::clock_all`] and [`Features::with_dates_all`] at once: one multi-pattern
+    /// search finds 时, 点 and 月 over all the texts, where separate substring searches would
+    /// read them three times.
+    pub fn han_all(joined: &JoinedTexts, ascii: &[Features]) -> (Vec<Features>, Vec<Features>) {
+        let Some(marks) = &*HAN_MARKS else {
+            return (Features::clock_all(joined, ascii), Features::with_dates_all(joined, ascii));
+        };
+        let mut clock: Vec<u32> = ascii.iter().map(|a| a.0).collect();
+        let mut dates: Vec<u32> = clock.clone();
+        let mut k = 0;
+        for m in marks.find_iter(joined.as_str()) {
+            let at = m.start();
+            while joined.start(k + 1).is_some_and(|s| s <= at) {
+                k += 1;
+            }
+            let (Some(start), Some(c), Some(d)) = (joined.start(k), clock.get_mut(k), dates.get_mut(k)) else { break };
+            let Some(at) = at.checked_sub(start) else { continue };
+            let text = joined.text(k);
+            match m.pattern().as_usize() {
+                0 => *c = shi_flags(text, at, *c),
+                1 => {
+                    if *c & Features::DAY_PART == 0 && day_part_before_hour(text, at) {
+                        *c |= Features::DAY_PART;
+                    }
+                }
+                _ => *d |= Features::MONTH_ZH,
+            }
+        }
+        (clock.into_iter().map(Features).collect(), dates.into_iter().map(Features).collect())
+    }
+
     /// These flags with [`Features::MONTH_ZH`] from `text`.
     pub fn with_dates(self, text: &str) -> Features {
         let month = if YUE_FINDER.find(text.as_bytes()).is_some() { Features::MONTH_ZH } else { 0 };
@@ -791,6 +935,11 @@ static DIAN_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(||
 static YUE_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("月"));
 
 static NIAN_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("年"));
+
+/// 时, 点, 月 (patterns 0 to 2), for [`Features::han_all`]: a SIMD multi-pattern search where
+/// the target has one, else none.
+static HAN_MARKS: LazyLock<Option<aho_corasick::packed::Searcher>> =
+    LazyLock::new(|| aho_corasick::packed::Searcher::new(["时", "点", "月"]));
 
 /// Whether `text` contains 年 (a substring search: faster than `str::contains` for a Han
 /// character, whose last byte is common in Chinese text).
@@ -1240,7 +1389,7 @@ impl DateScan<'_> {
             Some(c) if c.is_ascii_digit() => Ok(true),
             Some(&c) if c < 0x80 => Ok(false),
             Some(_) => match self.text.get(i..).and_then(|r| r.chars().next()) {
-                Some(ch) if !ch.is_numeric() => Ok(false),
+                Some(ch) if !is_numeric(ch) => Ok(false),
                 _ => Err(NonAsciiDigit),
             },
         }
@@ -1411,6 +1560,28 @@ impl DateScan<'_> {
     }
 }
 
+/// `char::is_numeric`, with the CJK unified ideographs (letters all, none numeric) answered
+/// without the Unicode table lookup: most characters a date scan asks about are Han.
+pub(crate) fn is_numeric(c: char) -> bool {
+    !matches!(c, '\u{4E00}'..='\u{9FFF}') && c.is_numeric()
+}
+
+/// The first ASCII byte of `b` at or after `i`, else the end: eight bytes at a time.
+fn next_ascii(b: &[u8], mut i: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(word) = b.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let ascii = !u64::from_le_bytes(*word) & HIGH;
+        if ascii != 0 {
+            return i + (ascii.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] >= 0x80 {
+        i += 1;
+    }
+    i.min(b.len())
+}
+
 /// [`find_full_dates`] without the regex; `Err` when a non-ASCII digit might matter.
 fn full_dates_by_hand(text: &str) -> Result<Vec<FullDate>, NonAsciiDigit> {
     full_dates_by_hand_upto(text, usize::MAX)
@@ -1426,9 +1597,7 @@ fn full_dates_by_hand_upto(text: &str, limit: usize) -> Result<Vec<FullDate>, No
         // Non-ASCII characters after anything but an ASCII word character start nothing (see
         // `DateScan::at`): skip the run.
         if scan.b[i] >= 0x80 && !(i > 0 && scan.is_word(i - 1)) {
-            while i < scan.b.len() && scan.b[i] >= 0x80 {
-                i += 1;
-            }
+            i = next_ascii(scan.b, i);
             continue;
         }
         if let Some((r, y, mo, d)) = scan.at(i)? {
@@ -1549,6 +1718,30 @@ mod tests {
         ] {
             assert_eq!(anchors(t).collect::<Vec<_>>(), ac_anchors(t), "{t}");
         }
+    }
+
+    #[test]
+    fn han_is_never_numeric() {
+        assert!(('\u{4E00}'..='\u{9FFF}').all(|c| !c.is_numeric()));
+        for c in ['1', '０', '٣', '〇', '①', '一', 'a', '中'] {
+            assert_eq!(is_numeric(c), c.is_numeric(), "{c}");
+        }
+    }
+
+    #[test]
+    fn next_ascii_finds_the_first_ascii_byte() {
+        let text = format!("{}x{}", "中文".repeat(5), "。".repeat(3));
+        let b = text.as_bytes();
+        for from in 0..=b.len() + 1 {
+            let slow = (from..b.len()).find(|&k| b[k] < 0x80).unwrap_or(b.len());
+            assert_eq!(next_ascii(b, from), slow, "from {from}");
+        }
+    }
+
+    #[test]
+    fn anchor_bytes_are_the_anchor_table() {
+        assert!((0..=255u8).all(|c| is_anchor_byte(c) == (ANCHOR_BYTE[usize::from(c)] != 0)));
+        assert!(!is_anchor_byte(0));
     }
 
     #[test]
@@ -1742,6 +1935,30 @@ mod tests {
         }
     }
 
+    /// The context marks as first written: a substring search per word.
+    fn mark_context_by_searches(text: &str, m: &mut TimeMention) {
+        let clause = clause_before(text, m.span.start);
+        let en = clause.to_ascii_lowercase();
+        m.future = FUTURE_ZH.iter().any(|w| clause.contains(w)) || FUTURE_EN.iter().any(|w| en.contains(w));
+        let zh_last = clause.trim_end();
+        let en_last = en.trim_end().trim_end_matches(" at").trim_end_matches(" about").trim_end_matches(" around");
+        let last_word = en_last.rsplit(' ').next().unwrap_or("");
+        let tail = text.get(m.span.end..).unwrap_or("").trim_start_matches(' ');
+        if m.day.is_none() && !m.relative_day {
+            let upto = tail.find(['.', ',', ';', '。', '，']).unwrap_or(tail.len());
+            let after = tail.get(..upto).unwrap_or("").to_ascii_lowercase();
+            m.relative_day = ["today", "this morning", "this afternoon", "this evening", "tonight"]
+                .iter()
+                .any(|w| en.contains(w) || after.contains(w));
+        }
+        m.schedule = m.next_day
+            || SCHEDULE_ZH.iter().any(|w| clause.contains(w))
+            || SCHEDULE_EN.iter().any(|w| en.contains(w))
+            || BOUND_ZH.iter().any(|w| zh_last.ends_with(w))
+            || BOUND_EN.contains(&last_word)
+            || AFTER_SCHEDULE.iter().any(|w| tail.starts_with(w));
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         #[test]
@@ -1770,9 +1987,55 @@ mod tests {
             proptest::prop_assert_eq!(f.any(Features::DIGIT), s.bytes().any(|b| b.is_ascii_digit()));
             proptest::prop_assert_eq!(f.any(Features::UPPER), s.bytes().any(|b| b.is_ascii_uppercase()));
             proptest::prop_assert_eq!(f.any(Features::ALPHA), s.bytes().any(|b| b.is_ascii_alphabetic()));
+            proptest::prop_assert_eq!(f.any(Features::LEAD2), s.bytes().any(|b| b & 0xE0 == 0xC0));
             if !f.any(Features::DAY_PART) {
                 proptest::prop_assert!(find_times(&s).iter().all(|m| m.day_part.is_none() && m.pm.is_none()));
             }
+        }
+
+        #[test]
+        fn context_marks_equal_the_plain_searches(s in "[0-9:：时点分将计划预定于拟准每日天从宵禁期间至到起前后以来，。 aApPmM.willdueeverytodayuntilbyfromthe-]{0,60}|\\PC{0,40}") {
+            for m in find_times(&s) {
+                for relative in [false, true] {
+                    let mut fast = m.clone();
+                    fast.relative_day = relative;
+                    let mut slow = fast.clone();
+                    mark_context(&s, &mut fast);
+                    mark_context_by_searches(&s, &mut slow);
+                    proptest::prop_assert_eq!(
+                        (fast.future, fast.schedule, fast.relative_day),
+                        (slow.future, slow.schedule, slow.relative_day)
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn one_pass_word_search_equals_substring_searches(s in "[将计划预定于拟准备届时要在每日天晚周逢隔从宵禁期间营业开放截至直定a 1-]{0,30}|\\PC{0,30}") {
+            for list in [FUTURE_ZH, SCHEDULE_ZH, BOUND_ZH, AFTER_SCHEDULE] {
+                let filter = word_start_filter(&[list]);
+                let slow = list.iter().any(|w| s.contains(w));
+                proptest::prop_assert_eq!(contains_any(&s, [list], filter), [slow]);
+                let both = contains_any(&s, [list, FUTURE_ZH], *ZH_CLAUSE_FILTER | filter);
+                proptest::prop_assert_eq!(both, [slow, FUTURE_ZH.iter().any(|w| s.contains(w))]);
+            }
+        }
+
+        #[test]
+        fn two_byte_leads_are_flagged_wherever_they_stand(
+            parts in proptest::collection::vec(proptest::sample::select(&["中文", "·", "é", "a", "1", "ж", "。", "\u{1F600}", " "][..]), 0..40),
+        ) {
+            let s = parts.concat();
+            proptest::prop_assert_eq!(Features::ascii(&s).any(Features::LEAD2), s.bytes().any(|b| b & 0xE0 == 0xC0));
+        }
+
+        #[test]
+        fn one_search_for_han_marks_equals_the_separate_searches(texts in proptest::collection::vec("[0-9:：时点分间当地夏令晚上午早夜晨里零一两十 aApPmM月年-]{0,50}|\\PC{0,20}", 0..8)) {
+            let joined = JoinedTexts::new(texts.iter().map(String::as_str));
+            let ascii: Vec<Features> = texts.iter().map(|t| Features::ascii(t)).collect();
+            let clock: Vec<Features> = texts.iter().zip(&ascii).map(|(t, a)| Features::clock(t, *a)).collect();
+            let dates: Vec<Features> = texts.iter().zip(&ascii).map(|(t, a)| a.with_dates(t)).collect();
+            proptest::prop_assert_eq!(Features::han_all(&joined, &ascii), (clock, dates));
         }
 
         #[test]

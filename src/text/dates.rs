@@ -716,7 +716,7 @@ fn surely_not_word(c: char) -> bool {
 /// (so `\d` is an ASCII digit). A `\b` that needs a character [`word_char`] cannot classify
 /// sends the text to the regex.
 fn iso_dates_by_hand(text: &str) -> Result<Vec<IsoCaps>, NonAsciiDigit> {
-    if text.chars().any(|c| !c.is_ascii() && c.is_numeric()) {
+    if text.chars().any(|c| !c.is_ascii() && crate::text::clock::is_numeric(c)) {
         return Err(NonAsciiDigit);
     }
     let b = text.as_bytes();
@@ -725,7 +725,8 @@ fn iso_dates_by_hand(text: &str) -> Result<Vec<IsoCaps>, NonAsciiDigit> {
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() {
-            i += 1;
+            // A block at a time to the next digit.
+            i = crate::text::chars::next_byte_where(b, i + 1, |c| c.wrapping_sub(b'0') < 10);
             continue;
         }
         let s = i;
@@ -799,7 +800,7 @@ fn ascii_digit_at(text: &str, i: usize) -> Result<bool, NonAsciiDigit> {
         None => Ok(false),
         Some(c) if c.is_ascii() => Ok(c.is_ascii_digit()),
         Some(_) => match text.get(i..).and_then(|r| r.chars().next()) {
-            Some(c) if !c.is_numeric() => Ok(false),
+            Some(c) if !crate::text::clock::is_numeric(c) => Ok(false),
             _ => Err(NonAsciiDigit),
         },
     }
