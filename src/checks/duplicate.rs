@@ -624,7 +624,7 @@ impl DuplicateCheck {
                         }
                         sets.make(i);
                         sets.make(j);
-                        let sim = shingles::jaccard(sets.get(i), sets.get(j));
+                        let sim = shingles::jaccard_at_least(sets.get(i), sets.get(j), self.threshold);
                         if sim >= self.threshold && best[j as usize].is_none_or(|(_, s)| sim > s) {
                             best[j as usize] = Some((i, sim));
                         }
@@ -932,17 +932,19 @@ impl DuplicateCheck {
             }
         }
         drop(first_of);
-        // Their order does not matter (the candidates are sorted): made in parallel.
+        // Their band keys are read in parallel (their order does not matter: the candidates are
+        // sorted).
         let representatives: Vec<u32> = (0..all.len() as u32).filter(|&g| representative[g as usize]).collect();
-        let mut keys = vec![0u64; representatives.len() * shingles::BANDS];
-        keys.par_chunks_mut(shingles::BANDS).zip(&representatives).for_each(|(place, &g)| {
-            for (slot, key) in place.iter_mut().zip(shingles::band_keys(g, &fp(g).bands)) {
-                *slot = key;
-            }
-        });
+        let candidates = shingles::lsh_candidates_of_sketches(
+            representatives.len(),
+            |k| {
+                let g = representatives[k];
+                (g, fp(g).bands)
+            },
+            BUCKET_CAP,
+            |a, b| all[a as usize].doc != all[b as usize].doc,
+        );
         drop(representatives);
-        let candidates =
-            shingles::lsh_candidates_of_keys(keys, BUCKET_CAP, |a, b| all[a as usize].doc != all[b as usize].doc);
         out.count("candidate pairs", candidates.len() as u64);
         // The shingle sets of the paragraphs in a candidate pair, made in parallel.
         let mut needed: Vec<u32> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
@@ -971,11 +973,8 @@ impl DuplicateCheck {
         let sims: Vec<f64> = candidates
             .par_iter()
             .map(|&(i, j)| {
-                let (a, b) = (set_of(i), set_of(j));
-                // The similarity is at most the ratio of the sizes: below the threshold, the
-                // sets need not be compared.
-                let (small, large) = (a.len().min(b.len()), a.len().max(b.len()));
-                if large > 0 && (small as f64 / large as f64) < threshold { 0.0 } else { shingles::jaccard(a, b) }
+                // Below the threshold, the exact similarity does not matter.
+                shingles::jaccard_at_least(set_of(i), set_of(j), threshold)
             })
             .collect();
         for (&(i, j), &sim) in candidates.iter().zip(&sims) {
@@ -989,9 +988,17 @@ impl DuplicateCheck {
         }
         drop(sets);
         // Template text: a group of similar paragraphs spread over many documents.
-        let mut cluster_docs: Vec<(u32, u32)> =
-            (0..all.len() as u32).map(|g| (find(&mut parent, g), all[g as usize].doc)).collect();
-        cluster_docs.par_sort_unstable();
+        let root: Vec<u32> = (0..all.len() as u32).map(|g| find(&mut parent, g)).collect();
+        drop(parent);
+        // A paragraph alone in its group is in one document: only the others (and their roots)
+        // can be template text.
+        let mut cluster_docs: Vec<(u32, u32)> = root
+            .iter()
+            .enumerate()
+            .filter(|&(g, &r)| r != g as u32)
+            .flat_map(|(g, &r)| [(r, all[g].doc), (r, all[r as usize].doc)])
+            .collect();
+        cluster_docs.sort_unstable();
         cluster_docs.dedup();
         let mut boilerplate = vec![false; all.len()];
         for grp in cluster_docs.chunk_by(|a, b| a.0 == b.0) {
@@ -999,8 +1006,9 @@ impl DuplicateCheck {
                 boilerplate[grp[0].0 as usize] = true;
             }
         }
-        let is_boilerplate: Vec<bool> =
-            (0..all.len() as u32).map(|g| boilerplate[find(&mut parent, g) as usize]).collect();
+        drop(cluster_docs);
+        let is_boilerplate: Vec<bool> = root.iter().map(|&r| boilerplate[r as usize]).collect();
+        drop(root);
         out.count("boilerplate paragraphs", is_boilerplate.iter().filter(|&&b| b).count() as u64);
         // Best earlier match per later paragraph, in another document.
         // Which edges are left out is decided in parallel (the figure test hashes both texts).
