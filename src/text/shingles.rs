@@ -861,8 +861,14 @@ const SMALL_KEY_SET: usize = 1 << 15;
 const KEY_PART_BITS: u32 = 10;
 const KEY_PARTS: usize = 1 << KEY_PART_BITS;
 
-/// Sketches whose keys are made and partitioned together (one task's worth).
-const CHUNK_SKETCHES: usize = 4096;
+/// Keys partitioned together (one task's worth).
+const CHUNK_KEYS: usize = 1 << 16;
+
+/// Lists of keys, each partitioned by the top [`KEY_PART_BITS`] bits of the band key.
+trait PartedKeys: Sync {
+    /// Appends the keys of part `p`.
+    fn extend_part(&self, p: usize, out: &mut Vec<u64>);
+}
 
 /// A list of keys reordered by their part (top [`KEY_PART_BITS`] bits): part `p` is
 /// `keys[starts[p]..starts[p + 1]]`.
@@ -891,9 +897,63 @@ impl PartitionedKeys {
         }
         PartitionedKeys { keys: out, starts }
     }
+}
 
-    fn part(&self, p: usize) -> &[u64] {
-        self.keys.get(self.starts[p]..self.starts[p + 1]).unwrap_or(&[])
+impl PartedKeys for PartitionedKeys {
+    fn extend_part(&self, p: usize, out: &mut Vec<u64>) {
+        out.extend_from_slice(self.keys.get(self.starts[p]..self.starts[p + 1]).unwrap_or(&[]));
+    }
+}
+
+/// Bits of a sketch's place in a [`PackedChunk`].
+const SLOT_BITS: u32 = 10;
+const PACKED_SKETCHES: usize = 1 << SLOT_BITS;
+// The band key's bits below its part and the slot share 32 bits.
+const _: () = assert!(SLOT_BITS <= KEY_PART_BITS);
+
+/// The keys of up to [`PACKED_SKETCHES`] sketches in half the room of a key list: a key is
+/// kept as 32 bits, the band key's bits below its part and the sketch's place in the chunk
+/// (the part is where the key is, the id is looked up), reordered by part.
+struct PackedChunk {
+    ids: Vec<u32>,
+    packed: Vec<u32>,
+    starts: Vec<u32>,
+}
+
+impl PackedChunk {
+    /// The keys of the sketches `ids[s]` with band keys `bands[s]` (as many of each).
+    fn of(ids: Vec<u32>, bands: &[[u32; BANDS]]) -> PackedChunk {
+        let part = |band: u32| (band >> (32 - KEY_PART_BITS)) as usize;
+        let below_part = |band: u32| band & (u32::MAX >> KEY_PART_BITS);
+        let mut starts = vec![0u32; KEY_PARTS + 1];
+        for &band in bands.iter().flatten() {
+            starts[part(band) + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut packed = vec![0u32; bands.len() * BANDS];
+        for (slot, b) in bands.iter().enumerate() {
+            for &band in b {
+                let p = part(band);
+                packed[next[p] as usize] = (below_part(band) << SLOT_BITS) | slot as u32;
+                next[p] += 1;
+            }
+        }
+        PackedChunk { ids, packed, starts }
+    }
+}
+
+impl PartedKeys for PackedChunk {
+    fn extend_part(&self, p: usize, out: &mut Vec<u64>) {
+        let range = self.starts[p] as usize..self.starts[p + 1] as usize;
+        let high = (p as u32) << (32 - KEY_PART_BITS);
+        out.extend(self.packed.get(range).unwrap_or(&[]).iter().map(|&v| {
+            let band = high | (v >> SLOT_BITS);
+            let id = self.ids[(v & ((1 << SLOT_BITS) - 1)) as usize];
+            (u64::from(band) << 32) | u64::from(id)
+        }));
     }
 }
 
@@ -954,7 +1014,7 @@ fn shared_keys(keys: &[u64]) -> Vec<u64> {
         shared.sort_unstable();
         return shared;
     }
-    let chunks: Vec<PartitionedKeys> = keys.par_chunks(CHUNK_SKETCHES * BANDS).map(PartitionedKeys::of).collect();
+    let chunks: Vec<PartitionedKeys> = keys.par_chunks(CHUNK_KEYS).map(PartitionedKeys::of).collect();
     shared_keys_of_parts(&chunks)
 }
 
@@ -1009,7 +1069,7 @@ fn shared_keys_into(keys: &[u64], slots: &mut Vec<u32>, shared: &mut Vec<u64>) {
 
 /// [`shared_keys`] of a list given in partitioned chunks: each part gathered from every chunk
 /// and grouped on its own, in parallel; the parts, in order, give the sorted list.
-fn shared_keys_of_parts(chunks: &[PartitionedKeys]) -> Vec<u64> {
+fn shared_keys_of_parts(chunks: &[impl PartedKeys]) -> Vec<u64> {
     let per_part: Vec<Vec<u64>> = (0..KEY_PARTS)
         .into_par_iter()
         .map_init(
@@ -1017,7 +1077,7 @@ fn shared_keys_of_parts(chunks: &[PartitionedKeys]) -> Vec<u64> {
             |(part, filter), p| {
                 part.clear();
                 for chunk in chunks {
-                    part.extend_from_slice(chunk.part(p));
+                    chunk.extend_part(p, part);
                 }
                 let mut shared = Vec::new();
                 filter.shared_sorted(part, &mut shared);
@@ -1111,23 +1171,26 @@ pub fn lsh_candidates_of_sketches(
     bucket_cap: usize,
     allow: impl FnMut(u32, u32) -> bool,
 ) -> Vec<(u32, u32)> {
-    let keys_of = |range: std::ops::Range<usize>, keys: &mut Vec<u64>| {
-        for k in range {
+    if count * BANDS <= SMALL_KEY_SET {
+        let mut keys = Vec::with_capacity(count * BANDS);
+        for k in 0..count {
             let (id, bands) = sketch(k);
             keys.extend(band_keys(id, &bands));
         }
-    };
-    if count * BANDS <= SMALL_KEY_SET {
-        let mut keys = Vec::with_capacity(count * BANDS);
-        keys_of(0..count, &mut keys);
         return lsh_candidates_of_keys(keys, bucket_cap, allow);
     }
-    let chunks: Vec<PartitionedKeys> = (0..count.div_ceil(CHUNK_SKETCHES))
+    let chunks: Vec<PackedChunk> = (0..count.div_ceil(PACKED_SKETCHES))
         .into_par_iter()
-        .map_init(Vec::new, |keys, c| {
-            keys.clear();
-            keys_of(c * CHUNK_SKETCHES..((c + 1) * CHUNK_SKETCHES).min(count), keys);
-            PartitionedKeys::of(keys)
+        .map_init(Vec::new, |bands, c| {
+            let range = c * PACKED_SKETCHES..((c + 1) * PACKED_SKETCHES).min(count);
+            let mut ids = Vec::with_capacity(range.len());
+            bands.clear();
+            for k in range {
+                let (id, b) = sketch(k);
+                ids.push(id);
+                bands.push(b);
+            }
+            PackedChunk::of(ids, bands)
         })
         .collect();
     let shared = shared_keys_of_parts(&chunks);
@@ -1384,6 +1447,30 @@ mod tests {
                 assert_eq!(got, lsh_candidates_of_keys(keys, cap, odd));
             }
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn packed_chunks_give_back_their_keys_by_part(
+            sketches in proptest::collection::vec((any::<u32>(), proptest::collection::vec(any::<u32>(), BANDS)), 0..PACKED_SKETCHES + 1),
+        ) {
+            let ids: Vec<u32> = sketches.iter().map(|s| s.0).collect();
+            let bands: Vec<[u32; BANDS]> = sketches.iter().map(|s| s.1.as_slice().try_into().unwrap()).collect();
+            let keys: Vec<u64> = ids.iter().zip(&bands).flat_map(|(&id, b)| band_keys(id, b)).collect();
+            let (packed, plain) = (PackedChunk::of(ids.clone(), &bands), PartitionedKeys::of(&keys));
+            let (mut got, mut expected) = (Vec::new(), Vec::new());
+            for p in 0..KEY_PARTS {
+                got.clear();
+                expected.clear();
+                packed.extend_part(p, &mut got);
+                plain.extend_part(p, &mut expected);
+                got.sort_unstable();
+                expected.sort_unstable();
+                prop_assert_eq!(&got, &expected);
+            }
+        }
+
     }
 
     proptest! {
