@@ -912,14 +912,18 @@ impl DuplicateCheck {
         // Exact groups: one representative (the first) enters LSH for the whole group.
         // (The order of the edges found here and below changes nothing: the best match is
         // chosen by a total order, and a group's root is its smallest member.)
-        let every: Vec<u32> = (0..all.len() as u32).collect();
         // The keys read once, in parallel, into one list (not through the documents in the
-        // single-threaded table walk).
-        let exact: Vec<u64> =
-            all.par_iter().map(|rp| docs[rp.doc as usize].1.paras[rp.para as usize].fp.exact).collect();
-        let first_of = shingles::first_with_same_key(&every, all.len(), |g| exact[g as usize]);
-        drop(exact);
-        drop(every);
+        // single-threaded table walk), while the band keys of every paragraph are packed for
+        // LSH on the other thread(s); the ones of non-representatives are left out below.
+        let (first_of, band_keys) = rayon::join(
+            || {
+                let every: Vec<u32> = (0..all.len() as u32).collect();
+                let exact: Vec<u64> =
+                    all.par_iter().map(|rp| docs[rp.doc as usize].1.paras[rp.para as usize].fp.exact).collect();
+                shingles::first_with_same_key(&every, all.len(), |g| exact[g as usize])
+            },
+            || shingles::pack_sketch_keys(all.len(), |g| (g as u32, fp(g as u32).bands)),
+        );
         let mut parent: Vec<u32> = (0..all.len() as u32).collect();
         let mut edges: Vec<(u32, u32, f64)> = Vec::new();
         let mut representative = vec![true; all.len()];
@@ -932,19 +936,12 @@ impl DuplicateCheck {
             }
         }
         drop(first_of);
-        // Their band keys are read in parallel (their order does not matter: the candidates are
-        // sorted).
-        let representatives: Vec<u32> = (0..all.len() as u32).filter(|&g| representative[g as usize]).collect();
-        let candidates = shingles::lsh_candidates_of_sketches(
-            representatives.len(),
-            |k| {
-                let g = representatives[k];
-                (g, fp(g).bands)
-            },
+        let candidates = shingles::lsh_candidates_of_packed(
+            band_keys,
+            |g| representative.get(g as usize).copied().unwrap_or(false),
             BUCKET_CAP,
             |a, b| all[a as usize].doc != all[b as usize].doc,
         );
-        drop(representatives);
         out.count("candidate pairs", candidates.len() as u64);
         // The shingle sets of the paragraphs in a candidate pair, made in parallel.
         let mut needed: Vec<u32> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();

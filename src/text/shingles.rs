@@ -866,8 +866,8 @@ const CHUNK_KEYS: usize = 1 << 16;
 
 /// Lists of keys, each partitioned by the top [`KEY_PART_BITS`] bits of the band key.
 trait PartedKeys: Sync {
-    /// Appends the keys of part `p`.
-    fn extend_part(&self, p: usize, out: &mut Vec<u64>);
+    /// Appends the keys of part `p` whose id `keep` accepts.
+    fn extend_part(&self, p: usize, keep: &impl Fn(u32) -> bool, out: &mut Vec<u64>);
 }
 
 /// A list of keys reordered by their part (top [`KEY_PART_BITS`] bits): part `p` is
@@ -900,8 +900,9 @@ impl PartitionedKeys {
 }
 
 impl PartedKeys for PartitionedKeys {
-    fn extend_part(&self, p: usize, out: &mut Vec<u64>) {
-        out.extend_from_slice(self.keys.get(self.starts[p]..self.starts[p + 1]).unwrap_or(&[]));
+    fn extend_part(&self, p: usize, keep: &impl Fn(u32) -> bool, out: &mut Vec<u64>) {
+        let keys = self.keys.get(self.starts[p]..self.starts[p + 1]).unwrap_or(&[]);
+        out.extend(keys.iter().copied().filter(|&k| keep(k as u32)));
     }
 }
 
@@ -946,13 +947,13 @@ impl PackedChunk {
 }
 
 impl PartedKeys for PackedChunk {
-    fn extend_part(&self, p: usize, out: &mut Vec<u64>) {
+    fn extend_part(&self, p: usize, keep: &impl Fn(u32) -> bool, out: &mut Vec<u64>) {
         let range = self.starts[p] as usize..self.starts[p + 1] as usize;
         let high = (p as u32) << (32 - KEY_PART_BITS);
-        out.extend(self.packed.get(range).unwrap_or(&[]).iter().map(|&v| {
+        out.extend(self.packed.get(range).unwrap_or(&[]).iter().filter_map(|&v| {
             let band = high | (v >> SLOT_BITS);
             let id = self.ids[(v & ((1 << SLOT_BITS) - 1)) as usize];
-            (u64::from(band) << 32) | u64::from(id)
+            keep(id).then_some((u64::from(band) << 32) | u64::from(id))
         }));
     }
 }
@@ -1015,7 +1016,7 @@ fn shared_keys(keys: &[u64]) -> Vec<u64> {
         return shared;
     }
     let chunks: Vec<PartitionedKeys> = keys.par_chunks(CHUNK_KEYS).map(PartitionedKeys::of).collect();
-    shared_keys_of_parts(&chunks)
+    shared_keys_of_parts(&chunks, &|_| true)
 }
 
 /// Appends to `shared` the keys of a list (at most [`SMALL_KEY_SET`] long is best) whose band
@@ -1069,7 +1070,7 @@ fn shared_keys_into(keys: &[u64], slots: &mut Vec<u32>, shared: &mut Vec<u64>) {
 
 /// [`shared_keys`] of a list given in partitioned chunks: each part gathered from every chunk
 /// and grouped on its own, in parallel; the parts, in order, give the sorted list.
-fn shared_keys_of_parts(chunks: &[impl PartedKeys]) -> Vec<u64> {
+fn shared_keys_of_parts(chunks: &[impl PartedKeys], keep: &(impl Fn(u32) -> bool + Sync)) -> Vec<u64> {
     let per_part: Vec<Vec<u64>> = (0..KEY_PARTS)
         .into_par_iter()
         .map_init(
@@ -1077,7 +1078,7 @@ fn shared_keys_of_parts(chunks: &[impl PartedKeys]) -> Vec<u64> {
             |(part, filter), p| {
                 part.clear();
                 for chunk in chunks {
-                    chunk.extend_part(p, part);
+                    chunk.extend_part(p, keep, part);
                 }
                 let mut shared = Vec::new();
                 filter.shared_sorted(part, &mut shared);
@@ -1179,7 +1180,18 @@ pub fn lsh_candidates_of_sketches(
         }
         return lsh_candidates_of_keys(keys, bucket_cap, allow);
     }
-    let chunks: Vec<PackedChunk> = (0..count.div_ceil(PACKED_SKETCHES))
+    lsh_candidates_of_packed(pack_sketch_keys(count, sketch), |_| true, bucket_cap, allow)
+}
+
+/// The LSH keys of many sketches, packed and partitioned, for [`lsh_candidates_of_packed`].
+pub struct PackedKeys {
+    chunks: Vec<PackedChunk>,
+}
+
+/// The keys of `count` sketches, the `k`th of which `sketch(k)` gives as its id and band
+/// keys, read in parallel and partitioned as they are made (never gathered into one list).
+pub fn pack_sketch_keys(count: usize, sketch: impl Fn(usize) -> (u32, [u32; BANDS]) + Sync) -> PackedKeys {
+    let chunks = (0..count.div_ceil(PACKED_SKETCHES))
         .into_par_iter()
         .map_init(Vec::new, |bands, c| {
             let range = c * PACKED_SKETCHES..((c + 1) * PACKED_SKETCHES).min(count);
@@ -1193,8 +1205,19 @@ pub fn lsh_candidates_of_sketches(
             PackedChunk::of(ids, bands)
         })
         .collect();
-    let shared = shared_keys_of_parts(&chunks);
-    drop(chunks);
+    PackedKeys { chunks }
+}
+
+/// [`lsh_candidates`] of the packed sketches whose id `keep` accepts: the others are left
+/// out before the buckets are formed, as if never packed.
+pub fn lsh_candidates_of_packed(
+    keys: PackedKeys,
+    keep: impl Fn(u32) -> bool + Sync,
+    bucket_cap: usize,
+    allow: impl FnMut(u32, u32) -> bool,
+) -> Vec<(u32, u32)> {
+    let shared = shared_keys_of_parts(&keys.chunks, &keep);
+    drop(keys);
     pairs_of_buckets(&shared, bucket_cap, allow)
 }
 
@@ -1445,6 +1468,13 @@ mod tests {
                 let got = lsh_candidates_of_sketches(rows, |k| (sparse(k), bands[k]), cap, odd);
                 let keys: Vec<u64> = (0..rows).flat_map(|k| band_keys(sparse(k), &bands[k])).collect();
                 assert_eq!(got, lsh_candidates_of_keys(keys, cap, odd));
+                // Sketches left out after packing are as if never given.
+                let kept = |id: u32| id % 5 != 2;
+                let packed = pack_sketch_keys(rows, |k| (sparse(k), bands[k]));
+                let got = lsh_candidates_of_packed(packed, kept, cap, odd);
+                let keys: Vec<u64> =
+                    (0..rows).filter(|&k| kept(sparse(k))).flat_map(|k| band_keys(sparse(k), &bands[k])).collect();
+                assert_eq!(got, lsh_candidates_of_keys(keys, cap, odd));
             }
         }
     }
@@ -1463,8 +1493,8 @@ mod tests {
             for p in 0..KEY_PARTS {
                 got.clear();
                 expected.clear();
-                packed.extend_part(p, &mut got);
-                plain.extend_part(p, &mut expected);
+                packed.extend_part(p, &|_| true, &mut got);
+                plain.extend_part(p, &|_| true, &mut expected);
                 got.sort_unstable();
                 expected.sort_unstable();
                 prop_assert_eq!(&got, &expected);
