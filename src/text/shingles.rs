@@ -868,6 +868,9 @@ const CHUNK_KEYS: usize = 1 << 16;
 trait PartedKeys: Sync {
     /// Appends the keys of part `p` whose id `keep` accepts.
     fn extend_part(&self, p: usize, keep: &impl Fn(u32) -> bool, out: &mut Vec<u64>);
+
+    /// How many keys the list holds.
+    fn len(&self) -> usize;
 }
 
 /// A list of keys reordered by their part (top [`KEY_PART_BITS`] bits): part `p` is
@@ -903,6 +906,10 @@ impl PartedKeys for PartitionedKeys {
     fn extend_part(&self, p: usize, keep: &impl Fn(u32) -> bool, out: &mut Vec<u64>) {
         let keys = self.keys.get(self.starts[p]..self.starts[p + 1]).unwrap_or(&[]);
         out.extend(keys.iter().copied().filter(|&k| keep(k as u32)));
+    }
+
+    fn len(&self) -> usize {
+        self.keys.len()
     }
 }
 
@@ -955,6 +962,10 @@ impl PartedKeys for PackedChunk {
             let id = self.ids[(v & ((1 << SLOT_BITS) - 1)) as usize];
             keep(id).then_some((u64::from(band) << 32) | u64::from(id))
         }));
+    }
+
+    fn len(&self) -> usize {
+        self.packed.len()
     }
 }
 
@@ -1068,17 +1079,25 @@ fn shared_keys_into(keys: &[u64], slots: &mut Vec<u32>, shared: &mut Vec<u64>) {
     }
 }
 
-/// [`shared_keys`] of a list given in partitioned chunks: each part gathered from every chunk
-/// and grouped on its own, in parallel; the parts, in order, give the sorted list.
+/// [`shared_keys`] of a list given in partitioned chunks (of the keys whose id `keep`
+/// accepts): each part (or group of neighbouring parts) gathered from every chunk and grouped
+/// on its own, in parallel; the parts, in order, give the sorted list.
 fn shared_keys_of_parts(chunks: &[impl PartedKeys], keep: &(impl Fn(u32) -> bool + Sync)) -> Vec<u64> {
-    let per_part: Vec<Vec<u64>> = (0..KEY_PARTS)
+    // Neighbouring parts are grouped together when they are small (a short list), so that a
+    // group holds some two thousand keys.
+    let total: usize = chunks.iter().map(PartedKeys::len).sum();
+    let groups = (total / 2048).next_power_of_two().clamp(1, KEY_PARTS);
+    let parts_per_group = KEY_PARTS / groups;
+    let per_part: Vec<Vec<u64>> = (0..groups)
         .into_par_iter()
         .map_init(
             || (Vec::new(), RepeatFilter::default()),
-            |(part, filter), p| {
+            |(part, filter), g| {
                 part.clear();
                 for chunk in chunks {
-                    chunk.extend_part(p, keep, part);
+                    for p in g * parts_per_group..(g + 1) * parts_per_group {
+                        chunk.extend_part(p, keep, part);
+                    }
                 }
                 let mut shared = Vec::new();
                 filter.shared_sorted(part, &mut shared);
