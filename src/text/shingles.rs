@@ -925,7 +925,7 @@ const _: () = assert!(SLOT_BITS <= KEY_PART_BITS);
 struct PackedChunk {
     ids: Vec<u32>,
     packed: Vec<u32>,
-    starts: Vec<u32>,
+    starts: Box<[u32; KEY_PARTS + 1]>,
 }
 
 impl PackedChunk {
@@ -933,14 +933,17 @@ impl PackedChunk {
     fn of(ids: Vec<u32>, bands: &[[u32; BANDS]]) -> PackedChunk {
         let part = |band: u32| (band >> (32 - KEY_PART_BITS)) as usize;
         let below_part = |band: u32| band & (u32::MAX >> KEY_PART_BITS);
-        let mut starts = vec![0u32; KEY_PARTS + 1];
-        for &band in bands.iter().flatten() {
-            starts[part(band) + 1] += 1;
+        // Arrays indexed by a part: no bounds checks.
+        let mut starts = [0u32; KEY_PARTS + 1];
+        for b in bands {
+            for &band in b {
+                starts[part(band) + 1] += 1;
+            }
         }
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
-        let mut next = starts.clone();
+        let mut next = starts;
         let mut packed = vec![0u32; bands.len() * BANDS];
         for (slot, b) in bands.iter().enumerate() {
             for &band in b {
@@ -949,7 +952,7 @@ impl PackedChunk {
                 next[p] += 1;
             }
         }
-        PackedChunk { ids, packed, starts }
+        PackedChunk { ids, packed, starts: Box::new(starts) }
     }
 }
 
@@ -969,14 +972,24 @@ impl PartedKeys for PackedChunk {
     }
 }
 
-/// Two bit maps indexed by low bits of the band key: which were seen, and which were seen
+/// Words of each bit map of a [`RepeatFilter`]: 64 Ki bits, some forty per key of a part of a
+/// large run (a larger part only lets more keys through to the exact comparison).
+const FILTER_WORDS: usize = 1 << 10;
+
+/// Two bit maps indexed by the low bits of the band key: which were seen, and which were seen
 /// twice. A key whose bit was seen only once has a band key of its own; the others (the
 /// shared ones, and a few that share only the bit) are sorted and compared exactly.
-#[derive(Default)]
 struct RepeatFilter {
-    seen: Vec<u64>,
-    twice: Vec<u64>,
+    /// Both all zero between lists.
+    seen: Box<[u64; FILTER_WORDS]>,
+    twice: Box<[u64; FILTER_WORDS]>,
     maybe: Vec<u64>,
+}
+
+impl Default for RepeatFilter {
+    fn default() -> RepeatFilter {
+        RepeatFilter { seen: Box::new([0; FILTER_WORDS]), twice: Box::new([0; FILTER_WORDS]), maybe: Vec::new() }
+    }
 }
 
 impl RepeatFilter {
@@ -986,16 +999,9 @@ impl RepeatFilter {
         if keys.len() < 2 {
             return;
         }
-        // About 32 bits per key: few unique keys land on a bit seen twice.
-        let bits = (keys.len() * 32).next_power_of_two().max(1 << 10);
-        let (words, mask) = (bits / 64, bits - 1);
-        for map in [&mut self.seen, &mut self.twice] {
-            map.clear();
-            map.resize(words, 0);
-        }
         let place = |k: u64| {
-            let i = (k >> 32) as usize & mask;
-            (i >> 6, 1u64 << (i & 63))
+            let i = (k >> 32) as usize;
+            ((i >> 6) & (FILTER_WORDS - 1), 1u64 << (i & 63))
         };
         // Without branches: most keys are unique, and which is which cannot be guessed.
         for &k in keys {
@@ -1008,6 +1014,12 @@ impl RepeatFilter {
             let (w, b) = place(k);
             self.twice[w] & b != 0
         }));
+        // The words used set back to zero (fewer than the whole maps).
+        for &k in keys {
+            let (w, _) = place(k);
+            self.seen[w] = 0;
+            self.twice[w] = 0;
+        }
         self.maybe.sort_unstable();
         for g in self.maybe.chunk_by(|a, b| a >> 32 == b >> 32) {
             if g.len() > 1 {
