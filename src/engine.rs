@@ -555,12 +555,13 @@ fn finish(config: &Config, results: Vec<FileResult>, errors: Vec<InputError>) ->
         .enumerate()
         .filter(|(i, g)| !g.is_empty() && config.rules[*i].check.is_run_scope())
         .collect();
+    let sources: Vec<&str> = report.files.iter().map(|f| f.source.as_str()).collect();
     let finished: Vec<(usize, Vec<Diagnostic>, BTreeMap<&'static str, u64>)> = run_scope
         .into_par_iter()
         .map(|(i, gathered)| {
             let rule = &config.rules[i];
             let mut out = Output::new(&rule.meta);
-            rule.check.finish(gathered, &mut out);
+            rule.check.finish_with_sources(gathered, &sources, &mut out);
             (i, out.diagnostics, out.counters)
         })
         .collect();

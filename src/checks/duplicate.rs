@@ -179,21 +179,18 @@ impl AllowList {
         !self.is_empty() && self.regexes().iter().any(|r| r.is_match(text))
     }
 
-    /// Whether a text made of several texts one after the other may hold a text that
-    /// [`matches`](Self::matches): false means none of its parts matches.
-    fn matches_somewhere_in(&self, joined: &str) -> bool {
+    /// Whether any of `texts` may hold a match of a pattern: false means none of them, nor any
+    /// piece of one, matches (a pre-filter on the literals every match contains).
+    fn may_match_in<'t>(&self, mut texts: impl Iterator<Item = &'t str>) -> bool {
         if self.is_empty() {
             return false;
         }
-        // A pattern without assertions (anchors, word boundaries) matches a text just when it
-        // matches one of its substrings; any other pattern has to be tried on each part.
-        if let Some(literals) = &self.required
-            && !literals.iter().any(|l| contains_ignoring_ascii_case(joined.as_bytes(), l.as_bytes()))
-        {
-            return false;
+        match &self.required {
+            Some(literals) => {
+                texts.any(|t| literals.iter().any(|l| contains_ignoring_ascii_case(t.as_bytes(), l.as_bytes())))
+            }
+            None => true,
         }
-        let asserts = |p: &String| ["^", "$", "\\A", "\\z", "\\b", "\\B", "\\<", "\\>"].iter().any(|a| p.contains(a));
-        self.patterns.iter().any(asserts) || self.matches(joined)
     }
 }
 
@@ -691,7 +688,7 @@ impl DuplicateCheck {
                         }
                         sets.make(i);
                         sets.make(j);
-                        let sim = shingles::jaccard(sets.get(i), sets.get(j));
+                        let sim = shingles::jaccard_at_least(sets.get(i), sets.get(j), self.threshold);
                         if sim >= self.threshold && best[j as usize].is_none_or(|(_, s)| sim > s) {
                             best[j as usize] = Some((i, sim));
                         }
@@ -886,19 +883,45 @@ struct DocData {
     paras: Arc<Vec<Para>>,
     /// Indices of paragraphs taking part (not on the allow-list).
     ids: Vec<u32>,
-    /// The texts of those paragraphs one after the other (shingle sets are made from them
-    /// for candidate pairs only): `ids[k]`'s ends at `text_ends[k]`.
-    texts: String,
-    text_ends: Vec<u32>,
+    /// Where the text of each of those paragraphs is (shingle sets are made from them for
+    /// candidate pairs only): `ids[k]`'s at `texts[k]`.
+    texts: Vec<TextAt>,
+    /// The texts of the paragraphs that are not slices of the source, one after the other.
+    copies: String,
+}
+
+/// Where a gathered paragraph's text is: most are slices of the document's source (kept
+/// until the end of the run), so only the others are copied.
+#[derive(Clone, Copy)]
+struct TextAt {
+    /// The start, with [`TextAt::COPY`] set for a range of the copies.
+    start: usize,
+    end: usize,
+}
+
+impl TextAt {
+    /// Marks a range of the copies (a source's length never reaches this bit: no allocation
+    /// is larger than `isize::MAX` bytes).
+    const COPY: usize = 1 << (usize::BITS - 1);
+
+    fn source(range: Range<usize>) -> TextAt {
+        TextAt { start: range.start & !Self::COPY, end: range.end }
+    }
+
+    fn copy(range: Range<usize>) -> TextAt {
+        TextAt { start: range.start | Self::COPY, end: range.end }
+    }
 }
 
 impl DocData {
-    /// The text of `ids[slot]`.
-    fn text(&self, slot: u32) -> &str {
-        let slot = slot as usize;
-        let start = if slot == 0 { 0 } else { self.text_ends.get(slot - 1).map_or(0, |&e| e as usize) };
-        let end = self.text_ends.get(slot).map_or(start, |&e| e as usize);
-        self.texts.get(start..end).unwrap_or("")
+    /// The text of `ids[slot]`, in a document whose source is `source`.
+    fn text<'a>(&'a self, slot: u32, source: &'a str) -> &'a str {
+        let Some(&at) = self.texts.get(slot as usize) else { return "" };
+        let (from, range) = match at.start & TextAt::COPY {
+            0 => (source, at.start..at.end),
+            _ => (self.copies.as_str(), at.start & !TextAt::COPY..at.end),
+        };
+        from.get(range).unwrap_or("")
     }
 }
 
@@ -931,7 +954,7 @@ impl DuplicateCheck {
             })
     }
 
-    fn finish_run(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
+    fn finish_run(&self, gathered: Vec<(FileId, Gathered)>, sources: &[&str], out: &mut Output<'_>) {
         let mut docs: Vec<(FileId, Box<DocData>)> =
             gathered.into_iter().filter_map(|(f, g)| g.downcast::<DocData>().ok().map(|d| (f, d))).collect();
         // "Earlier" is path order, so the findings do not depend on the order of the arguments.
@@ -945,21 +968,26 @@ impl DuplicateCheck {
             let rp = all[g as usize];
             &docs[rp.doc as usize].1.paras[rp.para as usize].fp
         };
+        let source_of = |d: u32| -> &str { sources.get(docs[d as usize].0).copied().unwrap_or("") };
         let text_of = |g: u32| -> &str {
             let rp = all[g as usize];
-            docs[rp.doc as usize].1.text(rp.slot)
+            docs[rp.doc as usize].1.text(rp.slot, source_of(rp.doc))
         };
         // Exact groups: one representative (the first) enters LSH for the whole group.
         // (The order of the edges found here and below changes nothing: the best match is
         // chosen by a total order, and a group's root is its smallest member.)
-        let every: Vec<u32> = (0..all.len() as u32).collect();
         // The keys read once, in parallel, into one list (not through the documents in the
-        // single-threaded table walk).
-        let exact: Vec<u64> =
-            all.par_iter().map(|rp| docs[rp.doc as usize].1.paras[rp.para as usize].fp.exact).collect();
-        let first_of = shingles::first_with_same_key(&every, all.len(), |g| exact[g as usize]);
-        drop(exact);
-        drop(every);
+        // single-threaded table walk), while the band keys of every paragraph are packed for
+        // LSH on the other thread(s); the ones of non-representatives are left out below.
+        let (first_of, band_keys) = rayon::join(
+            || {
+                let every: Vec<u32> = (0..all.len() as u32).collect();
+                let exact: Vec<u64> =
+                    all.par_iter().map(|rp| docs[rp.doc as usize].1.paras[rp.para as usize].fp.exact).collect();
+                shingles::first_with_same_key(&every, all.len(), |g| exact[g as usize])
+            },
+            || shingles::pack_sketch_keys(all.len(), |g| (g as u32, fp(g as u32).bands)),
+        );
         let mut parent: Vec<u32> = (0..all.len() as u32).collect();
         let mut edges: Vec<(u32, u32, f64)> = Vec::new();
         let mut representative = vec![true; all.len()];
@@ -972,17 +1000,12 @@ impl DuplicateCheck {
             }
         }
         drop(first_of);
-        // Their order does not matter (the candidates are sorted): made in parallel.
-        let representatives: Vec<u32> = (0..all.len() as u32).filter(|&g| representative[g as usize]).collect();
-        let mut keys = vec![0u64; representatives.len() * shingles::BANDS];
-        keys.par_chunks_mut(shingles::BANDS).zip(&representatives).for_each(|(place, &g)| {
-            for (slot, key) in place.iter_mut().zip(shingles::band_keys(g, &fp(g).bands)) {
-                *slot = key;
-            }
-        });
-        drop(representatives);
-        let candidates =
-            shingles::lsh_candidates_of_keys(keys, BUCKET_CAP, |a, b| all[a as usize].doc != all[b as usize].doc);
+        let candidates = shingles::lsh_candidates_of_packed(
+            band_keys,
+            |g| representative.get(g as usize).copied().unwrap_or(false),
+            BUCKET_CAP,
+            |a, b| all[a as usize].doc != all[b as usize].doc,
+        );
         out.count("candidate pairs", candidates.len() as u64);
         // The shingle sets of the paragraphs in a candidate pair, made in parallel.
         let mut needed: Vec<u32> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
@@ -995,7 +1018,8 @@ impl DuplicateCheck {
                 || (Scratch::default(), Vec::new()),
                 |(scratch, buf), &g| {
                     let rp = all[g as usize];
-                    shingles::shingle_set(docs[rp.doc as usize].1.text(rp.slot), params, scratch, buf);
+                    let text = docs[rp.doc as usize].1.text(rp.slot, source_of(rp.doc));
+                    shingles::shingle_set(text, params, scratch, buf);
                     Box::from(buf.as_slice())
                 },
             )
@@ -1010,11 +1034,8 @@ impl DuplicateCheck {
         let sims: Vec<f64> = candidates
             .par_iter()
             .map(|&(i, j)| {
-                let (a, b) = (set_of(i), set_of(j));
-                // The similarity is at most the ratio of the sizes: below the threshold, the
-                // sets need not be compared.
-                let (small, large) = (a.len().min(b.len()), a.len().max(b.len()));
-                if large > 0 && (small as f64 / large as f64) < threshold { 0.0 } else { shingles::jaccard(a, b) }
+                // Below the threshold, the exact similarity does not matter.
+                shingles::jaccard_at_least(set_of(i), set_of(j), threshold)
             })
             .collect();
         for (&(i, j), &sim) in candidates.iter().zip(&sims) {
@@ -1028,9 +1049,17 @@ impl DuplicateCheck {
         }
         drop(sets);
         // Template text: a group of similar paragraphs spread over many documents.
-        let mut cluster_docs: Vec<(u32, u32)> =
-            (0..all.len() as u32).map(|g| (find(&mut parent, g), all[g as usize].doc)).collect();
-        cluster_docs.par_sort_unstable();
+        let root: Vec<u32> = (0..all.len() as u32).map(|g| find(&mut parent, g)).collect();
+        drop(parent);
+        // A paragraph alone in its group is in one document: only the others (and their roots)
+        // can be template text.
+        let mut cluster_docs: Vec<(u32, u32)> = root
+            .iter()
+            .enumerate()
+            .filter(|&(g, &r)| r != g as u32)
+            .flat_map(|(g, &r)| [(r, all[g].doc), (r, all[r as usize].doc)])
+            .collect();
+        cluster_docs.sort_unstable();
         cluster_docs.dedup();
         let mut boilerplate = vec![false; all.len()];
         for grp in cluster_docs.chunk_by(|a, b| a.0 == b.0) {
@@ -1038,8 +1067,9 @@ impl DuplicateCheck {
                 boilerplate[grp[0].0 as usize] = true;
             }
         }
-        let is_boilerplate: Vec<bool> =
-            (0..all.len() as u32).map(|g| boilerplate[find(&mut parent, g) as usize]).collect();
+        drop(cluster_docs);
+        let is_boilerplate: Vec<bool> = root.iter().map(|&r| boilerplate[r as usize]).collect();
+        drop(root);
         out.count("boilerplate paragraphs", is_boilerplate.iter().filter(|&&b| b).count() as u64);
         // Best earlier match per later paragraph, in another document.
         // Which edges are left out is decided in parallel (the figure test hashes both texts).
@@ -1123,31 +1153,51 @@ impl Check for DuplicateCheck {
             return None;
         }
         let (paras, _) = self.paras(doc, false);
-        let text = |i: u32| doc.segments.get(paras[i as usize].seg as usize).map_or("", |s| s.text.as_str());
-        let concatenate = |ids: &[u32]| {
-            let mut texts = String::with_capacity(ids.iter().map(|&i| text(i)).map(str::len).sum());
-            let mut text_ends = Vec::with_capacity(ids.len());
-            for &i in ids {
-                texts.push_str(text(i));
-                text_ends.push(u32::try_from(texts.len()).unwrap_or(u32::MAX));
-            }
-            (texts, text_ends)
-        };
+        let source = doc.source.as_str();
         let mut ids: Vec<u32> =
             (0..paras.len() as u32).filter(|&i| long_enough(&paras[i as usize].fp, &self.settings)).collect();
-        let (mut texts, mut text_ends) = concatenate(&ids);
-        // The allow-list searched once over the paragraphs one after the other: when nothing
-        // matches there, no paragraph matches on its own.
-        if self.allow.matches_somewhere_in(&texts) {
-            ids.retain(|&i| self.allowed(doc, &paras[i as usize]));
-            (texts, text_ends) = concatenate(&ids);
+        let mut texts = Vec::with_capacity(ids.len());
+        let mut copies = String::new();
+        // The part of the source from the first to the last paragraph kept as a slice of it.
+        let (mut first, mut last) = (usize::MAX, 0);
+        for &i in &ids {
+            let Some(seg) = doc.segments.get(paras[i as usize].seg as usize) else {
+                texts.push(TextAt::copy(0..0));
+                continue;
+            };
+            let range = seg.range();
+            if source.get(range.clone()) == Some(seg.text.as_str()) {
+                (first, last) = (first.min(range.start), last.max(range.end));
+                texts.push(TextAt::source(range));
+            } else {
+                let start = copies.len();
+                copies.push_str(&seg.text);
+                texts.push(TextAt::copy(start..copies.len()));
+            }
         }
-        Some(Box::new(DocData { path: doc.path.clone(), paras, ids, texts, text_ends }))
+        // The allow-list's literals searched once over the source and once over the copies:
+        // when neither holds one, no paragraph matches.
+        let spanned = source.get(first..last).unwrap_or("");
+        if self.allow.may_match_in([spanned, copies.as_str()].into_iter()) {
+            (ids, texts) = ids
+                .iter()
+                .zip(&texts)
+                .filter(|&(&i, _)| self.allowed(doc, &paras[i as usize]))
+                .map(|(&i, &at)| (i, at))
+                .unzip();
+        }
+        Some(Box::new(DocData { path: doc.path.clone(), paras, ids, texts, copies }))
     }
 
     fn finish(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
+        // Without the sources, the texts kept as slices of them read as empty: the engine
+        // always calls `finish_with_sources`.
+        self.finish_with_sources(gathered, &[], out);
+    }
+
+    fn finish_with_sources(&self, gathered: Vec<(FileId, Gathered)>, sources: &[&str], out: &mut Output<'_>) {
         if self.scope == Scope::Run {
-            self.finish_run(gathered, out);
+            self.finish_run(gathered, sources, out);
         }
     }
 
@@ -1210,7 +1260,7 @@ why = "w"
     }
 
     #[test]
-    fn allow_list_searched_over_joined_texts_misses_no_part() {
+    fn allow_list_literals_searched_over_joined_texts_miss_no_part() {
         let patterns = ["未经授权.{0,6}不得转载", "版权所有", "(?i)all rights reserved", "^本文", "转载$", r"\bAP\b"];
         let parts = [
             "本文来自新华社",
@@ -1234,14 +1284,15 @@ why = "w"
                     for c in parts {
                         let joined = format!("{a}{b}{c}");
                         let any = [a, b, c].iter().any(|t| list.matches(t));
-                        assert!(!any || list.matches_somewhere_in(&joined), "{p} {joined}");
+                        assert!(!any || list.may_match_in([joined.as_str()].into_iter()), "{p} {joined}");
+                        assert!(!any || list.may_match_in([a, b, c].into_iter()), "{p} {joined}");
                     }
                 }
             }
         }
         let empty =
             super::AllowList { patterns: Vec::new(), regexes: std::sync::OnceLock::new(), required: Some(Vec::new()) };
-        assert!(!empty.matches_somewhere_in("版权所有"));
+        assert!(!empty.may_match_in(["版权所有"].into_iter()));
     }
 
     #[test]

@@ -874,6 +874,42 @@ pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     inter as f64 / (a.len() + b.len() - inter) as f64
 }
 
+/// [`jaccard`] when it is at least `threshold`, else an upper bound of it below `threshold`:
+/// the merge stops as soon as the values left cannot lift the similarity to the threshold.
+pub fn jaccard_at_least(a: &[u32], b: &[u32], threshold: f64) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let total = a.len() + b.len();
+    // As `jaccard` computes it, which grows with the intersection.
+    let sim = |inter: usize| inter as f64 / (total - inter) as f64;
+    let most = a.len().min(b.len());
+    // The smallest intersection that reaches the threshold, if any does.
+    let estimate = (threshold * total as f64 / (1.0 + threshold)).ceil();
+    let mut need = if estimate.is_finite() && estimate > 0.0 { (estimate as usize).min(most) } else { 0 };
+    while need > 0 && sim(need - 1) >= threshold {
+        need -= 1;
+    }
+    while need <= most && sim(need) < threshold {
+        need += 1;
+    }
+    if need > most {
+        return sim(most);
+    }
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        let reachable = n + (a.len() - i).min(b.len() - j);
+        if reachable < need {
+            return sim(reachable);
+        }
+        let (x, y) = (a[i], b[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    sim(n)
+}
+
 /// Share of the smaller set found in the larger one.
 pub fn containment(a: &[u32], b: &[u32]) -> f64 {
     let small = a.len().min(b.len());
@@ -883,82 +919,193 @@ pub fn containment(a: &[u32], b: &[u32]) -> f64 {
     intersection(a, b) as f64 / small as f64
 }
 
-/// Key lists up to this long are grouped with a hash table that stays in cache; longer ones
-/// are radix-sorted.
+/// Key lists longer than this are split into parts by the top bits of the band key, in
+/// parallel, so that each part is grouped in cache.
 const SMALL_KEY_SET: usize = 1 << 15;
 
-/// The keys whose high half (the band key) occurs in more than one key, in no given order.
-fn shared_keys(keys: &mut [u64]) -> Vec<u64> {
-    if keys.len() <= SMALL_KEY_SET {
-        let (mut shared, mut slots) = (Vec::new(), Vec::new());
-        shared_keys_into(keys, &mut slots, &mut shared);
-        return shared;
-    }
-    // A long list is split by the top bits of the band key, so that each part's hash table
-    // stays in cache. The list is cut into chunks partitioned in place in parallel (a single
-    // pass over the whole list was the run's longest single-threaded step); a part is then the
-    // part's range of every chunk, and the parts are grouped in parallel too.
-    let chunk_len = keys.len().div_ceil(16).max(SMALL_KEY_SET);
-    let bounds: Vec<Vec<usize>> = keys.par_chunks_mut(chunk_len).map(partition_by_top_bits).collect();
-    let keys = &*keys;
-    // Their order does not matter: the shared keys are sorted afterwards.
-    (0..KEY_PARTS)
-        .into_par_iter()
-        .fold(
-            || (Vec::new(), Vec::new(), Vec::new()),
-            |(mut part, mut slots, mut shared), p| {
-                part.clear();
-                for (chunk, starts) in keys.chunks(chunk_len).zip(&bounds) {
-                    if let Some(range) = chunk.get(starts[p]..starts[p + 1]) {
-                        part.extend_from_slice(range);
-                    }
-                }
-                shared_keys_into(&part, &mut slots, &mut shared);
-                (part, slots, shared)
-            },
-        )
-        .map(|(_, _, shared)| shared)
-        .reduce(Vec::new, |mut a, mut b| {
-            a.append(&mut b);
-            a
-        })
-}
-
-/// Bits of the band key that pick a key's part in [`shared_keys`].
-const KEY_PART_BITS: u32 = 11;
+/// Bits of the band key that pick a key's part.
+const KEY_PART_BITS: u32 = 10;
 const KEY_PARTS: usize = 1 << KEY_PART_BITS;
 
-/// Reorders `keys` in place by the top [`KEY_PART_BITS`] bits (one radix pass, no second
-/// buffer) and returns where each part starts (`KEY_PARTS + 1` bounds).
-fn partition_by_top_bits(keys: &mut [u64]) -> Vec<usize> {
-    let part = |k: u64| (k >> (64 - KEY_PART_BITS)) as usize;
-    let mut starts = vec![0usize; KEY_PARTS + 1];
-    for &k in keys.iter() {
-        starts[part(k) + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    // Each misplaced key is swapped into the next free place of its part until the place
-    // being filled gets a key of its own part.
-    let mut next = starts.clone();
-    for p in 0..KEY_PARTS {
-        let end = starts[p + 1];
-        while next[p] < end {
-            let mut k = keys[next[p]];
-            loop {
-                let q = part(k);
-                if q == p {
-                    break;
-                }
-                std::mem::swap(&mut k, &mut keys[next[q]]);
-                next[q] += 1;
-            }
-            keys[next[p]] = k;
+/// Keys partitioned together (one task's worth).
+const CHUNK_KEYS: usize = 1 << 16;
+
+/// Lists of keys, each partitioned by the top [`KEY_PART_BITS`] bits of the band key.
+trait PartedKeys: Sync {
+    /// Appends the keys of part `p` whose id `keep` accepts.
+    fn extend_part(&self, p: usize, keep: &impl Fn(u32) -> bool, out: &mut Vec<u64>);
+
+    /// How many keys the list holds.
+    fn len(&self) -> usize;
+}
+
+/// A list of keys reordered by their part (top [`KEY_PART_BITS`] bits): part `p` is
+/// `keys[starts[p]..starts[p + 1]]`.
+struct PartitionedKeys {
+    keys: Vec<u64>,
+    starts: Vec<usize>,
+}
+
+impl PartitionedKeys {
+    /// One counting pass and one scatter into a new list.
+    fn of(keys: &[u64]) -> PartitionedKeys {
+        let part = |k: u64| (k >> (64 - KEY_PART_BITS)) as usize;
+        let mut starts = vec![0usize; KEY_PARTS + 1];
+        for &k in keys {
+            starts[part(k) + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut out = vec![0u64; keys.len()];
+        for &k in keys {
+            let p = part(k);
+            out[next[p]] = k;
             next[p] += 1;
         }
+        PartitionedKeys { keys: out, starts }
     }
-    starts
+}
+
+impl PartedKeys for PartitionedKeys {
+    fn extend_part(&self, p: usize, keep: &impl Fn(u32) -> bool, out: &mut Vec<u64>) {
+        let keys = self.keys.get(self.starts[p]..self.starts[p + 1]).unwrap_or(&[]);
+        out.extend(keys.iter().copied().filter(|&k| keep(k as u32)));
+    }
+
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+/// Bits of a sketch's place in a [`PackedChunk`].
+const SLOT_BITS: u32 = 10;
+const PACKED_SKETCHES: usize = 1 << SLOT_BITS;
+// The band key's bits below its part and the slot share 32 bits.
+const _: () = assert!(SLOT_BITS <= KEY_PART_BITS);
+
+/// The keys of up to [`PACKED_SKETCHES`] sketches in half the room of a key list: a key is
+/// kept as 32 bits, the band key's bits below its part and the sketch's place in the chunk
+/// (the part is where the key is, the id is looked up), reordered by part.
+struct PackedChunk {
+    ids: Vec<u32>,
+    packed: Vec<u32>,
+    starts: Box<[u32; KEY_PARTS + 1]>,
+}
+
+impl PackedChunk {
+    /// The keys of the sketches `ids[s]` with band keys `bands[s]` (as many of each).
+    fn of(ids: Vec<u32>, bands: &[[u32; BANDS]]) -> PackedChunk {
+        let part = |band: u32| (band >> (32 - KEY_PART_BITS)) as usize;
+        let below_part = |band: u32| band & (u32::MAX >> KEY_PART_BITS);
+        // Arrays indexed by a part: no bounds checks.
+        let mut starts = [0u32; KEY_PARTS + 1];
+        for b in bands {
+            for &band in b {
+                starts[part(band) + 1] += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts;
+        let mut packed = vec![0u32; bands.len() * BANDS];
+        for (slot, b) in bands.iter().enumerate() {
+            for &band in b {
+                let p = part(band);
+                packed[next[p] as usize] = (below_part(band) << SLOT_BITS) | slot as u32;
+                next[p] += 1;
+            }
+        }
+        PackedChunk { ids, packed, starts: Box::new(starts) }
+    }
+}
+
+impl PartedKeys for PackedChunk {
+    fn extend_part(&self, p: usize, keep: &impl Fn(u32) -> bool, out: &mut Vec<u64>) {
+        let range = self.starts[p] as usize..self.starts[p + 1] as usize;
+        let high = (p as u32) << (32 - KEY_PART_BITS);
+        out.extend(self.packed.get(range).unwrap_or(&[]).iter().filter_map(|&v| {
+            let band = high | (v >> SLOT_BITS);
+            let id = self.ids[(v & ((1 << SLOT_BITS) - 1)) as usize];
+            keep(id).then_some((u64::from(band) << 32) | u64::from(id))
+        }));
+    }
+
+    fn len(&self) -> usize {
+        self.packed.len()
+    }
+}
+
+/// Words of each bit map of a [`RepeatFilter`]: 64 Ki bits, some forty per key of a part of a
+/// large run (a larger part only lets more keys through to the exact comparison).
+const FILTER_WORDS: usize = 1 << 10;
+
+/// Two bit maps indexed by the low bits of the band key: which were seen, and which were seen
+/// twice. A key whose bit was seen only once has a band key of its own; the others (the
+/// shared ones, and a few that share only the bit) are sorted and compared exactly.
+struct RepeatFilter {
+    /// Both all zero between lists.
+    seen: Box<[u64; FILTER_WORDS]>,
+    twice: Box<[u64; FILTER_WORDS]>,
+    maybe: Vec<u64>,
+}
+
+impl Default for RepeatFilter {
+    fn default() -> RepeatFilter {
+        RepeatFilter { seen: Box::new([0; FILTER_WORDS]), twice: Box::new([0; FILTER_WORDS]), maybe: Vec::new() }
+    }
+}
+
+impl RepeatFilter {
+    /// Appends to `shared` the keys of `keys` whose band key occurs more than once in it,
+    /// sorted.
+    fn shared_sorted(&mut self, keys: &[u64], shared: &mut Vec<u64>) {
+        if keys.len() < 2 {
+            return;
+        }
+        let place = |k: u64| {
+            let i = (k >> 32) as usize;
+            ((i >> 6) & (FILTER_WORDS - 1), 1u64 << (i & 63))
+        };
+        // Without branches: most keys are unique, and which is which cannot be guessed.
+        for &k in keys {
+            let (w, b) = place(k);
+            self.twice[w] |= self.seen[w] & b;
+            self.seen[w] |= b;
+        }
+        self.maybe.clear();
+        self.maybe.extend(keys.iter().copied().filter(|&k| {
+            let (w, b) = place(k);
+            self.twice[w] & b != 0
+        }));
+        // The words used set back to zero (fewer than the whole maps).
+        for &k in keys {
+            let (w, _) = place(k);
+            self.seen[w] = 0;
+            self.twice[w] = 0;
+        }
+        self.maybe.sort_unstable();
+        for g in self.maybe.chunk_by(|a, b| a >> 32 == b >> 32) {
+            if g.len() > 1 {
+                shared.extend_from_slice(g);
+            }
+        }
+    }
+}
+
+/// The keys whose high half (the band key) occurs in more than one key, sorted.
+fn shared_keys(keys: &[u64]) -> Vec<u64> {
+    if keys.len() <= SMALL_KEY_SET {
+        // A short list (a document's): one small hash table.
+        let (mut shared, mut slots) = (Vec::new(), Vec::new());
+        shared_keys_into(keys, &mut slots, &mut shared);
+        shared.sort_unstable();
+        return shared;
+    }
+    let chunks: Vec<PartitionedKeys> = keys.par_chunks(CHUNK_KEYS).map(PartitionedKeys::of).collect();
+    shared_keys_of_parts(&chunks, &|_| true)
 }
 
 /// Appends to `shared` the keys of a list (at most [`SMALL_KEY_SET`] long is best) whose band
@@ -1008,6 +1155,35 @@ fn shared_keys_into(keys: &[u64], slots: &mut Vec<u32>, shared: &mut Vec<u64>) {
             s = (s + 1) & mask;
         }
     }
+}
+
+/// [`shared_keys`] of a list given in partitioned chunks (of the keys whose id `keep`
+/// accepts): each part (or group of neighbouring parts) gathered from every chunk and grouped
+/// on its own, in parallel; the parts, in order, give the sorted list.
+fn shared_keys_of_parts(chunks: &[impl PartedKeys], keep: &(impl Fn(u32) -> bool + Sync)) -> Vec<u64> {
+    // Neighbouring parts are grouped together when they are small (a short list), so that a
+    // group holds some two thousand keys.
+    let total: usize = chunks.iter().map(PartedKeys::len).sum();
+    let groups = (total / 2048).next_power_of_two().clamp(1, KEY_PARTS);
+    let parts_per_group = KEY_PARTS / groups;
+    let per_part: Vec<Vec<u64>> = (0..groups)
+        .into_par_iter()
+        .map_init(
+            || (Vec::new(), RepeatFilter::default()),
+            |(part, filter), g| {
+                part.clear();
+                for chunk in chunks {
+                    for p in g * parts_per_group..(g + 1) * parts_per_group {
+                        chunk.extend_part(p, keep, part);
+                    }
+                }
+                let mut shared = Vec::new();
+                filter.shared_sorted(part, &mut shared);
+                shared
+            },
+        )
+        .collect();
+    per_part.concat()
 }
 
 /// For each of `ids` (ascending, each below `len`), the first earlier one with the same
@@ -1073,22 +1249,80 @@ pub fn band_keys(id: u32, bands: &[u32; BANDS]) -> impl Iterator<Item = u64> + '
 /// [`lsh_candidates`] of the [`band_keys`] of every sketch, in any order (so that they can be
 /// made in parallel).
 pub fn lsh_candidates_of_keys(
-    mut keys: Vec<u64>,
+    keys: Vec<u64>,
     bucket_cap: usize,
-    mut allow: impl FnMut(u32, u32) -> bool,
+    allow: impl FnMut(u32, u32) -> bool,
 ) -> Vec<(u32, u32)> {
-    // Only band keys that occur twice or more give pairs: set those apart with a hash table
-    // (most keys are unique), and sort just them.
-    keys = shared_keys(&mut keys);
-    keys.sort_unstable();
-    let mut pairs = Vec::new();
-    let mut start = 0;
-    while start < keys.len() {
-        let mut end = start + 1;
-        while end < keys.len() && keys[end] >> 32 == keys[start] >> 32 {
-            end += 1;
+    // Only band keys that occur twice or more give pairs: set those apart (most keys are
+    // unique).
+    let shared = shared_keys(&keys);
+    drop(keys);
+    pairs_of_buckets(&shared, bucket_cap, allow)
+}
+
+/// [`lsh_candidates`] of `count` sketches, the `k`th of which `sketch(k)` gives as its id and
+/// band keys. They are read in parallel, and their keys partitioned as they are made, never
+/// gathered into one list.
+pub fn lsh_candidates_of_sketches(
+    count: usize,
+    sketch: impl Fn(usize) -> (u32, [u32; BANDS]) + Sync,
+    bucket_cap: usize,
+    allow: impl FnMut(u32, u32) -> bool,
+) -> Vec<(u32, u32)> {
+    if count * BANDS <= SMALL_KEY_SET {
+        let mut keys = Vec::with_capacity(count * BANDS);
+        for k in 0..count {
+            let (id, bands) = sketch(k);
+            keys.extend(band_keys(id, &bands));
         }
-        let bucket = &keys[start..end];
+        return lsh_candidates_of_keys(keys, bucket_cap, allow);
+    }
+    lsh_candidates_of_packed(pack_sketch_keys(count, sketch), |_| true, bucket_cap, allow)
+}
+
+/// The LSH keys of many sketches, packed and partitioned, for [`lsh_candidates_of_packed`].
+pub struct PackedKeys {
+    chunks: Vec<PackedChunk>,
+}
+
+/// The keys of `count` sketches, the `k`th of which `sketch(k)` gives as its id and band
+/// keys, read in parallel and partitioned as they are made (never gathered into one list).
+pub fn pack_sketch_keys(count: usize, sketch: impl Fn(usize) -> (u32, [u32; BANDS]) + Sync) -> PackedKeys {
+    let chunks = (0..count.div_ceil(PACKED_SKETCHES))
+        .into_par_iter()
+        .map_init(Vec::new, |bands, c| {
+            let range = c * PACKED_SKETCHES..((c + 1) * PACKED_SKETCHES).min(count);
+            let mut ids = Vec::with_capacity(range.len());
+            bands.clear();
+            for k in range {
+                let (id, b) = sketch(k);
+                ids.push(id);
+                bands.push(b);
+            }
+            PackedChunk::of(ids, bands)
+        })
+        .collect();
+    PackedKeys { chunks }
+}
+
+/// [`lsh_candidates`] of the packed sketches whose id `keep` accepts: the others are left
+/// out before the buckets are formed, as if never packed.
+pub fn lsh_candidates_of_packed(
+    keys: PackedKeys,
+    keep: impl Fn(u32) -> bool + Sync,
+    bucket_cap: usize,
+    allow: impl FnMut(u32, u32) -> bool,
+) -> Vec<(u32, u32)> {
+    let shared = shared_keys_of_parts(&keys.chunks, &keep);
+    drop(keys);
+    pairs_of_buckets(&shared, bucket_cap, allow)
+}
+
+/// The pairs of the buckets of `keys` (sorted; only shared band keys), sorted and
+/// deduplicated.
+fn pairs_of_buckets(keys: &[u64], bucket_cap: usize, mut allow: impl FnMut(u32, u32) -> bool) -> Vec<(u32, u32)> {
+    let mut pairs = Vec::new();
+    for bucket in keys.chunk_by(|a, b| a >> 32 == b >> 32) {
         let id = |k: u64| k as u32;
         if bucket.len() <= bucket_cap {
             for (x, &ka) in bucket.iter().enumerate() {
@@ -1109,7 +1343,6 @@ pub fn lsh_candidates_of_keys(
                 }
             }
         }
-        start = end;
     }
     pairs.sort_unstable();
     pairs.dedup();
@@ -1304,8 +1537,95 @@ mod tests {
         }
     }
 
+    #[test]
+    fn sketches_read_in_parallel_give_the_pairs_of_their_keys() {
+        // Below and above the size where keys are made and partitioned in chunks.
+        for (rows, distinct) in [(100, 300), (3000, 20_000), (14_000, 90_000)] {
+            let mut x = 0x9E37_79B9_7F4A_7C15u64;
+            let bands: Vec<[u32; BANDS]> = (0..rows)
+                .map(|_| {
+                    std::array::from_fn(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        ((x % distinct) as u32).wrapping_mul(0x9E37_79B9)
+                    })
+                })
+                .collect();
+            // Ids not in the order the sketches are read.
+            let id = |k: usize| (rows - 1 - k) as u32;
+            let by_id: Vec<[u32; BANDS]> = bands.iter().rev().copied().collect();
+            for cap in [2, 32] {
+                let got = lsh_candidates_of_sketches(rows, |k| (id(k), bands[k]), cap, |_, _| true);
+                assert!(!got.is_empty());
+                assert_eq!(got, reference_candidates(&by_id, cap));
+                // Sparse ids, and pairs left out.
+                let sparse = |k: usize| id(k) * 3;
+                let odd = |a: u32, b: u32| (a + b) % 2 == 1;
+                let got = lsh_candidates_of_sketches(rows, |k| (sparse(k), bands[k]), cap, odd);
+                let keys: Vec<u64> = (0..rows).flat_map(|k| band_keys(sparse(k), &bands[k])).collect();
+                assert_eq!(got, lsh_candidates_of_keys(keys, cap, odd));
+                // Sketches left out after packing are as if never given.
+                let kept = |id: u32| id % 5 != 2;
+                let packed = pack_sketch_keys(rows, |k| (sparse(k), bands[k]));
+                let got = lsh_candidates_of_packed(packed, kept, cap, odd);
+                let keys: Vec<u64> =
+                    (0..rows).filter(|&k| kept(sparse(k))).flat_map(|k| band_keys(sparse(k), &bands[k])).collect();
+                assert_eq!(got, lsh_candidates_of_keys(keys, cap, odd));
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn packed_chunks_give_back_their_keys_by_part(
+            sketches in proptest::collection::vec((any::<u32>(), proptest::collection::vec(any::<u32>(), BANDS)), 0..PACKED_SKETCHES + 1),
+        ) {
+            let ids: Vec<u32> = sketches.iter().map(|s| s.0).collect();
+            let bands: Vec<[u32; BANDS]> = sketches.iter().map(|s| s.1.as_slice().try_into().unwrap()).collect();
+            let keys: Vec<u64> = ids.iter().zip(&bands).flat_map(|(&id, b)| band_keys(id, b)).collect();
+            let (packed, plain) = (PackedChunk::of(ids.clone(), &bands), PartitionedKeys::of(&keys));
+            let (mut got, mut expected) = (Vec::new(), Vec::new());
+            for p in 0..KEY_PARTS {
+                got.clear();
+                expected.clear();
+                packed.extend_part(p, &|_| true, &mut got);
+                plain.extend_part(p, &|_| true, &mut expected);
+                got.sort_unstable();
+                expected.sort_unstable();
+                prop_assert_eq!(&got, &expected);
+            }
+        }
+
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn repeat_filter_keeps_every_shared_key(
+            keys in proptest::collection::vec((0u32..2000, 0u32..50), 0..300),
+            spread in 0u32..4,
+        ) {
+            // Band keys close together, or spread over the top bits (the parts).
+            let keys: Vec<u64> = keys
+                .iter()
+                .map(|&(band, id)| (u64::from(band.wrapping_mul([1, 0x9E37_79B9, 1 << 20, 0x10001][spread as usize])) << 32) | u64::from(id))
+                .collect();
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            let mut expected = Vec::new();
+            for g in sorted.chunk_by(|a, b| a >> 32 == b >> 32) {
+                if g.len() > 1 {
+                    expected.extend_from_slice(g);
+                }
+            }
+            let mut got = Vec::new();
+            RepeatFilter::default().shared_sorted(&keys, &mut got);
+            prop_assert_eq!(&got, &expected);
+            prop_assert_eq!(shared_keys(&keys), expected);
+        }
+
         #[test]
         fn tokens_match_the_first_definition(
             parts in proptest::collection::vec(
@@ -1397,6 +1717,23 @@ mod tests {
             if let Some(a) = a {
                 prop_assert!(a.shingles.windows(2).all(|w| w[0] < w[1]));
                 prop_assert!((jaccard(&a.shingles, &a.shingles) - 1.0).abs() < 1e-12);
+            }
+        }
+
+        #[test]
+        fn jaccard_at_least_agrees_above_the_threshold_and_bounds_below(
+            a in proptest::collection::btree_set(0u32..60, 0..40),
+            b in proptest::collection::btree_set(0u32..60, 0..40),
+            threshold in prop_oneof![0.0..=1.0f64, Just(0.8), Just(0.5), Just(1.0), Just(1e-9)],
+        ) {
+            let a: Vec<u32> = a.into_iter().collect();
+            let b: Vec<u32> = b.into_iter().collect();
+            let exact = jaccard(&a, &b);
+            let got = jaccard_at_least(&a, &b, threshold);
+            if exact >= threshold {
+                prop_assert_eq!(got.to_bits(), exact.to_bits());
+            } else {
+                prop_assert!(got < threshold && got >= exact, "{} {} {}", got, exact, threshold);
             }
         }
 
