@@ -561,7 +561,7 @@ fn finish(config: &Config, results: Vec<FileResult>, errors: Vec<InputError>) ->
         .map(|(i, gathered)| {
             let rule = &config.rules[i];
             let mut out = Output::new(&rule.meta);
-            rule.check.finish_with_sources(gathered, &sources, &mut out);
+            rule.check.finish(gathered, &sources, &mut out);
             (i, out.diagnostics, out.counters)
         })
         .collect();

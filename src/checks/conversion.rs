@@ -478,7 +478,7 @@ impl Check for ConversionCheck {
         Some(Box::new(convs))
     }
 
-    fn finish(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
+    fn finish(&self, gathered: Vec<(FileId, Gathered)>, _sources: &[&str], out: &mut Output<'_>) {
         let all: Vec<Arc<Vec<Conv>>> =
             gathered.into_iter().filter_map(|(_, g)| g.downcast::<Arc<Vec<Conv>>>().ok().map(|b| *b)).collect();
         let refs: Vec<&Conv> = all.iter().flat_map(|v| v.iter()).collect();

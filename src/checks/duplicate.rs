@@ -1189,13 +1189,7 @@ impl Check for DuplicateCheck {
         Some(Box::new(DocData { path: doc.path.clone(), paras, ids, texts, copies }))
     }
 
-    fn finish(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
-        // Without the sources, the texts kept as slices of them read as empty: the engine
-        // always calls `finish_with_sources`.
-        self.finish_with_sources(gathered, &[], out);
-    }
-
-    fn finish_with_sources(&self, gathered: Vec<(FileId, Gathered)>, sources: &[&str], out: &mut Output<'_>) {
+    fn finish(&self, gathered: Vec<(FileId, Gathered)>, sources: &[&str], out: &mut Output<'_>) {
         if self.scope == Scope::Run {
             self.finish_run(gathered, sources, out);
         }

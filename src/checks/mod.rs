@@ -160,14 +160,10 @@ pub trait Check: Send + Sync {
         None
     }
 
-    /// Runs once after every document, with what [`Check::gather`] kept, in file order.
-    fn finish(&self, _gathered: Vec<(FileId, Gathered)>, _out: &mut Output<'_>) {}
-
-    /// [`Check::finish`], also given every document's source by [`FileId`], so that a check
-    /// may keep ranges of a source rather than copies of its text.
-    fn finish_with_sources(&self, gathered: Vec<(FileId, Gathered)>, _sources: &[&str], out: &mut Output<'_>) {
-        self.finish(gathered, out);
-    }
+    /// Runs once after every document, with what [`Check::gather`] kept, in file order, and
+    /// every document's source by [`FileId`] (so that a check may keep ranges of a source
+    /// rather than copies of its text).
+    fn finish(&self, _gathered: Vec<(FileId, Gathered)>, _sources: &[&str], _out: &mut Output<'_>) {}
 
     /// Whether this rule gathers across documents.
     fn is_run_scope(&self) -> bool {

@@ -1040,7 +1040,7 @@ impl Check for VariantsCheck {
         Some(Box::new(data))
     }
 
-    fn finish(&self, gathered: Vec<(FileId, Gathered)>, out: &mut Output<'_>) {
+    fn finish(&self, gathered: Vec<(FileId, Gathered)>, _sources: &[&str], out: &mut Output<'_>) {
         let mut all = DocData::default();
         for (_, g) in gathered {
             if let Ok(d) = g.downcast::<DocData>() {
