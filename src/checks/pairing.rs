@@ -279,6 +279,23 @@ impl<'a> Marks<'a> {
     }
 }
 
+/// The marks of one segment, from a [`Marks`] over the texts of all segments laid end to end
+/// (so that the blocks are classified in one pass, without a partial block per segment).
+struct SegmentMarks<'m, 'a> {
+    marks: &'m mut Marks<'a>,
+    /// The segment's byte range in the joined text.
+    start: usize,
+    end: usize,
+}
+
+impl SegmentMarks<'_, '_> {
+    /// The first mark at or after byte `from` of the segment, as [`Marks::next_from`].
+    fn next_from(&mut self, from: usize) -> Option<usize> {
+        let at = self.marks.next_from(self.start + from)?;
+        (at < self.end).then(|| at - self.start)
+    }
+}
+
 /// Whether the `)` or `）` at `i` closes a list label: `1)`, `a)`, `iv)`, `二）` at the start of
 /// the paragraph or after white space or punctuation.
 fn is_list_label(text: &str, i: usize) -> bool {
@@ -368,7 +385,9 @@ fn is_straight(c: char) -> bool {
 pub(crate) fn scan(seg: usize, text: &str, carried: Vec<Open>, next: Option<&str>) -> Scan {
     let mut stack = carried;
     let mut findings = Vec::new();
-    let styles = scan_into(seg, text, Marks::new(text.as_bytes()), &mut stack, next.is_some(), &mut findings);
+    let mut marks = Marks::new(text.as_bytes());
+    let marks = SegmentMarks { marks: &mut marks, start: 0, end: text.len() };
+    let styles = scan_into(seg, text, marks, &mut stack, next.is_some(), &mut findings);
     Scan {
         findings,
         leftover: stack,
@@ -395,7 +414,7 @@ struct QuoteStyles {
 fn scan_into(
     seg: usize,
     text: &str,
-    mut marks: Marks<'_>,
+    mut marks: SegmentMarks<'_, '_>,
     stack: &mut Vec<Open>,
     has_next: bool,
     findings: &mut Vec<Finding>,
@@ -668,8 +687,11 @@ fn scan_document(doc: &Document) -> DocScan {
     let mut zh: Vec<Option<bool>> = vec![None; segs.len()];
     let mut zh_of = |idx: usize| *zh[idx].get_or_insert_with(|| segs.get(idx).is_some_and(|s| is_zh_bytes(&s.text)));
     let mut stack: Vec<Open> = Vec::new();
+    let joined = doc.joined_segments();
+    let mut all_marks = Marks::new(joined.as_str().as_bytes());
     for (idx, seg) in segs.iter().enumerate() {
-        let mut marks = Marks::new(seg.text.as_bytes());
+        let Some(start) = joined.start(idx) else { break };
+        let mut marks = SegmentMarks { marks: &mut all_marks, start, end: start + seg.text.len() };
         if stack.is_empty() && marks.next_from(0).is_none() {
             continue;
         }

@@ -10,6 +10,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, I
 use memchr::memmem;
 use serde::Deserialize;
 
+use crate::text::joined::JoinedTexts;
+
 use super::numbers::{Approx, Quantity, hedge_before, scan_quantities};
 
 const DATA: &str = include_str!("../../rules/data/units.toml");
@@ -101,8 +103,10 @@ struct Prefilter {
     ascii_spaced: Vec<(Vec<u8>, usize)>,
     /// ASCII `comma` connectors without a space, found by their first letter.
     ascii_plain: Vec<Vec<u8>>,
-    /// The `paren` words.
+    /// The `paren` words, and per byte the indexes of those whose first byte it is (ignoring
+    /// ASCII case), so that a parenthesis compares only the words that may follow it.
     paren_words: Vec<Vec<u8>>,
+    paren_by_first: Vec<Vec<usize>>,
     /// Bit per ASCII byte, and a list for other characters: the first characters of names that
     /// may stand before a number (both cases for ASCII).
     prefix_ascii: u128,
@@ -216,7 +220,11 @@ impl Table {
                     .filter(u8::is_ascii)
                     .fold(0u128, |m, b| m | 1 << b.to_ascii_lowercase() | 1 << b.to_ascii_uppercase())
             };
-            let paren_words = self.paren.iter().filter(|w| !w.is_empty()).map(|w| w.as_bytes().to_vec()).collect();
+            let paren_words: Vec<Vec<u8>> =
+                self.paren.iter().filter(|w| !w.is_empty()).map(|w| w.as_bytes().to_vec()).collect();
+            let paren_by_first = (0..=u8::MAX)
+                .map(|b| (0..paren_words.len()).filter(|&k| paren_words[k][0].eq_ignore_ascii_case(&b)).collect())
+                .collect();
             let prefix_list: Vec<&str> = self
                 .names
                 .iter()
@@ -235,7 +243,16 @@ impl Table {
                 .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(&prefix_list)
                 .expect("the built-in prefix names make a valid matcher");
-            Prefilter { wide, ascii_spaced, ascii_plain, paren_words, prefix_ascii, prefix_wide, prefix_names }
+            Prefilter {
+                wide,
+                ascii_spaced,
+                ascii_plain,
+                paren_words,
+                paren_by_first,
+                prefix_ascii,
+                prefix_wide,
+                prefix_names,
+            }
         })
     }
 
@@ -255,10 +272,25 @@ impl Table {
     /// part of one (，。；;()（）). The texts are searched as one (the segments of a document are
     /// many and short: a search per segment costs more in starting than in searching).
     pub fn conversion_candidates(&self, texts: &[&str]) -> Vec<bool> {
+        self.conversion_candidates_in(texts, None)
+    }
+
+    /// [`Table::conversion_candidates`] with the texts already joined (each followed by a
+    /// newline) in `joined`, when the caller has them so: they are then not copied again.
+    pub fn conversion_candidates_joined(&self, texts: &[&str], joined: &JoinedTexts) -> Vec<bool> {
+        self.conversion_candidates_in(texts, Some(joined))
+    }
+
+    fn conversion_candidates_in(&self, texts: &[&str], ready: Option<&JoinedTexts>) -> Vec<bool> {
         let mut marked = vec![false; texts.len()];
         match texts {
             [] => {}
             [one] => self.mark_candidates(texts, one.as_bytes(), &[0], &mut marked),
+            _ if ready.is_some() => {
+                let joined = ready.map(JoinedTexts::as_str).unwrap_or_default();
+                let starts: Vec<usize> = (0..texts.len()).map_while(|k| ready.and_then(|j| j.start(k))).collect();
+                self.mark_candidates(texts, joined.as_bytes(), &starts, &mut marked);
+            }
             _ => {
                 // The texts joined by newlines (no trigger holds one, so none spans two texts).
                 let mut joined = Vec::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
@@ -328,9 +360,9 @@ impl Table {
         }
         let rest = &text.as_bytes()[pos.min(text.len())..];
         let Some(&first) = rest.first() else { return false };
-        f.paren_words.iter().any(|w| {
-            w[0].eq_ignore_ascii_case(&first)
-                && rest.len() >= w.len()
+        f.paren_by_first[usize::from(first)].iter().any(|&k| {
+            let w = &f.paren_words[k];
+            rest.len() >= w.len()
                 && rest[..w.len()].eq_ignore_ascii_case(w)
                 && self.amount_starts(f, text, skip_white(text, pos + w.len()))
         })
@@ -679,7 +711,10 @@ mod tests {
             // Searched together with other texts, each text gets the answer it gets alone.
             let texts: Vec<&str> = parts.iter().copied().chain([s.as_str()]).chain(parts.iter().copied()).collect();
             let alone: Vec<bool> = texts.iter().map(|x| t.could_hold_conversion(x)).collect();
-            prop_assert_eq!(t.conversion_candidates(&texts), alone);
+            prop_assert_eq!(t.conversion_candidates(&texts), alone.clone());
+            // Joined beforehand, the same.
+            let joined = JoinedTexts::new(texts.iter().copied());
+            prop_assert_eq!(t.conversion_candidates_joined(&texts, &joined), alone);
         }
     }
 
