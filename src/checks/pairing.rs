@@ -248,6 +248,26 @@ fn candidate_mask(block: &[u8; BLOCK]) -> u32 {
 /// at a time into a bit mask of candidates (ASCII marks and the lead bytes E2, E3, EF), a loop
 /// the compiler turns into vector compares; only candidates are looked at one by one.
 fn find_marks(bytes: &[u8], out: &mut Vec<usize>) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: `find_marks_avx2` only needs AVX2, which the CPU was just found to have.
+        unsafe { find_marks_avx2(bytes, out) };
+        return;
+    }
+    find_marks_portable(bytes, out);
+}
+
+/// [`find_marks`] compiled for AVX2: the same code, the blocks classified 32 bytes per vector
+/// compare instead of 16.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn find_marks_avx2(bytes: &[u8], out: &mut Vec<usize>) {
+    find_marks_portable(bytes, out);
+}
+
+/// [`find_marks`] for any CPU.
+#[inline(always)]
+fn find_marks_portable(bytes: &[u8], out: &mut Vec<usize>) {
     let mut blocks = bytes.chunks_exact(BLOCK);
     let mut base = 0;
     for block in blocks.by_ref() {
@@ -836,6 +856,10 @@ mod tests {
             assert_eq!(all_marks(s) == [0], is_mark(c), "{c:?}");
         }
         let has_mark = |s: &str| !all_marks(s).is_empty();
+        let long = "他说，“好。”（完）[1] \"x\" 《书》".repeat(5);
+        let mut portable = Vec::new();
+        find_marks_portable(long.as_bytes(), &mut portable);
+        assert_eq!(all_marks(&long), portable);
         assert!(!has_mark("他说，好。、") && has_mark("他说，“好。”"));
     }
 
@@ -1006,7 +1030,11 @@ problem = "unbalanced-quote"
         #[test]
         fn marks_are_found_where_the_chars_are(s in "[（）()《》【】〔〕〖〗「」『』〈〉［］＂“”‘’\"\\[\\]，。：、—…a中 ]{0,40}") {
             let expected: Vec<usize> = s.char_indices().filter(|&(_, c)| is_mark(c)).map(|(i, _)| i).collect();
-            prop_assert_eq!(all_marks(&s), expected);
+            prop_assert_eq!(all_marks(&s), expected.clone());
+            // The code for any CPU finds the same (the dispatch may have taken the AVX2 copy).
+            let mut portable = Vec::new();
+            find_marks_portable(s.as_bytes(), &mut portable);
+            prop_assert_eq!(portable, expected);
         }
 
         #[test]
