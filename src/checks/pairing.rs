@@ -699,7 +699,8 @@ struct DocScan {
     findings: Vec<Finding>,
     /// Per segment: mostly Han.
     zh: Vec<bool>,
-    /// Double quotes in Chinese paragraphs: counts and the first of each style.
+    /// Double quotes in Chinese paragraphs: counts and the first of each style (left empty in
+    /// a document without both styles, where they are never reported).
     straight: usize,
     curly: usize,
     first_straight: Option<Loc>,
@@ -719,6 +720,8 @@ fn scan_document(doc: &Document) -> DocScan {
     find_marks(joined.as_str().as_bytes(), &mut positions);
     // The marks of the segments still ahead.
     let mut ahead = &positions[..];
+    // The segments with double quotes, and their quotes.
+    let mut quoted: Vec<(usize, QuoteStyles)> = Vec::new();
     for (idx, seg) in segs.iter().enumerate() {
         let Some(start) = joined.start(idx) else { break };
         let end = start + seg.text.len();
@@ -730,7 +733,17 @@ fn scan_document(doc: &Document) -> DocScan {
             continue;
         }
         let s = scan_into(idx, &seg.text, marks, &mut stack, idx + 1 < segs.len(), &mut out.findings);
-        if (s.straight > 0 || s.curly > 0) && zh_of(idx) {
+        if s.straight > 0 || s.curly > 0 {
+            quoted.push((idx, s));
+        }
+    }
+    // The quote styles of the Chinese paragraphs matter only to a document with both styles
+    // somewhere: in any other, no paragraph needs telling Chinese or not for them.
+    if quoted.iter().any(|(_, s)| s.straight > 0) && quoted.iter().any(|(_, s)| s.curly > 0) {
+        for (idx, s) in quoted {
+            if !zh_of(idx) {
+                continue;
+            }
             out.straight += s.straight;
             out.curly += s.curly;
             if out.first_straight.is_none() {
