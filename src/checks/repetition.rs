@@ -93,10 +93,30 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
 
 impl Check for RepetitionCheck {
     fn check(&self, doc: &Document, out: &mut Output<'_>) {
-        for seg in &doc.segments {
-            match self.language {
-                Language::Zh => self.check_zh(doc, seg, out),
-                Language::En => self.check_en(doc, seg, out),
+        match self.language {
+            Language::Zh => {
+                for seg in &doc.segments {
+                    self.check_zh(doc, seg, out);
+                }
+            }
+            Language::En => {
+                // Segments without an ASCII letter hold no word: the letters are looked for
+                // once over all the segments laid end to end, and only segments holding one are
+                // read (in Chinese prose, few).
+                let joined = doc.joined_segments();
+                let all = joined.as_str().as_bytes();
+                let mut next_letter_at = 0;
+                // The words of a segment, a buffer kept for the next one.
+                let mut words_seen = Vec::new();
+                for (k, seg) in doc.segments.iter().enumerate() {
+                    let Some(start) = joined.start(k) else { break };
+                    if next_letter_at < start {
+                        next_letter_at = next_byte_where(all, start, is_ascii_letter);
+                    }
+                    if next_letter_at < start + seg.text.len() {
+                        self.check_en(doc, seg, out, &mut words_seen);
+                    }
+                }
             }
         }
     }
@@ -228,7 +248,7 @@ impl RepetitionCheck {
         false
     }
 
-    fn check_en(&self, doc: &Document, seg: &Segment, out: &mut Output<'_>) {
+    fn check_en(&self, doc: &Document, seg: &Segment, out: &mut Output<'_>, words_seen: &mut Vec<(usize, usize)>) {
         let text = seg.text.as_str();
         let bytes = text.as_bytes();
         // Words of ASCII letters (with inner apostrophes), in order: (start, end, joined).
@@ -236,7 +256,7 @@ impl RepetitionCheck {
         // free-standing word (numbers, "so-so", "Boutros-Ghali").
         let mut prev: Option<(usize, usize, bool)> = None;
         let mut i = 0;
-        let mut words_seen: Vec<(usize, usize)> = Vec::new();
+        words_seen.clear();
         while let Some(start) = next_letter(bytes, i) {
             i = start;
             while i < bytes.len() {
@@ -259,7 +279,7 @@ impl RepetitionCheck {
                 && !is_joined
                 && text[pe..start].chars().all(char::is_whitespace)
                 && text[ps..pe].eq_ignore_ascii_case(&text[start..end])
-                && self.doubled_word_is_error(text, &words_seen, ps, start, end)
+                && self.doubled_word_is_error(text, words_seen, ps, start, end)
             {
                 out.count("doubled words", 1);
                 let word = text[start..end].to_ascii_lowercase();
