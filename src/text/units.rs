@@ -105,6 +105,9 @@ struct Prefilter {
     /// connector (both cases), or every byte when one starts with its space. A space after
     /// any other byte starts none of them.
     before_space: [u128; 2],
+    /// The parts of the `ascii_spaced` connectors before their space, lower-cased, each once:
+    /// a space that none of them ends right before starts no connector.
+    spaced_heads: Vec<Vec<u8>>,
     /// ASCII `comma` connectors without a space, found by their first letter.
     ascii_plain: Vec<Vec<u8>>,
     /// The `paren` words, and per byte the indexes of those whose first byte it is (ignoring
@@ -142,6 +145,18 @@ impl Prefilter {
     fn may_start_prefix(&self, c: char) -> bool {
         if c.is_ascii() { self.prefix_ascii >> (c as u32) & 1 == 1 } else { self.prefix_wide.contains(&c) }
     }
+}
+
+/// [`Prefilter::spaced_heads`] of the connectors `spaced`.
+fn spaced_heads(spaced: &[(Vec<u8>, usize)]) -> Vec<Vec<u8>> {
+    let mut heads: Vec<Vec<u8>> = Vec::new();
+    for (w, off) in spaced {
+        let head = w.get(..*off).unwrap_or_default().to_ascii_lowercase();
+        if !heads.contains(&head) {
+            heads.push(head);
+        }
+    }
+    heads
 }
 
 /// [`Prefilter::before_space`] of the connectors `spaced`.
@@ -269,6 +284,7 @@ impl Table {
             Prefilter {
                 wide,
                 before_space: before_space(&ascii_spaced),
+                spaced_heads: spaced_heads(&ascii_spaced),
                 ascii_spaced,
                 ascii_plain,
                 paren_words,
@@ -361,6 +377,14 @@ impl Table {
                     .is_some_and(|&p| (f.before_space[usize::from(p >> 7)] >> (p & 0x7F)) & 1 == 0)
             {
                 // No spaced connector has this space: the byte before it is none of theirs.
+                continue;
+            }
+            if joined[g] == b' '
+                && !f.spaced_heads.iter().any(|h| {
+                    g.checked_sub(h.len()).and_then(|s| joined.get(s..g)).is_some_and(|b| b.eq_ignore_ascii_case(h))
+                })
+            {
+                // Nor does any end right before it.
                 continue;
             }
             let Some((k, i)) = locate(g, marked) else { continue };
