@@ -407,7 +407,7 @@ fn extract(doc: &Document) -> Vec<Conv> {
     let mut out = Vec::new();
     // One search over all segments rules out those that cannot hold a conversion: nearly all.
     let texts: Vec<&str> = doc.segments.iter().map(|s| s.text.as_str()).collect();
-    let candidates = t.conversion_candidates(&texts);
+    let candidates = t.conversion_candidates_joined(&texts, &doc.joined_segments());
     for (seg, _) in doc.segments.iter().zip(candidates).filter(|(_, candidate)| *candidate) {
         let text = seg.text.as_str();
         let (amounts, raws) = find_conversions(text);

@@ -122,7 +122,12 @@ const HASH_BITS: u32 = 13;
 
 #[inline]
 fn hash3(a: u8, b: u8, c: u8) -> usize {
-    let key = u32::from(a) | u32::from(b) << 8 | u32::from(c) << 16;
+    hash_key(u32::from(a) | u32::from(b) << 8 | u32::from(c) << 16)
+}
+
+/// [`hash3`] of three bytes given as the low 24 bits of `key`, first byte lowest.
+#[inline]
+fn hash_key(key: u32) -> usize {
     (key.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
 }
 
@@ -172,8 +177,10 @@ impl LiteralFilter {
     fn may_contain(&self, text: &[u8]) -> bool {
         let longest = self.shift_for_none;
         let mut end = self.window;
-        while let Some(&[a, b, c]) = text.get(end - 3..end) {
-            let h = hash3(a, b, c);
+        // The window's last three bytes are read as the top of one four-byte load (the window
+        // is at least six bytes long, so `end - 4` never underflows).
+        while let Some(&quad) = text.get(end - 4..end).and_then(|w| w.first_chunk::<4>()) {
+            let h = hash_key(u32::from_le_bytes(quad) >> 8);
             let s = self.shift[h];
             // The usual case first, as a branch with a constant step: the next window's bytes
             // can be loaded before this window's shift is known.
@@ -198,7 +205,12 @@ impl LiteralFilter {
 impl Check for PatternCheck {
     fn check(&self, doc: &Document, out: &mut Output<'_>) {
         let mut any = false;
-        for seg in &doc.segments {
+        // A rule of literals only finds nothing in a document whose segments, searched as one
+        // text, hold none of them (nearly every document): the segments are not looked at.
+        let nothing_to_find = self.regexes.is_empty()
+            && self.literal_filter.as_ref().is_some_and(|f| !f.may_contain(doc.joined_segments().as_str().as_bytes()));
+        let segments = if nothing_to_find { &[][..] } else { &doc.segments[..] };
+        for seg in segments {
             let text = seg.text.as_str();
             let excepted: Vec<(usize, usize)> =
                 self.exceptions.iter().flat_map(|re| re.find_iter(text).map(|m| (m.start(), m.end()))).collect();

@@ -93,10 +93,30 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
 
 impl Check for RepetitionCheck {
     fn check(&self, doc: &Document, out: &mut Output<'_>) {
-        for seg in &doc.segments {
-            match self.language {
-                Language::Zh => self.check_zh(doc, seg, out),
-                Language::En => self.check_en(doc, seg, out),
+        match self.language {
+            Language::Zh => {
+                for seg in &doc.segments {
+                    self.check_zh(doc, seg, out);
+                }
+            }
+            Language::En => {
+                // Segments without an ASCII letter hold no word: the letters are looked for
+                // once over all the segments laid end to end, and only segments holding one are
+                // read (in Chinese prose, few).
+                let joined = doc.joined_segments();
+                let all = joined.as_str().as_bytes();
+                let mut next_letter_at = 0;
+                // The words of a segment, a buffer kept for the next one.
+                let mut words_seen = Vec::new();
+                for (k, seg) in doc.segments.iter().enumerate() {
+                    let Some(start) = joined.start(k) else { break };
+                    if next_letter_at < start {
+                        next_letter_at = next_byte_where(all, start, is_ascii_letter);
+                    }
+                    if next_letter_at < start + seg.text.len() {
+                        self.check_en(doc, seg, out, &mut words_seen);
+                    }
+                }
             }
         }
     }
@@ -228,7 +248,7 @@ impl RepetitionCheck {
         false
     }
 
-    fn check_en(&self, doc: &Document, seg: &Segment, out: &mut Output<'_>) {
+    fn check_en(&self, doc: &Document, seg: &Segment, out: &mut Output<'_>, words_seen: &mut Vec<(usize, usize)>) {
         let text = seg.text.as_str();
         let bytes = text.as_bytes();
         // Words of ASCII letters (with inner apostrophes), in order: (start, end, joined).
@@ -236,7 +256,7 @@ impl RepetitionCheck {
         // free-standing word (numbers, "so-so", "Boutros-Ghali").
         let mut prev: Option<(usize, usize, bool)> = None;
         let mut i = 0;
-        let mut words_seen: Vec<(usize, usize)> = Vec::new();
+        words_seen.clear();
         while let Some(start) = next_letter(bytes, i) {
             i = start;
             while i < bytes.len() {
@@ -259,7 +279,7 @@ impl RepetitionCheck {
                 && !is_joined
                 && text[pe..start].chars().all(char::is_whitespace)
                 && text[ps..pe].eq_ignore_ascii_case(&text[start..end])
-                && self.doubled_word_is_error(text, &words_seen, ps, start, end)
+                && self.doubled_word_is_error(text, words_seen, ps, start, end)
             {
                 out.count("doubled words", 1);
                 let word = text[start..end].to_ascii_lowercase();
@@ -341,10 +361,15 @@ const BLOCK: usize = 32;
 fn three_byte_doubles(bytes: &[u8], mut found: impl FnMut(usize, usize)) {
     let mut base = 0;
     while let Some(window) = bytes.get(base..base + BLOCK + 5) {
-        if let Ok(window) = <&[u8; BLOCK + 5]>::try_from(window)
-            && block_may_hold_double(window)
-        {
-            doubles_in(bytes, base, base + BLOCK, &mut found);
+        if let Ok(window) = <&[u8; BLOCK + 5]>::try_from(window) {
+            let mut mask = double_mask(window);
+            // Only the flagged positions are looked at: the others neither start a repeat nor
+            // hold a line break.
+            while mask != 0 {
+                let j = base + mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                double_at(bytes, j, &mut found);
+            }
         }
         base += BLOCK;
     }
@@ -354,51 +379,69 @@ fn three_byte_doubles(bytes: &[u8], mut found: impl FnMut(usize, usize)) {
     if tail.is_empty() {
         return;
     }
-    let mut window = [0u8; BLOCK + 5];
-    for (k, pad) in window.iter_mut().enumerate() {
-        *pad = 0xC0 + k as u8;
-    }
+    let mut window = TAIL_PADDING;
     window[..tail.len()].copy_from_slice(tail);
-    if block_may_hold_double(&window) {
-        doubles_in(bytes, base, bytes.len(), &mut found);
+    if double_mask(&window) != 0 {
+        for j in base..bytes.len() {
+            double_at(bytes, j, &mut found);
+        }
     }
 }
 
-/// Whether some position of the first 32 of `window` starts three bytes that repeat right
-/// after them, or holds a line break.
+/// Bytes that neither repeat after three nor break a line, to pad the last block.
+const TAIL_PADDING: [u8; BLOCK + 5] = {
+    let mut pad = [0u8; BLOCK + 5];
+    let mut k = 0;
+    while k < pad.len() {
+        pad[k] = 0xC0 + k as u8;
+        k += 1;
+    }
+    pad
+};
+
+/// One bit per position of the first 32 of `window`, set where three bytes start that repeat
+/// right after them, or where a line break is. The flags are gathered eight at a time into
+/// bits by one multiplication (each 0/1 byte lands on its own bit of the top byte).
 #[inline]
-fn block_may_hold_double(window: &[u8; BLOCK + 5]) -> bool {
-    let mut any = 0u8;
+fn double_mask(window: &[u8; BLOCK + 5]) -> u32 {
+    let mut flags = [0u8; BLOCK];
     #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
     for k in 0..BLOCK {
         let repeat = (window[k] == window[k + 3]) & (window[k + 1] == window[k + 4]) & (window[k + 2] == window[k + 5]);
         let line_break = (window[k] == b'\n') | (window[k] == b'\r');
-        any |= u8::from(repeat | line_break);
+        flags[k] = u8::from(repeat | line_break);
     }
-    any != 0
+    if flags.iter().fold(0u8, |any, &f| any | f) == 0 {
+        return 0;
+    }
+    let mut mask = 0u32;
+    for (k, word) in flags.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        mask |= ((word.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
+    }
+    mask
 }
 
-/// [`three_byte_doubles`] for the positions `from..to`, byte by byte.
-fn doubles_in(bytes: &[u8], from: usize, to: usize, found: &mut impl FnMut(usize, usize)) {
+/// [`three_byte_doubles`] at position `j`.
+#[inline]
+fn double_at(bytes: &[u8], j: usize, found: &mut impl FnMut(usize, usize)) {
     let is_lead = |b: u8| (0xE0..=0xEF).contains(&b);
     let is_break = |b: u8| b == b'\n' || b == b'\r';
-    for j in from..to {
-        let b = bytes[j];
-        if is_lead(b) {
-            if j + 6 <= bytes.len() && bytes[j..j + 3] == bytes[j + 3..j + 6] {
-                found(j, j + 3);
-            }
-        } else if is_break(b) && j >= 3 && !is_break(bytes[j - 1]) && is_lead(bytes[j - 3]) {
-            // A run of line breaks after a three-byte character: the copy may follow it.
-            let mut end = j;
-            let mut newlines = 0;
-            while end < bytes.len() && is_break(bytes[end]) {
-                newlines += usize::from(bytes[end] == b'\n');
-                end += 1;
-            }
-            if newlines <= 1 && end + 3 <= bytes.len() && bytes[j - 3..j] == bytes[end..end + 3] {
-                found(j - 3, end);
-            }
+    let Some(&b) = bytes.get(j) else { return };
+    if is_lead(b) {
+        if j + 6 <= bytes.len() && bytes[j..j + 3] == bytes[j + 3..j + 6] {
+            found(j, j + 3);
+        }
+    } else if is_break(b) && j >= 3 && !is_break(bytes[j - 1]) && is_lead(bytes[j - 3]) {
+        // A run of line breaks after a three-byte character: the copy may follow it.
+        let mut end = j;
+        let mut newlines = 0;
+        while end < bytes.len() && is_break(bytes[end]) {
+            newlines += usize::from(bytes[end] == b'\n');
+            end += 1;
+        }
+        if newlines <= 1 && end + 3 <= bytes.len() && bytes[j - 3..j] == bytes[end..end + 3] {
+            found(j - 3, end);
         }
     }
 }

@@ -10,6 +10,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, I
 use memchr::memmem;
 use serde::Deserialize;
 
+use crate::text::joined::JoinedTexts;
+
 use super::numbers::{Approx, Quantity, hedge_before, scan_quantities};
 
 const DATA: &str = include_str!("../../rules/data/units.toml");
@@ -99,10 +101,19 @@ struct Prefilter {
     /// ASCII `comma` connectors (matched ignoring case), likewise reduced, with the offset of a
     /// space in each: they are found from the spaces of the text.
     ascii_spaced: Vec<(Vec<u8>, usize)>,
+    /// Bit per byte: the bytes that stand right before the space in some `ascii_spaced`
+    /// connector (both cases), or every byte when one starts with its space. A space after
+    /// any other byte starts none of them.
+    before_space: [u128; 2],
+    /// The parts of the `ascii_spaced` connectors before their space, lower-cased, each once:
+    /// a space that none of them ends right before starts no connector.
+    spaced_heads: Vec<Vec<u8>>,
     /// ASCII `comma` connectors without a space, found by their first letter.
     ascii_plain: Vec<Vec<u8>>,
-    /// The `paren` words.
+    /// The `paren` words, and per byte the indexes of those whose first byte it is (ignoring
+    /// ASCII case), so that a parenthesis compares only the words that may follow it.
     paren_words: Vec<Vec<u8>>,
+    paren_by_first: Vec<Vec<usize>>,
     /// Bit per ASCII byte, and a list for other characters: the first characters of names that
     /// may stand before a number (both cases for ASCII).
     prefix_ascii: u128,
@@ -136,6 +147,34 @@ impl Prefilter {
     }
 }
 
+/// [`Prefilter::spaced_heads`] of the connectors `spaced`.
+fn spaced_heads(spaced: &[(Vec<u8>, usize)]) -> Vec<Vec<u8>> {
+    let mut heads: Vec<Vec<u8>> = Vec::new();
+    for (w, off) in spaced {
+        let head = w.get(..*off).unwrap_or_default().to_ascii_lowercase();
+        if !heads.contains(&head) {
+            heads.push(head);
+        }
+    }
+    heads
+}
+
+/// [`Prefilter::before_space`] of the connectors `spaced`.
+fn before_space(spaced: &[(Vec<u8>, usize)]) -> [u128; 2] {
+    let mut set = [0u128; 2];
+    for (w, off) in spaced {
+        match off.checked_sub(1).and_then(|k| w.get(k)) {
+            Some(&b) => {
+                for b in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+                    set[usize::from(b >> 7)] |= 1 << (b & 0x7F);
+                }
+            }
+            None => return [u128::MAX; 2],
+        }
+    }
+    set
+}
+
 /// The built-in table.
 pub fn table() -> &'static Table {
     static TABLE: LazyLock<Table> = LazyLock::new(|| Table::parse(DATA).expect("rules/data/units.toml is valid"));
@@ -145,9 +184,12 @@ pub fn table() -> &'static Table {
 impl Table {
     fn matcher(&self) -> &AhoCorasick {
         self.matcher.get_or_init(|| {
+            // A contiguous NFA: it searches short texts about as fast as a DFA and is built in a
+            // fraction of the time (the build is paid once per run, on the first document).
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
                 .ascii_case_insensitive(true)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(self.names.iter().map(|n| n.0.as_str()))
                 .expect("the built-in unit names make a valid matcher")
         })
@@ -197,7 +239,7 @@ impl Table {
             }
             let mut wide_words: Vec<(&str, bool)> = vec![("（", true)];
             wide_words.extend(reduced.iter().filter(|w| !w.is_ascii()).map(|w| (w.as_str(), false)));
-            let wide = wide_words
+            let wide: Vec<(memmem::Finder<'static>, bool)> = wide_words
                 .into_iter()
                 .map(|(w, paren)| {
                     (memmem::FinderBuilder::new().build_forward_with_ranker(Utf8Rank, w.as_bytes()).into_owned(), paren)
@@ -216,7 +258,11 @@ impl Table {
                     .filter(u8::is_ascii)
                     .fold(0u128, |m, b| m | 1 << b.to_ascii_lowercase() | 1 << b.to_ascii_uppercase())
             };
-            let paren_words = self.paren.iter().filter(|w| !w.is_empty()).map(|w| w.as_bytes().to_vec()).collect();
+            let paren_words: Vec<Vec<u8>> =
+                self.paren.iter().filter(|w| !w.is_empty()).map(|w| w.as_bytes().to_vec()).collect();
+            let paren_by_first = (0..=u8::MAX)
+                .map(|b| (0..paren_words.len()).filter(|&k| paren_words[k][0].eq_ignore_ascii_case(&b)).collect())
+                .collect();
             let prefix_list: Vec<&str> = self
                 .names
                 .iter()
@@ -235,7 +281,18 @@ impl Table {
                 .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(&prefix_list)
                 .expect("the built-in prefix names make a valid matcher");
-            Prefilter { wide, ascii_spaced, ascii_plain, paren_words, prefix_ascii, prefix_wide, prefix_names }
+            Prefilter {
+                wide,
+                before_space: before_space(&ascii_spaced),
+                spaced_heads: spaced_heads(&ascii_spaced),
+                ascii_spaced,
+                ascii_plain,
+                paren_words,
+                paren_by_first,
+                prefix_ascii,
+                prefix_wide,
+                prefix_names,
+            }
         })
     }
 
@@ -255,10 +312,34 @@ impl Table {
     /// part of one (，。；;()（）). The texts are searched as one (the segments of a document are
     /// many and short: a search per segment costs more in starting than in searching).
     pub fn conversion_candidates(&self, texts: &[&str]) -> Vec<bool> {
+        self.conversion_candidates_in(texts, None)
+    }
+
+    /// [`Table::conversion_candidates`] with the texts already joined (each followed by a
+    /// newline) in `joined`, when the caller has them so: they are then not copied again.
+    pub fn conversion_candidates_joined(&self, texts: &[&str], joined: &JoinedTexts) -> Vec<bool> {
+        self.conversion_candidates_in(texts, Some(joined))
+    }
+
+    fn conversion_candidates_in(&self, texts: &[&str], ready: Option<&JoinedTexts>) -> Vec<bool> {
         let mut marked = vec![false; texts.len()];
         match texts {
             [] => {}
             [one] => self.mark_candidates(texts, one.as_bytes(), &[0], &mut marked),
+            _ if ready.is_some() => {
+                let joined = ready.map(JoinedTexts::as_str).unwrap_or_default();
+                // Each text followed by a newline, as laid out by `JoinedTexts`.
+                let starts: Vec<usize> = texts
+                    .iter()
+                    .scan(0, |next, t| {
+                        let start = *next;
+                        *next += t.len() + 1;
+                        Some(start)
+                    })
+                    .collect();
+                debug_assert!(starts.iter().enumerate().all(|(k, &s)| ready.and_then(|j| j.start(k)) == Some(s)));
+                self.mark_candidates(texts, joined.as_bytes(), &starts, &mut marked);
+            }
             _ => {
                 // The texts joined by newlines (no trigger holds one, so none spans two texts).
                 let mut joined = Vec::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
@@ -290,6 +371,22 @@ impl Table {
         };
         let space = if f.ascii_spaced.is_empty() { b'(' } else { b' ' };
         for g in memchr::memchr2_iter(b'(', space, joined) {
+            if joined[g] == b' '
+                && g.checked_sub(1)
+                    .and_then(|p| joined.get(p))
+                    .is_some_and(|&p| (f.before_space[usize::from(p >> 7)] >> (p & 0x7F)) & 1 == 0)
+            {
+                // No spaced connector has this space: the byte before it is none of theirs.
+                continue;
+            }
+            if joined[g] == b' '
+                && !f.spaced_heads.iter().any(|h| {
+                    g.checked_sub(h.len()).and_then(|s| joined.get(s..g)).is_some_and(|b| b.eq_ignore_ascii_case(h))
+                })
+            {
+                // Nor does any end right before it.
+                continue;
+            }
             let Some((k, i)) = locate(g, marked) else { continue };
             let text = texts[k];
             marked[k] = if joined[g] == b'(' {
@@ -328,9 +425,9 @@ impl Table {
         }
         let rest = &text.as_bytes()[pos.min(text.len())..];
         let Some(&first) = rest.first() else { return false };
-        f.paren_words.iter().any(|w| {
-            w[0].eq_ignore_ascii_case(&first)
-                && rest.len() >= w.len()
+        f.paren_by_first[usize::from(first)].iter().any(|&k| {
+            let w = &f.paren_words[k];
+            rest.len() >= w.len()
                 && rest[..w.len()].eq_ignore_ascii_case(w)
                 && self.amount_starts(f, text, skip_white(text, pos + w.len()))
         })
@@ -679,7 +776,10 @@ mod tests {
             // Searched together with other texts, each text gets the answer it gets alone.
             let texts: Vec<&str> = parts.iter().copied().chain([s.as_str()]).chain(parts.iter().copied()).collect();
             let alone: Vec<bool> = texts.iter().map(|x| t.could_hold_conversion(x)).collect();
-            prop_assert_eq!(t.conversion_candidates(&texts), alone);
+            prop_assert_eq!(t.conversion_candidates(&texts), alone.clone());
+            // Joined beforehand, the same.
+            let joined = JoinedTexts::new(texts.iter().copied());
+            prop_assert_eq!(t.conversion_candidates_joined(&texts, &joined), alone);
         }
     }
 
