@@ -12,6 +12,10 @@ use factlint::document::Document;
 use factlint::engine::{self, Input};
 use rayon::prelude::*;
 
+/// The binary's allocator, so that the figures are those of `factlint check`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let folders =

@@ -5,6 +5,12 @@
 
 use std::io::{IsTerminal, Write};
 
+/// A lint run makes and frees many small allocations on every thread (parser trees, segment
+/// texts, fingerprints): mimalloc serves them faster than the system allocator and backs them
+/// with huge pages where the OS allows it, which saves most of the page faults of a large run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Prints a line to stdout; a closed pipe (`factlint rules | head`) is not an error.
 macro_rules! say {
     ($($arg:tt)*) => {{
