@@ -545,72 +545,6 @@ impl<'a> LazySets<'a> {
     }
 }
 
-/// The LSH candidate pairs of one document's paragraphs, as [`shingles::lsh_candidates_by_bands`]
-/// gives them (with [`BUCKET_CAP`] and every pair allowed). Only keys whose band key occurs
-/// twice or more give pairs, and within a document that is rare: a bitmap of the band keys' low
-/// bits, small enough to stay in the fastest cache, finds the few keys that may share their band
-/// key, and only those are sorted.
-fn document_candidates<'a>(bands: impl Iterator<Item = (u32, &'a [u32; shingles::BANDS])> + Clone) -> Vec<(u32, u32)> {
-    const BITS: u32 = 15;
-    const WORDS: usize = (1 << BITS) / 64;
-    let low = |band: u32| ((band >> 6) as usize % WORDS, 1u64 << (band & 63));
-    // Low bits seen once, and seen again.
-    let (mut seen, mut again) = ([0u64; WORDS], [0u64; WORDS]);
-    let mut any_again = 0;
-    for (_, keys) in bands.clone() {
-        for &band in keys {
-            let (word, bit) = low(band);
-            let was = seen[word];
-            again[word] |= was & bit;
-            any_again |= was & bit;
-            seen[word] = was | bit;
-        }
-    }
-    if any_again == 0 {
-        return Vec::new();
-    }
-    // Every key of a band key that occurs twice has its low bits seen again.
-    let mut shared: Vec<u64> = Vec::new();
-    for (id, keys) in bands {
-        for &band in keys {
-            let (word, bit) = low(band);
-            if again[word] & bit != 0 {
-                shared.push((u64::from(band) << 32) | u64::from(id));
-            }
-        }
-    }
-    // Sorted, they fall into buckets by band key: a key alone in its bucket only shared the
-    // low bits, and gives no pair.
-    shared.sort_unstable();
-    let id = |k: u64| k as u32;
-    let mut pairs = Vec::new();
-    for bucket in shared.chunk_by(|a, b| a >> 32 == b >> 32) {
-        if bucket.len() <= BUCKET_CAP {
-            for (x, &ka) in bucket.iter().enumerate() {
-                for &kb in &bucket[x + 1..] {
-                    let (a, b) = (id(ka), id(kb));
-                    if a != b {
-                        pairs.push((a.min(b), a.max(b)));
-                    }
-                }
-            }
-        } else {
-            // As in the general function: a large bucket is chained.
-            let first = id(bucket[0]);
-            for w in bucket.windows(2) {
-                for (a, b) in [(first, id(w[1])), (id(w[0]), id(w[1]))] {
-                    if a != b {
-                        pairs.push((a.min(b), a.max(b)));
-                    }
-                }
-            }
-        }
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs
-}
-
 impl DuplicateCheck {
     /// The document's fingerprints (and shingle values, with `with_values`), made once for the
     /// duplicate rules with the same shingle lengths.
@@ -673,10 +607,12 @@ impl DuplicateCheck {
                     }
                 }
                 if self.report != Report::Exact {
-                    let candidates = document_candidates(
+                    let candidates = shingles::lsh_candidates_by_bands(
                         ids.iter()
                             .filter(|&&i| identical_to[i as usize].is_none())
                             .map(|&i| (i, &paras[i as usize].fp.bands)),
+                        BUCKET_CAP,
+                        |_, _| true,
                     );
                     out.count("candidate pairs", candidates.len() as u64);
                     for (i, j) in candidates {
@@ -1369,25 +1305,6 @@ why = "w"
         #[test]
         fn running_text_shortcut_agrees_with_the_full_reading(s in "[a-z .!?。！？｡\"'”’)」』\n]{0,20}") {
             proptest::prop_assert_eq!(super::is_running_text(&s), super::has_sentence_end(&s));
-        }
-
-        #[test]
-        fn document_candidates_are_the_general_ones(
-            bands in proptest::collection::vec(proptest::collection::vec(0u32..6, crate::text::shingles::BANDS), 0..70),
-            spread in proptest::bool::ANY,
-        ) {
-            use crate::text::shingles::{BANDS, lsh_candidates_by_bands};
-            // Few distinct keys (buckets past the cap), or keys spread over the whole range.
-            let bands: Vec<[u32; BANDS]> = bands
-                .iter()
-                .map(|b| std::array::from_fn(|i| if spread { b[i].wrapping_mul(0x9E37_79B9) ^ (i as u32) << 28 } else { b[i] }))
-                .collect();
-            // Sparse ids, as when exact repeats are left out.
-            let listed = || bands.iter().enumerate().filter(|(i, _)| i % 3 != 1).map(|(i, b)| (i as u32, b));
-            proptest::prop_assert_eq!(
-                super::document_candidates(listed()),
-                lsh_candidates_by_bands(listed(), super::BUCKET_CAP, |_, _| true)
-            );
         }
 
         #[test]

@@ -1098,63 +1098,16 @@ impl RepeatFilter {
 /// The keys whose high half (the band key) occurs in more than one key, sorted.
 fn shared_keys(keys: &[u64]) -> Vec<u64> {
     if keys.len() <= SMALL_KEY_SET {
-        // A short list (a document's): one small hash table.
-        let (mut shared, mut slots) = (Vec::new(), Vec::new());
-        shared_keys_into(keys, &mut slots, &mut shared);
-        shared.sort_unstable();
+        // A short list (a document's): grouped at once, with this thread's bit maps.
+        thread_local! {
+            static FILTER: std::cell::RefCell<RepeatFilter> = std::cell::RefCell::new(RepeatFilter::default());
+        }
+        let mut shared = Vec::new();
+        FILTER.with(|f| f.borrow_mut().shared_sorted(keys, &mut shared));
         return shared;
     }
     let chunks: Vec<PartitionedKeys> = keys.par_chunks(CHUNK_KEYS).map(PartitionedKeys::of).collect();
     shared_keys_of_parts(&chunks, &|_| true)
-}
-
-/// Appends to `shared` the keys of a list (at most [`SMALL_KEY_SET`] long is best) whose band
-/// key occurs more than once in it; `slots` is a reusable table.
-fn shared_keys_into(keys: &[u64], slots: &mut Vec<u32>, shared: &mut Vec<u64>) {
-    const EMPTY: u32 = u32::MAX;
-    // Marks a slot whose first key is already among the shared ones.
-    const TAKEN: u32 = 1 << 31;
-    if keys.len() < 2 {
-        return;
-    }
-    if keys.len() >= TAKEN as usize {
-        // Beyond the table's index range: sort instead (never met in practice).
-        let mut sorted = keys.to_vec();
-        sorted.sort_unstable();
-        for g in sorted.chunk_by(|a, b| a >> 32 == b >> 32) {
-            if g.len() > 1 {
-                shared.extend_from_slice(g);
-            }
-        }
-        return;
-    }
-    let size = (keys.len() * 2).next_power_of_two().max(16);
-    let mask = size - 1;
-    // Index of the first key of each band key seen.
-    slots.clear();
-    slots.resize(size, EMPTY);
-    for (i, &k) in keys.iter().enumerate() {
-        let band = k >> 32;
-        // Band keys are hashes already: their low bits pick the slot.
-        let mut s = band as usize & mask;
-        loop {
-            let first = slots[s];
-            if first == EMPTY {
-                slots[s] = i as u32;
-                break;
-            }
-            let at = (first & !TAKEN) as usize;
-            if keys[at] >> 32 == band {
-                if first & TAKEN == 0 {
-                    shared.push(keys[at]);
-                    slots[s] = first | TAKEN;
-                }
-                shared.push(k);
-                break;
-            }
-            s = (s + 1) & mask;
-        }
-    }
 }
 
 /// [`shared_keys`] of a list given in partitioned chunks (of the keys whose id `keep`
@@ -1258,26 +1211,6 @@ pub fn lsh_candidates_of_keys(
     let shared = shared_keys(&keys);
     drop(keys);
     pairs_of_buckets(&shared, bucket_cap, allow)
-}
-
-/// [`lsh_candidates`] of `count` sketches, the `k`th of which `sketch(k)` gives as its id and
-/// band keys. They are read in parallel, and their keys partitioned as they are made, never
-/// gathered into one list.
-pub fn lsh_candidates_of_sketches(
-    count: usize,
-    sketch: impl Fn(usize) -> (u32, [u32; BANDS]) + Sync,
-    bucket_cap: usize,
-    allow: impl FnMut(u32, u32) -> bool,
-) -> Vec<(u32, u32)> {
-    if count * BANDS <= SMALL_KEY_SET {
-        let mut keys = Vec::with_capacity(count * BANDS);
-        for k in 0..count {
-            let (id, bands) = sketch(k);
-            keys.extend(band_keys(id, &bands));
-        }
-        return lsh_candidates_of_keys(keys, bucket_cap, allow);
-    }
-    lsh_candidates_of_packed(pack_sketch_keys(count, sketch), |_| true, bucket_cap, allow)
 }
 
 /// The LSH keys of many sketches, packed and partitioned, for [`lsh_candidates_of_packed`].
@@ -1504,23 +1437,28 @@ mod tests {
         assert!(values.is_empty());
     }
 
+    /// `rows` band lists of pseudo-random keys (xorshift from `seed`), `distinct` values at
+    /// most, spread over the whole range of the top bits.
+    fn random_bands(rows: usize, distinct: u64, seed: u64) -> Vec<[u32; BANDS]> {
+        let mut x = seed;
+        (0..rows)
+            .map(|_| {
+                std::array::from_fn(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    ((x % distinct) as u32).wrapping_mul(0x9E37_79B9)
+                })
+            })
+            .collect()
+    }
+
     #[test]
     fn long_key_lists_give_the_sorted_pairs() {
         // Past the size where the keys are split by a radix pass and grouped in parallel: in
         // two chunks, and in several.
         for (rows, distinct) in [(3000, 20_000), (14_000, 90_000)] {
-            let mut x = 0x2545_F491_4F6C_DD1Du64;
-            let bands: Vec<[u32; BANDS]> = (0..rows)
-                .map(|_| {
-                    std::array::from_fn(|_| {
-                        x ^= x << 13;
-                        x ^= x >> 7;
-                        x ^= x << 17;
-                        // Few distinct keys, spread over the whole range of the top bits.
-                        ((x % distinct) as u32).wrapping_mul(0x9E37_79B9)
-                    })
-                })
-                .collect();
+            let bands = random_bands(rows, distinct, 0x2545_F491_4F6C_DD1D);
             assert!(bands.len() * BANDS > SMALL_KEY_SET);
             for cap in [2, 32] {
                 let got =
@@ -1541,28 +1479,20 @@ mod tests {
     fn sketches_read_in_parallel_give_the_pairs_of_their_keys() {
         // Below and above the size where keys are made and partitioned in chunks.
         for (rows, distinct) in [(100, 300), (3000, 20_000), (14_000, 90_000)] {
-            let mut x = 0x9E37_79B9_7F4A_7C15u64;
-            let bands: Vec<[u32; BANDS]> = (0..rows)
-                .map(|_| {
-                    std::array::from_fn(|_| {
-                        x ^= x << 13;
-                        x ^= x >> 7;
-                        x ^= x << 17;
-                        ((x % distinct) as u32).wrapping_mul(0x9E37_79B9)
-                    })
-                })
-                .collect();
+            let bands = random_bands(rows, distinct, 0x9E37_79B9_7F4A_7C15);
             // Ids not in the order the sketches are read.
             let id = |k: usize| (rows - 1 - k) as u32;
             let by_id: Vec<[u32; BANDS]> = bands.iter().rev().copied().collect();
             for cap in [2, 32] {
-                let got = lsh_candidates_of_sketches(rows, |k| (id(k), bands[k]), cap, |_, _| true);
+                let got =
+                    lsh_candidates_of_packed(pack_sketch_keys(rows, |k| (id(k), bands[k])), |_| true, cap, |_, _| true);
                 assert!(!got.is_empty());
                 assert_eq!(got, reference_candidates(&by_id, cap));
                 // Sparse ids, and pairs left out.
                 let sparse = |k: usize| id(k) * 3;
                 let odd = |a: u32, b: u32| (a + b) % 2 == 1;
-                let got = lsh_candidates_of_sketches(rows, |k| (sparse(k), bands[k]), cap, odd);
+                let got =
+                    lsh_candidates_of_packed(pack_sketch_keys(rows, |k| (sparse(k), bands[k])), |_| true, cap, odd);
                 let keys: Vec<u64> = (0..rows).flat_map(|k| band_keys(sparse(k), &bands[k])).collect();
                 assert_eq!(got, lsh_candidates_of_keys(keys, cap, odd));
                 // Sketches left out after packing are as if never given.
