@@ -776,6 +776,26 @@ enum Case {
     Other,
 }
 
+impl Case {
+    /// How `word` (one or more letters) is written.
+    fn of(word: &str) -> Case {
+        let mut chars = word.chars();
+        let c = chars.next().unwrap_or(' ');
+        let (mut lower, mut upper_inside) = (false, false);
+        for d in chars {
+            lower |= d.is_lowercase();
+            upper_inside |= d.is_uppercase();
+        }
+        if c.is_lowercase() {
+            Case::Lower
+        } else if c.is_uppercase() && lower && !upper_inside {
+            Case::Capital
+        } else {
+            Case::Other
+        }
+    }
+}
+
 /// A word of a spaced script, with whether it stands mid-sentence (the previous non-space
 /// character is a letter, a digit or a comma).
 struct Word {
@@ -816,22 +836,7 @@ fn words(text: &str) -> Vec<Word> {
         while let Some(len) = letter_at(i) {
             i += len;
         }
-        let word = &text[start..i];
-        let mut chars = word.chars();
-        let c = chars.next().unwrap_or(' ');
-        let (mut lower, mut upper_inside) = (false, false);
-        for d in chars {
-            lower |= d.is_lowercase();
-            upper_inside |= d.is_uppercase();
-        }
-        let case = if c.is_lowercase() {
-            Case::Lower
-        } else if c.is_uppercase() && lower && !upper_inside {
-            Case::Capital
-        } else {
-            Case::Other
-        };
-        out.push(Word { range: start..i, case, mid: mid_sentence_before(text, start) });
+        out.push(Word { range: start..i, case: Case::of(&text[start..i]), mid: mid_sentence_before(text, start) });
     }
     out
 }
@@ -1341,20 +1346,7 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
                 i += len;
             }
             let word = &text[start..i];
-            let mut chars = word.chars();
-            let c = chars.next().unwrap_or(' ');
-            let (mut lower, mut upper_inside) = (false, false);
-            for d in chars {
-                lower |= d.is_lowercase();
-                upper_inside |= d.is_uppercase();
-            }
-            let case = if c.is_lowercase() {
-                Case::Lower
-            } else if c.is_uppercase() && lower && !upper_inside {
-                Case::Capital
-            } else {
-                Case::Other
-            };
+            let case = Case::of(word);
             let mid = prev_sig.is_some_and(|p| p.is_alphanumeric() || p == ',');
             out.push(Word { range: start..i, case, mid });
             prev_sig = word.chars().next_back();

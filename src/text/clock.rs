@@ -1809,27 +1809,7 @@ mod tests {
             "1999年10月1日 2000-10-01 March 3, 2001 1 April 2002",
         ];
         let alphabet = ['0', '1', '5', '9', '年', '月', '日', '号', '-', ' ', ',', 'a', '_', 'M', '。', '０', '〇'];
-        let mut texts: Vec<String> = Vec::new();
-        for seed in seeds {
-            let chars: Vec<char> = seed.chars().collect();
-            for i in 0..=chars.len() {
-                for &c in &alphabet {
-                    let mut v = chars.clone();
-                    v.insert(i, c);
-                    texts.push(v.iter().collect());
-                    if i < chars.len() {
-                        let mut v = chars.clone();
-                        v[i] = c;
-                        texts.push(v.iter().collect());
-                    }
-                }
-                if i < chars.len() {
-                    let mut v = chars.clone();
-                    v.remove(i);
-                    texts.push(v.iter().collect());
-                }
-            }
-        }
+        let texts = crate::text::dates::one_char_edits(&seeds, &alphabet);
         let mut by_hand_count = 0;
         for s in &texts {
             match full_dates_by_hand(s) {

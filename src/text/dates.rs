@@ -875,6 +875,35 @@ fn push(
     out.push(DateMention { range, year, month: month as u8, day: day as u8, weekday, script, context_only });
 }
 
+/// Every text made from `seeds` by one insertion, replacement or deletion of a character from
+/// `alphabet` (and the seeds themselves): inputs for comparing a hand matcher with its regex.
+#[cfg(test)]
+pub(crate) fn one_char_edits(seeds: &[&str], alphabet: &[char]) -> Vec<String> {
+    let mut texts = Vec::new();
+    for seed in seeds {
+        let chars: Vec<char> = seed.chars().collect();
+        texts.push(seed.to_string());
+        for i in 0..=chars.len() {
+            for &c in alphabet {
+                let mut v = chars.clone();
+                v.insert(i, c);
+                texts.push(v.iter().collect());
+                if i < chars.len() {
+                    let mut v = chars.clone();
+                    v[i] = c;
+                    texts.push(v.iter().collect());
+                }
+            }
+            if i < chars.len() {
+                let mut v = chars.clone();
+                v.remove(i);
+                texts.push(v.iter().collect());
+            }
+        }
+    }
+    texts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -884,34 +913,6 @@ mod tests {
         let v = extract_dates(text);
         assert_eq!(v.len(), 1, "{text}: {v:?}");
         v.into_iter().next().unwrap()
-    }
-
-    /// Every text made from `seeds` by one insertion, replacement or deletion of a character
-    /// from `alphabet`.
-    fn one_char_edits(seeds: &[&str], alphabet: &[char]) -> Vec<String> {
-        let mut texts = Vec::new();
-        for seed in seeds {
-            let chars: Vec<char> = seed.chars().collect();
-            texts.push(seed.to_string());
-            for i in 0..=chars.len() {
-                for &c in alphabet {
-                    let mut v = chars.clone();
-                    v.insert(i, c);
-                    texts.push(v.iter().collect());
-                    if i < chars.len() {
-                        let mut v = chars.clone();
-                        v[i] = c;
-                        texts.push(v.iter().collect());
-                    }
-                }
-                if i < chars.len() {
-                    let mut v = chars.clone();
-                    v.remove(i);
-                    texts.push(v.iter().collect());
-                }
-            }
-        }
-        texts
     }
 
     #[test]
