@@ -12,6 +12,7 @@ use crate::config::{Config, Level};
 use crate::diagnostic::{Diagnostic, FileId, LineIndex, Severity, Span};
 use crate::document::{Document, Format};
 use crate::error::InputError;
+use crate::source::{NotText, Source};
 
 /// Extensions linted when walking a folder (files named on the command line are always read).
 pub const DOCUMENT_EXTENSIONS: &[&str] =
@@ -21,7 +22,7 @@ pub const DOCUMENT_EXTENSIONS: &[&str] =
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: String,
-    pub source: String,
+    pub source: Source,
     pub line_index: LineIndex,
     pub format: Format,
     /// The front-matter block (fences included), which fixes never rewrite.
@@ -264,14 +265,14 @@ fn io_reason(e: &std::io::Error) -> String {
 /// What reading one input gave.
 enum Loaded {
     /// Name, text, and whether it was read from a file.
-    Text(String, String, bool),
+    Text(String, Source, bool),
     Skip,
     Error(InputError),
 }
 
 fn load(input: Input, max_bytes: u64) -> Loaded {
     match input {
-        Input::Text { name, text } => Loaded::Text(name, text, false),
+        Input::Text { name, text } => Loaded::Text(name, text.into(), false),
         Input::File { path, explicit } => {
             let name = display_path(&path);
             let too_large = |len: u64| {
@@ -300,30 +301,40 @@ fn load(input: Input, max_bytes: u64) -> Loaded {
             {
                 return too_large(len);
             }
-            let bytes = match read_file(&mut file, len) {
-                Ok(bytes) => bytes,
-                Err(e) => return Loaded::Error(InputError { path: name, reason: io_reason(&e) }),
-            };
-            let head = &bytes[..bytes.len().min(8192)];
-            if memchr::memchr(0, head).is_some() {
-                if explicit {
-                    return Loaded::Error(InputError {
-                        path: name,
-                        reason: "binary file (contains NUL bytes), not text".into(),
-                    });
+            // A larger regular file is mapped (its pages come from the page cache as they are,
+            // not copied into fresh ones); a small one, or one that cannot be mapped, is read.
+            let mapped = match len {
+                Some(len) if len >= MAP_FROM && file.metadata().is_ok_and(|m| m.is_file()) => {
+                    Source::mapped(&file, len)
                 }
-                return Loaded::Skip;
-            }
-            match text_from_utf8(bytes) {
+                _ => Ok(None),
+            };
+            let text = match mapped {
+                Ok(Some(text)) => Ok(text),
+                Ok(None) => match read_file(&mut file, len) {
+                    Ok(bytes) => Source::from_bytes(bytes),
+                    Err(e) => return Loaded::Error(InputError { path: name, reason: io_reason(&e) }),
+                },
+                Err(e) => Err(e),
+            };
+            match text {
                 Ok(text) => Loaded::Text(name, text, true),
-                Err(e) => Loaded::Error(InputError {
+                Err(NotText::Binary) if !explicit => Loaded::Skip,
+                Err(NotText::Binary) => Loaded::Error(InputError {
                     path: name,
-                    reason: format!("not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                    reason: "binary file (contains NUL bytes), not text".into(),
+                }),
+                Err(NotText::InvalidUtf8(at)) => Loaded::Error(InputError {
+                    path: name,
+                    reason: format!("not valid UTF-8 (invalid byte at offset {at})"),
                 }),
             }
         }
     }
 }
+
+/// Files of at least this many bytes are mapped rather than read.
+const MAP_FROM: u64 = 16 << 10;
 
 /// The bytes of an open file of `size` bytes (as its metadata said): one read for the whole
 /// file and one that finds its end, where `read_to_end` without the size would take several
@@ -346,19 +357,6 @@ fn read_file(file: &mut std::fs::File, size: Option<u64>) -> std::io::Result<Vec
     }
     bytes.truncate(filled);
     Ok(bytes)
-}
-
-/// `String::from_utf8`, validated with SIMD first: the standard validator walks Chinese text
-/// (three-byte sequences, no ASCII fast path) one character at a time, and validating was the
-/// largest single cost of reading a file.
-fn text_from_utf8(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
-    if simdutf8::basic::from_utf8(&bytes).is_ok() {
-        // SAFETY: `simdutf8` has just validated every byte as UTF-8.
-        Ok(unsafe { String::from_utf8_unchecked(bytes) })
-    } else {
-        // The standard validator gives the offset of the first invalid byte for the message.
-        String::from_utf8(bytes)
-    }
 }
 
 /// One file's results before the run-scope phase.
@@ -416,7 +414,7 @@ pub fn lint_with_progress(config: &Config, inputs: Vec<Input>, progress: Option<
     report
 }
 
-fn lint_one(config: &Config, id: FileId, name: String, text: String, on_disk: bool) -> FileResult {
+fn lint_one(config: &Config, id: FileId, name: String, text: Source, on_disk: bool) -> FileResult {
     let levels = config.levels_for(&name);
     let doc = Document::from_source(id, &name, text);
     let mut diagnostics = Vec::new();

@@ -84,7 +84,7 @@ pub fn plan(report: &Report) -> Vec<FileFix> {
             pos = r.end;
         }
         fixed.push_str(&f.source[pos..]);
-        if fixed != f.source {
+        if fixed != *f.source {
             out.push(FileFix { file, path: f.path.clone(), fixed, applied, skipped });
         }
     }

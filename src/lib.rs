@@ -61,6 +61,7 @@ pub mod error;
 pub mod examples;
 pub mod fix;
 pub mod report;
+pub mod source;
 pub mod suppress;
 #[doc(hidden)]
 pub mod testing;

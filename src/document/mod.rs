@@ -20,6 +20,7 @@ use regex::Regex;
 pub use front_matter::{FrontMatter, FrontMatterField, FrontMatterSyntax};
 
 use crate::diagnostic::FileId;
+use crate::source::Source;
 
 /// Stands in segment text for something that is not prose (inline code, a URL).
 pub const PLACEHOLDER: char = '\u{FFFC}';
@@ -450,7 +451,7 @@ pub struct Document {
     pub file: FileId,
     /// The path as given or found while walking (`-` for standard input unless named).
     pub path: String,
-    pub source: String,
+    pub source: Source,
     pub format: Format,
     pub front_matter: Option<FrontMatter>,
     pub segments: Vec<Segment>,
@@ -481,11 +482,11 @@ pub struct DocumentProblem {
 
 impl Document {
     /// Parses `source` as `format`.
-    pub fn parse(file: FileId, path: &str, source: String, format: Format) -> Document {
+    pub fn parse(file: FileId, path: &str, source: impl Into<Source>, format: Format) -> Document {
         let mut doc = Document {
             file,
             path: path.to_string(),
-            source,
+            source: source.into(),
             format,
             front_matter: None,
             segments: Vec::new(),
@@ -519,7 +520,8 @@ impl Document {
     }
 
     /// Reads format from the path and content.
-    pub fn from_source(file: FileId, path: &str, source: String) -> Document {
+    pub fn from_source(file: FileId, path: &str, source: impl Into<Source>) -> Document {
+        let source = source.into();
         let format = Format::detect(Path::new(path), &source);
         Document::parse(file, path, source, format)
     }
