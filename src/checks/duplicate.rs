@@ -360,6 +360,8 @@ thread_local! {
     static WANT_VALUES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Buffers for fingerprinting, kept from one document to the next.
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+    /// The paragraphs of the document being fingerprinted.
+    static PARAS: std::cell::RefCell<Vec<Para>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn long_enough(s: &Fingerprint, settings: &SketchSettings) -> bool {
@@ -413,8 +415,16 @@ fn sketch_document(
     with_values: bool,
 ) -> (Vec<Para>, Option<ShingleValues>) {
     SCRATCH.with(|scratch| {
-        let mut scratch = scratch.borrow_mut();
-        sketch_document_with(doc, params, floor, with_values, &mut scratch)
+        PARAS.with(|paras| {
+            let (mut scratch, mut paras) = (scratch.borrow_mut(), paras.borrow_mut());
+            let values = sketch_document_with(doc, params, floor, with_values, &mut scratch, &mut paras);
+            // Kept to the end of the run: copied out at their size, while the list that grows
+            // stays for the next document (growing each document's own list touched about
+            // twice the memory).
+            let mut kept = Vec::with_capacity(paras.len());
+            kept.extend(paras.drain(..));
+            (kept, values)
+        })
     })
 }
 
@@ -424,8 +434,9 @@ fn sketch_document_with(
     floor: Floor,
     with_values: bool,
     scratch: &mut Scratch,
-) -> (Vec<Para>, Option<ShingleValues>) {
-    let mut paras = Vec::new();
+    paras: &mut Vec<Para>,
+) -> Option<ShingleValues> {
+    paras.clear();
     let mut values = with_values.then(ShingleValues::default);
     let (mut pos, mut line) = (0usize, 1u32);
     let bytes = doc.source.as_bytes();
@@ -466,7 +477,7 @@ fn sketch_document_with(
         pos = upto;
         paras.push(Para { seg: i as u32, range, line, fp });
     }
-    (paras, values)
+    values
 }
 
 /// The sketches of a document's comparable paragraphs with the default settings (for
