@@ -26,6 +26,8 @@ pub static KIND: KindInfo = KindInfo {
 const BUCKET_CAP: usize = 32;
 /// Smallest shingle hashes of a paragraph looked up when searching for containment.
 const CONTAINMENT_PROBES: usize = 4;
+/// Shingle sets of the cross-document step made together in one list.
+const SET_CHUNK: usize = 128;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -959,24 +961,32 @@ impl DuplicateCheck {
         needed.par_sort_unstable();
         needed.dedup();
         let params = self.settings.params;
-        let sets: Vec<Box<[u32]>> = needed
-            .par_iter()
-            .map_init(
-                || (Scratch::default(), Vec::new()),
-                |(scratch, buf), &g| {
-                    let rp = all[g as usize];
-                    let text = docs[rp.doc as usize].1.text(rp.slot, source_of(rp.doc));
-                    shingles::shingle_set(text, params, scratch, buf);
-                    Box::from(buf.as_slice())
-                },
-            )
+        // Made in chunks, each chunk's sets one after the other in one list (not one allocation
+        // per paragraph): set `k` is at `chunks[k / SET_CHUNK]`, ending where its `ends` says.
+        let chunks: Vec<(Vec<u32>, Vec<u32>)> = needed
+            .par_chunks(SET_CHUNK)
+            .map_init(Scratch::default, |scratch, gs| {
+                let (mut values, mut ends) = (Vec::new(), Vec::with_capacity(gs.len()));
+                for &g in gs {
+                    shingles::append_shingle_set(text_of(g), params, scratch, &mut values);
+                    ends.push(values.len() as u32);
+                }
+                (values, ends)
+            })
             .collect();
         let mut set_index = vec![u32::MAX; all.len()];
         for (k, &g) in needed.iter().enumerate() {
             set_index[g as usize] = k as u32;
         }
         drop(needed);
-        let set_of = |g: u32| -> &[u32] { sets.get(set_index[g as usize] as usize).map_or(&[], |s| &s[..]) };
+        let set_of = |g: u32| -> &[u32] {
+            let k = set_index[g as usize] as usize;
+            let Some((values, ends)) = chunks.get(k / SET_CHUNK) else { return &[] };
+            let i = k % SET_CHUNK;
+            let start = if i == 0 { 0 } else { ends.get(i - 1).copied().unwrap_or(0) as usize };
+            let end = ends.get(i).copied().unwrap_or(0) as usize;
+            values.get(start..end).unwrap_or(&[])
+        };
         let threshold = self.threshold;
         let sims: Vec<f64> = candidates
             .par_iter()
@@ -994,7 +1004,7 @@ impl DuplicateCheck {
                 }
             }
         }
-        drop(sets);
+        drop(chunks);
         // Template text: a group of similar paragraphs spread over many documents.
         let root: Vec<u32> = (0..all.len() as u32).map(|g| find(&mut parent, g)).collect();
         drop(parent);

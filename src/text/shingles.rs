@@ -522,25 +522,9 @@ fn ngram_of(script: Script, params: ShingleParams, len: usize) -> usize {
     .min(len)
 }
 
-/// Calls `f` with the hash of every shingle of `n` (1..=len) tokens, in order: a rolling
-/// polynomial hash over the last n token hashes, H = Σ t_i · B^(n-1-i), mixed.
-#[inline]
-fn for_each_shingle(toks: &[u64], n: usize, mut f: impl FnMut(u64)) {
-    // A large odd multiplier, so no small differences of tokens cancel out.
-    const B: u64 = 0x9E37_79B9_7F4A_7C15;
-    let b_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(B));
-    let Some((head, tail)) = toks.split_at_checked(n) else { return };
-    let mut h = head.iter().fold(0u64, |h, &t| h.wrapping_mul(B).wrapping_add(t));
-    f(fmix64(h));
-    // The token leaving the window is n places behind the one entering it.
-    for (&gone, &t) in toks.iter().zip(tail) {
-        h = h.wrapping_sub(gone.wrapping_mul(b_pow)).wrapping_mul(B).wrapping_add(t);
-        f(fmix64(h));
-    }
-}
-
-/// The hash of every shingle of `n` (1..=len) tokens, in order (as [`for_each_shingle`]),
-/// in the head of `buf` (which only grows); returns how many.
+/// The hash of every shingle of `n` (1..=len) tokens, in order, in the head of `buf` (which
+/// only grows); returns how many. A rolling polynomial hash over the last n token hashes,
+/// H = Σ t_i · B^(n-1-i), mixed.
 fn shingle_hashes(toks: &[u64], n: usize, buf: &mut Vec<u64>) -> usize {
     const B: u64 = 0x9E37_79B9_7F4A_7C15;
     let b_pow = (1..n).fold(1u64, |p, _| p.wrapping_mul(B));
@@ -562,7 +546,7 @@ fn shingle_hashes(toks: &[u64], n: usize, buf: &mut Vec<u64>) -> usize {
     count
 }
 
-/// Enters the hash of every shingle of `n` (1..=len) tokens (as [`for_each_shingle`]) in the
+/// Enters the hash of every shingle of `n` (1..=len) tokens (as [`shingle_hashes`]) in the
 /// one-permutation MinHash signature `sig`, as they are made (nothing is stored); returns the
 /// mask of the bins filled.
 fn sign_shingles(toks: &[u64], n: usize, sig: &mut [u32; SIGNATURE_BINS]) -> u64 {
@@ -749,15 +733,32 @@ pub fn fingerprint_with_values_if_long(
 /// empty when the text has no token.
 pub fn shingle_set(text: &str, params: ShingleParams, scratch: &mut Scratch, out: &mut Vec<u32>) {
     out.clear();
+    append_shingle_set(text, params, scratch, out);
+}
+
+/// Appends the shingle set of `text` (as [`shingle_set`] makes it) to `out`, so that the sets
+/// of many paragraphs can share one list.
+pub fn append_shingle_set(text: &str, params: ShingleParams, scratch: &mut Scratch, out: &mut Vec<u32>) {
     let (n, cjk) = tokens_into(text, &mut scratch.tokens);
     let toks = scratch.tokens.get(..n).unwrap_or(&[]);
     if toks.is_empty() {
         return;
     }
     let n = ngram_of(script_of(toks.len(), cjk), params, toks.len());
-    for_each_shingle(toks, n, |s| out.push(set_value(s)));
-    out.sort_unstable();
-    out.dedup();
+    let count = shingle_hashes(toks, n, &mut scratch.hashes);
+    let start = out.len();
+    out.extend(scratch.hashes.iter().take(count).map(|&s| set_value(s)));
+    let set = &mut out[start..];
+    set.sort_unstable();
+    // Repeats removed in place, then the list cut after the last kept value.
+    let mut kept = usize::from(!set.is_empty());
+    for i in 1..set.len() {
+        if set[i] != set[kept - 1] {
+            set[kept] = set[i];
+            kept += 1;
+        }
+    }
+    out.truncate(start + kept);
 }
 
 /// Fingerprints a paragraph, or `None` when it has no token at all.
@@ -1114,6 +1115,12 @@ fn shared_keys(keys: &[u64]) -> Vec<u64> {
 /// accepts): each part (or group of neighbouring parts) gathered from every chunk and grouped
 /// on its own, in parallel; the parts, in order, give the sorted list.
 fn shared_keys_of_parts(chunks: &[impl PartedKeys], keep: &(impl Fn(u32) -> bool + Sync)) -> Vec<u64> {
+    shared_keys_by_group(chunks, keep).concat()
+}
+
+/// [`shared_keys_of_parts`] as one sorted list per group of neighbouring parts, in order (a
+/// band key's keys are all in one group).
+fn shared_keys_by_group(chunks: &[impl PartedKeys], keep: &(impl Fn(u32) -> bool + Sync)) -> Vec<Vec<u64>> {
     // Neighbouring parts are grouped together when they are small (a short list), so that a
     // group holds some two thousand keys.
     let total: usize = chunks.iter().map(PartedKeys::len).sum();
@@ -1136,7 +1143,7 @@ fn shared_keys_of_parts(chunks: &[impl PartedKeys], keep: &(impl Fn(u32) -> bool
             },
         )
         .collect();
-    per_part.concat()
+    per_part
 }
 
 /// For each of `ids` (ascending, each below `len`), the first earlier one with the same
@@ -1244,17 +1251,43 @@ pub fn lsh_candidates_of_packed(
     keys: PackedKeys,
     keep: impl Fn(u32) -> bool + Sync,
     bucket_cap: usize,
-    allow: impl FnMut(u32, u32) -> bool,
+    allow: impl Fn(u32, u32) -> bool + Sync,
 ) -> Vec<(u32, u32)> {
-    let shared = shared_keys_of_parts(&keys.chunks, &keep);
+    let groups = shared_keys_by_group(&keys.chunks, &keep);
     drop(keys);
-    pairs_of_buckets(&shared, bucket_cap, allow)
+    // The buckets of each group paired in parallel, then all pairs sorted together (one pair
+    // may share keys of several bands, in different groups).
+    let mut pairs: Vec<(u32, u32)> = groups
+        .par_iter()
+        .flat_map_iter(|shared| {
+            let mut pairs = Vec::new();
+            push_bucket_pairs(shared, bucket_cap, &allow, &mut pairs);
+            pairs
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
 }
 
 /// The pairs of the buckets of `keys` (sorted; only shared band keys), sorted and
 /// deduplicated.
-fn pairs_of_buckets(keys: &[u64], bucket_cap: usize, mut allow: impl FnMut(u32, u32) -> bool) -> Vec<(u32, u32)> {
+fn pairs_of_buckets(keys: &[u64], bucket_cap: usize, allow: impl FnMut(u32, u32) -> bool) -> Vec<(u32, u32)> {
     let mut pairs = Vec::new();
+    push_bucket_pairs(keys, bucket_cap, allow, &mut pairs);
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Appends the pairs of the buckets of `keys` (sorted; only shared band keys), in bucket
+/// order, repeats included.
+fn push_bucket_pairs(
+    keys: &[u64],
+    bucket_cap: usize,
+    mut allow: impl FnMut(u32, u32) -> bool,
+    pairs: &mut Vec<(u32, u32)>,
+) {
     for bucket in keys.chunk_by(|a, b| a >> 32 == b >> 32) {
         let id = |k: u64| k as u32;
         if bucket.len() <= bucket_cap {
@@ -1277,9 +1310,6 @@ fn pairs_of_buckets(keys: &[u64], bucket_cap: usize, mut allow: impl FnMut(u32, 
             }
         }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs
 }
 
 #[cfg(test)]
@@ -1528,6 +1558,39 @@ mod tests {
             }
         }
 
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn appended_sets_are_the_sets_one_after_the_other(
+            texts in proptest::collection::vec("[a-c 阿图一二。，.3\\n]{0,40}", 0..6),
+        ) {
+            // Each set as first defined: every shingle's value, sorted, repeats removed.
+            let p = ShingleParams::default();
+            let mut scratch = Scratch::default();
+            let mut expected = Vec::new();
+            for t in &texts {
+                let mut toks = Vec::new();
+                let cjk = tokens(t, &mut toks);
+                if toks.is_empty() {
+                    continue;
+                }
+                let n = ngram_of(script_of(toks.len(), cjk), p, toks.len());
+                let mut set: Vec<u32> = toks
+                    .windows(n)
+                    .map(|w| set_value(fmix64(w.iter().fold(0u64, |h, &t| h.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(t)))))
+                    .collect();
+                set.sort_unstable();
+                set.dedup();
+                expected.extend(set);
+            }
+            let mut got = vec![7];
+            for t in &texts {
+                append_shingle_set(t, p, &mut scratch, &mut got);
+            }
+            prop_assert_eq!(&got[1..], &expected[..]);
+        }
     }
 
     proptest! {
