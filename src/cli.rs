@@ -95,6 +95,10 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Read every file instead of mapping the larger ones into memory (mapping is faster, but a
+    /// file truncated by another program while it is being linted stops the run).
+    #[arg(long)]
+    pub no_mmap: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -270,7 +270,7 @@ enum Loaded {
     Error(InputError),
 }
 
-fn load(input: Input, max_bytes: u64) -> Loaded {
+fn load(input: Input, max_bytes: u64, map_files: bool) -> Loaded {
     match input {
         Input::Text { name, text } => Loaded::Text(name, text.into(), false),
         Input::File { path, explicit } => {
@@ -304,7 +304,7 @@ fn load(input: Input, max_bytes: u64) -> Loaded {
             // A larger regular file is mapped (its pages come from the page cache as they are,
             // not copied into fresh ones); a small one, or one that cannot be mapped, is read.
             let mapped = match len {
-                Some(len) if len >= MAP_FROM && file.metadata().is_ok_and(|m| m.is_file()) => {
+                Some(len) if map_files && len >= MAP_FROM && file.metadata().is_ok_and(|m| m.is_file()) => {
                     Source::mapped(&file, len)
                 }
                 _ => Ok(None),
@@ -383,7 +383,8 @@ pub fn lint(config: &Config, inputs: Vec<Input>) -> Report {
 
 /// Lints inputs with a config, telling `progress` as documents are done.
 pub fn lint_with_progress(config: &Config, inputs: Vec<Input>, progress: Option<&dyn Progress>) -> Report {
-    let loaded: Vec<Loaded> = inputs.into_par_iter().map(|i| load(i, config.max_file_bytes)).collect();
+    let loaded: Vec<Loaded> =
+        inputs.into_par_iter().map(|i| load(i, config.max_file_bytes, config.map_files)).collect();
     let mut errors = Vec::new();
     let mut texts = Vec::new();
     for l in loaded {

@@ -182,6 +182,7 @@ fn run_check(cli: &Cli, args: &CheckArgs, color: bool) -> Result<u8, Error> {
         })
     };
     let mut config = config?;
+    config.map_files = !args.no_mmap;
     let (select, engine_select) = split_engine_names(&args.select);
     let (ignore, engine_ignore) = split_engine_names(&args.ignore);
     if !args.select.is_empty() {

@@ -161,3 +161,40 @@ fn a_single_10_mb_line() {
     assert_eq!(long.len(), 1);
     assert_eq!(long[0]["line"], 1);
 }
+
+#[test]
+fn large_files_are_mapped_and_give_what_reading_gives() {
+    let dir = TempDir::new().unwrap();
+    // Well over the size from which files are mapped rather than read.
+    let filler = "这是一段普通的文字，只为把文件撑大。\n\n".repeat(1000);
+    std::fs::write(dir.path().join("big.md"), format!("{filler}{TYPO}")).unwrap();
+    let mut invalid = filler.clone().into_bytes();
+    invalid.extend_from_slice(b"caf\xe9\n");
+    std::fs::write(dir.path().join("invalid.md"), &invalid).unwrap();
+    let mut binary = b"\x89PNG\x00\x00".to_vec();
+    binary.extend_from_slice(filler.as_bytes());
+    std::fs::write(dir.path().join("binary.txt"), &binary).unwrap();
+    let run = |extra: &[&str]| {
+        factlint(dir.path())
+            .args(["check", "--format", "json"])
+            .args(extra)
+            .args(["big.md", "invalid.md", "binary.txt"])
+            .output()
+            .unwrap()
+    };
+    let (mapped, read) = (run(&[]), run(&["--no-mmap"]));
+    assert_eq!(mapped.status.code(), Some(2));
+    assert_eq!(mapped.status.code(), read.status.code());
+    assert_eq!(mapped.stdout, read.stdout);
+    assert_eq!(mapped.stderr, read.stderr);
+    let err = String::from_utf8_lossy(&mapped.stderr);
+    assert!(
+        err.contains(&format!("invalid.md: not valid UTF-8 (invalid byte at offset {})", filler.len() + 3)),
+        "{err}"
+    );
+    assert!(err.contains("binary.txt: binary file"), "{err}");
+    let v: Value = serde_json::from_slice(&mapped.stdout).unwrap();
+    let found: Vec<&Value> = v["diagnostics"].as_array().unwrap().iter().filter(|d| d["path"] == "big.md").collect();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["line"], 2001);
+}

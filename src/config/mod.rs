@@ -89,6 +89,8 @@ pub struct Config {
     exclude: GlobSet,
     /// Larger files are reported as input errors instead of being read (memory stays bounded).
     pub max_file_bytes: u64,
+    /// Files of some size are mapped into memory rather than read (`--no-mmap` turns it off).
+    pub map_files: bool,
     /// `[severity]` entries for the engine's own rules (by id or kind), which no rule file holds.
     engine_levels: BTreeMap<String, Level>,
 }
@@ -164,6 +166,7 @@ impl Config {
             overrides: Vec::new(),
             exclude: GlobSet::empty(),
             max_file_bytes: DEFAULT_MAX_FILE_MB << 20,
+            map_files: true,
             engine_levels: BTreeMap::new(),
         }
     }
@@ -269,6 +272,7 @@ impl Config {
             overrides,
             exclude,
             max_file_bytes: file.max_file_mb.unwrap_or(DEFAULT_MAX_FILE_MB) << 20,
+            map_files: true,
             engine_levels,
         })
     }
