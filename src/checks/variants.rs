@@ -162,6 +162,9 @@ enum Matcher {
         /// Every form is ASCII and holds an ASCII letter: a match lies inside a stretch of ASCII
         /// text holding a letter, and only such stretches need a search.
         ascii_letter_forms: bool,
+        /// Case-sensitive forms of four or more bytes (Chinese names): a skipping search that
+        /// finds what `ac` finds.
+        skip_search: Option<SkipSearch>,
     },
     Transliteration {
         /// The rule's own known names, to find one inside a longer run (with the built-in ones).
@@ -221,7 +224,8 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                 let joinable = !words.iter().any(|w| w.contains(SEGMENT_JOINER));
                 let ascii_letter_forms =
                     words.iter().all(|w| w.is_ascii() && w.bytes().any(|b| b.is_ascii_alphabetic()));
-                Matcher::Dictionary { ac, patterns, groups: spec.groups, joinable, ascii_letter_forms }
+                let skip_search = (!spec.ignore_case && !ascii_letter_forms).then(|| SkipSearch::new(&words)).flatten();
+                Matcher::Dictionary { ac, patterns, groups: spec.groups, joinable, ascii_letter_forms, skip_search }
             }
             Mode::Transliteration => Matcher::Transliteration { known: spec.known.clone() },
             Mode::Capitalized => Matcher::Capitalized,
@@ -277,6 +281,117 @@ fn dictionary_matches(
     }
 }
 
+/// Two-byte blocks of text, folded to their low six bits per byte: UTF-8 continuation bytes keep
+/// all their information, and a lead byte of Chinese (E4 to E9) keeps what tells it apart.
+const BLOCK_MASK: u16 = 0x3F3F;
+const BLOCKS: usize = BLOCK_MASK as usize + 1;
+
+/// The leftmost-longest, non-overlapping matches of a set of case-sensitive forms of four or more
+/// bytes, found by skipping (Wu and Manber): the window of the shortest form's length moves by
+/// as much as the two-byte block ending it allows, so Chinese text is read a few bytes per step
+/// and a form is only compared where a start is possible.
+struct SkipSearch {
+    /// The window: the first `window` bytes of every form (4 to 64).
+    window: usize,
+    /// Per folded block ending the window: how far the window may move with no form starting
+    /// at any skipped position (0: a form may start at the window).
+    shift: Box<[u8; BLOCKS]>,
+    /// Folded first blocks of the forms, as bits.
+    starts: Box<[u64; BLOCKS.div_ceil(64)]>,
+    /// (first four bytes, form, pattern index), longest first, then in pattern order: the first
+    /// that matches at a position is the match a leftmost-longest search reports there.
+    forms: Vec<(u32, Vec<u8>, usize)>,
+}
+
+impl SkipSearch {
+    /// `None` when a form is shorter than four bytes (the skips would be too short to pay).
+    fn new(words: &[String]) -> Option<SkipSearch> {
+        let shortest = words.iter().map(String::len).min()?;
+        if shortest < 4 {
+            return None;
+        }
+        let window = shortest.min(64);
+        let fold = |a: u8, b: u8| usize::from(u16::from_le_bytes([a, b]) & BLOCK_MASK);
+        let mut shift = Box::new([u8::try_from(window - 1).unwrap_or(u8::MAX); BLOCKS]);
+        let mut starts = Box::new([0u64; BLOCKS.div_ceil(64)]);
+        for w in words {
+            let p = &w.as_bytes()[..window];
+            // The block at `window - 2 - d` ends the window when the form starts `d` bytes in.
+            for d in 0..window - 1 {
+                let x = fold(p[window - 2 - d], p[window - 1 - d]);
+                shift[x] = shift[x].min(u8::try_from(d).unwrap_or(u8::MAX));
+            }
+            let x = fold(p[0], p[1]);
+            starts[x / 64] |= 1 << (x % 64);
+        }
+        let mut forms: Vec<(u32, Vec<u8>, usize)> = words
+            .iter()
+            .zip(0..)
+            .filter_map(|(w, id)| Some((u32::from_le_bytes(*w.as_bytes().first_chunk()?), w.as_bytes().to_vec(), id)))
+            .collect();
+        forms.sort_by(|x, y| y.1.len().cmp(&x.1.len()).then(x.2.cmp(&y.2)));
+        Some(SkipSearch { window, shift, starts, forms })
+    }
+
+    /// Every match in `text`, in order: the matches a leftmost-longest Aho-Corasick search of the
+    /// same forms finds.
+    fn find_each(&self, text: &str, mut each: impl FnMut(aho_corasick::Match)) {
+        let bytes = text.as_bytes();
+        // The window starting at `i` ends with the block at `i` of `ends`.
+        let Some(ends) = bytes.get(self.window - 2..) else { return };
+        // Blocks start below `limit`.
+        let limit = ends.len().saturating_sub(1);
+        let shift = &*self.shift;
+        let fold = |a: u8, b: u8| usize::from(u16::from_le_bytes([a, b]) & BLOCK_MASK);
+        const CHUNK: usize = 256;
+        let mut i = 0;
+        while i < limit {
+            // Steps inside a chunk of blocks read in one piece need no bounds checks: they
+            // stop at a possible start, or at the chunk's end.
+            while let Some(chunk) = ends.get(i..).and_then(|rest| rest.first_chunk::<{ CHUNK + 1 }>()) {
+                let mut k = 0;
+                while k < CHUNK {
+                    let s = shift[fold(chunk[k], chunk[k + 1])];
+                    if s == 0 {
+                        break;
+                    }
+                    k += usize::from(s);
+                }
+                i += k;
+                if k < CHUNK {
+                    break;
+                }
+            }
+            let (Some(&a), Some(&b)) = (ends.get(i), ends.get(i + 1)) else { break };
+            let s = shift[fold(a, b)];
+            if s != 0 {
+                i += usize::from(s);
+                continue;
+            }
+            if let Some((form, id)) = self.longest_at(bytes, i) {
+                each(aho_corasick::Match::must(id, i..i + form));
+                i += form;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// The longest form starting at byte `i` (the first in pattern order among equals): its
+    /// length and pattern index.
+    #[inline]
+    fn longest_at(&self, bytes: &[u8], i: usize) -> Option<(usize, usize)> {
+        let rest = bytes.get(i..)?;
+        let head = rest.first_chunk::<4>()?;
+        let x = usize::from(u16::from_le_bytes([head[0], head[1]]) & BLOCK_MASK);
+        if self.starts[x / 64] >> (x % 64) & 1 == 0 {
+            return None;
+        }
+        let head = u32::from_le_bytes(*head);
+        self.forms.iter().find(|(h, f, _)| *h == head && rest.starts_with(f)).map(|(_, f, id)| (f.len(), *id))
+    }
+}
+
 /// What separates two segments in [`JoinedSegments`].
 const SEGMENT_JOINER: char = '\n';
 
@@ -319,7 +434,7 @@ impl VariantsCheck {
     fn collect(&self, doc: &Document) -> DocData {
         let mut data = DocData::default();
         match &self.matcher {
-            Matcher::Dictionary { ac, patterns, groups, joinable, ascii_letter_forms } => {
+            Matcher::Dictionary { ac, patterns, groups, joinable, ascii_letter_forms, skip_search } => {
                 let mut found = |seg: &crate::document::Segment, m: aho_corasick::Match, range: Range<usize>| {
                     let text = seg.text.as_str();
                     let (gi, fi) = patterns[m.pattern().as_usize()];
@@ -357,7 +472,7 @@ impl VariantsCheck {
                     // spans two segments and each segment gets the matches it gets alone.
                     let joined = doc.joined_segments();
                     let mut k = 0;
-                    dictionary_matches(ac, joined.as_str(), *ascii_letter_forms, |m| {
+                    let each = |m: aho_corasick::Match| {
                         while joined.start(k + 1).is_some_and(|s| s <= m.start()) {
                             k += 1;
                         }
@@ -366,7 +481,11 @@ impl VariantsCheck {
                         if range.end <= seg.text.len() {
                             found(seg, m, range);
                         }
-                    });
+                    };
+                    match skip_search {
+                        Some(search) => search.find_each(joined.as_str(), each),
+                        None => dictionary_matches(ac, joined.as_str(), *ascii_letter_forms, each),
+                    }
                 } else {
                     for seg in &doc.segments {
                         for m in ac.find_iter(seg.text.as_str()) {
@@ -477,7 +596,10 @@ impl VariantsCheck {
                 let sounds = &*ZH_SETS.sounds;
                 // A difference at either end is never reported (below): such pairs are not made.
                 let interior = |pos: usize, len: usize| pos != 0 && pos + 1 != len;
-                for (a, b, pos) in substitution_pairs_at(forms.keys().copied(), interior) {
+                // Only forms sharing their length and both end characters with another form
+                // can differ inside: most documents have none, and no keys are hashed.
+                let candidates = forms_sharing_ends(forms.keys().copied());
+                for (a, b, pos) in substitution_pairs_at(candidates.into_iter(), interior) {
                     let (Some(ca), Some(cb)) = (a.chars().nth(pos), b.chars().nth(pos)) else { continue };
                     if !sounds.iter().any(|s| s.contains(ca) && s.contains(cb)) {
                         continue;
@@ -932,6 +1054,26 @@ fn fx_hash(parts: &[&[u8]]) -> u64 {
         h = (h.rotate_left(5) ^ 0xFF).wrapping_mul(K);
     }
     h
+}
+
+/// The forms of three or more characters that share their length in characters, their first
+/// and their last character with another form: the only ones that can make a pair differing in
+/// one interior character. In no particular order.
+fn forms_sharing_ends<'a>(forms: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut keyed: Vec<((usize, char, char), &'a str)> = forms
+        .filter_map(|f| {
+            let mut chars = f.chars();
+            let (first, last) = (chars.next()?, chars.next_back()?);
+            let len = chars.count() + 2;
+            (len >= 3).then_some(((len, first, last), f))
+        })
+        .collect();
+    keyed.sort_unstable_by_key(|&(key, _)| key);
+    keyed
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|group| group.len() >= 2)
+        .flat_map(|group| group.iter().map(|&(_, f)| f))
+        .collect()
 }
 
 /// Every pair of [`substitution_pairs_at`], at any position.
@@ -1397,7 +1539,10 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
                 .into_iter()
                 .filter(|(a, _, pos)| interior(*pos, a.chars().count()))
                 .collect();
-            proptest::prop_assert_eq!(substitution_pairs_at(forms.iter().map(String::as_str), interior), all);
+            proptest::prop_assert_eq!(substitution_pairs_at(forms.iter().map(String::as_str), interior), all.clone());
+            // The forms that share length and ends with another make every interior pair.
+            let candidates = forms_sharing_ends(forms.iter().map(String::as_str));
+            proptest::prop_assert_eq!(substitution_pairs_at(candidates.into_iter(), interior), all);
         }
 
         #[test]
@@ -1448,6 +1593,33 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
             dictionary_matches(&ac, &s, true, |m| stretches.push((m.pattern(), m.range())));
             let whole: Vec<_> = ac.find_iter(s.as_str()).map(|m| (m.pattern(), m.range())).collect();
             proptest::prop_assert_eq!(stretches, whole);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn skip_search_finds_what_the_automaton_finds(
+            forms in proptest::collection::vec(proptest::sample::select(vec![
+                "普京", "普丁", "特朗普", "川普", "沙特阿拉伯", "沙乌地阿拉伯", "努尔苏丹", "努尔-苏丹", "努尔",
+                "京普京", "普京普", "aaaa", "ab普", "尔苏", "普京\n普", "阿拉伯", "特朗普京",
+            ]), 1..8),
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "普", "京", "丁", "特", "朗", "川", "沙", "乌", "地", "阿", "拉", "伯", "努", "尔", "苏", "丹", "-", "a",
+                "b", "\n", "，", "的", "é", "𠀀", "普京", "aaa", "\u{3f}\u{3f}",
+            ]), 0..60),
+        ) {
+            let words: Vec<String> = forms.iter().map(|f| f.to_string()).collect();
+            let text = parts.concat();
+            let ac = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&words).expect("matcher");
+            let whole: Vec<_> = ac.find_iter(text.as_str()).map(|m| (m.pattern(), m.range())).collect();
+            match SkipSearch::new(&words) {
+                Some(search) => {
+                    let mut skipped = Vec::new();
+                    search.find_each(&text, |m| skipped.push((m.pattern(), m.range())));
+                    proptest::prop_assert_eq!(skipped, whole);
+                }
+                None => proptest::prop_assert!(words.iter().any(|w| w.len() < 4)),
+            }
         }
     }
 
