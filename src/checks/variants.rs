@@ -335,6 +335,7 @@ impl SkipSearch {
 
     /// Every match in `text`, in order: the matches a leftmost-longest Aho-Corasick search of the
     /// same forms finds.
+    #[inline(never)] // called once a document; kept apart so that profiles show it
     fn find_each(&self, text: &str, mut each: impl FnMut(aho_corasick::Match)) {
         let bytes = text.as_bytes();
         // The window starting at `i` ends with the block at `i` of `ends`.
@@ -709,6 +710,28 @@ fn char_start_before(bytes: &[u8], end: usize) -> usize {
     i
 }
 
+/// Where the last ASCII byte of the first `3 * MIN` bytes of `window` (twelve or more) is.
+#[inline(always)]
+fn last_ascii<const MIN: usize>(window: &[u8]) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let (Some(head), Some(tail)) = (window.first_chunk::<8>(), window.get(4..).and_then(|w| w.first_chunk::<8>()))
+    else {
+        return None;
+    };
+    // Bytes 4 to 11 (then 0 to 7), the last ASCII byte found from the high end.
+    let ascii_tail = !u64::from_le_bytes(*tail) & HIGH;
+    let ascii_head = !u64::from_le_bytes(*head) & HIGH;
+    let found = if ascii_tail != 0 {
+        4 + (63 - ascii_tail.leading_zeros() as usize) / 8
+    } else if ascii_head != 0 {
+        (63 - ascii_head.leading_zeros() as usize) / 8
+    } else {
+        return None;
+    };
+    // Fewer than four characters: only the window's own bytes count.
+    (found < 3 * MIN).then_some(found).or_else(|| window[..3 * MIN].iter().rposition(|&b| b < 0x80))
+}
+
 /// Outside a run, over windows of `MIN` three-byte characters from `i`: the last character of a
 /// window that is no transliteration character ends every run that could start before it, so the
 /// scan moves on past it unread. Returns where it stopped, and whether that is at a window of
@@ -728,8 +751,37 @@ fn skip_windows<const MIN: usize>(
     no_ascii_members: bool,
 ) -> (usize, bool) {
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    while let Some(window) = bytes.get(i..).and_then(|rest| rest.first_chunk::<12>()) {
-        let last = 3 * (MIN - 1);
+    const CHUNK: usize = 256;
+    let last = 3 * (MIN - 1);
+    loop {
+        // The common windows first, inside a chunk read in one piece (no bounds checks). A
+        // window whose last character is a three-byte character that is no member is passed
+        // over, as below. A window that holds ASCII (no member) is passed over up to its last
+        // ASCII byte: a run of `MIN` members spans the whole window and cannot hold it. Other
+        // windows go on to the steps below.
+        while three_byte_members
+            && let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<{ CHUNK + 12 }>())
+        {
+            let mut k = 0;
+            while k < CHUNK {
+                let b = chunk[k + last];
+                if b & 0xF0 == 0xE0 {
+                    if chars.contains3(b, chunk[k + last + 1], chunk[k + last + 2]) {
+                        break;
+                    }
+                    k += last + 3;
+                } else if no_ascii_members && let Some(a) = last_ascii::<MIN>(&chunk[k..]) {
+                    k += a + 1;
+                } else {
+                    break;
+                }
+            }
+            i += k;
+            if k < CHUNK {
+                break;
+            }
+        }
+        let Some(window) = bytes.get(i..).and_then(|rest| rest.first_chunk::<12>()) else { break };
         if three_byte_members
             && window[last] & 0xF0 == 0xE0
             && !chars.contains3(window[last], window[last + 1], window[last + 2])
@@ -778,6 +830,7 @@ fn skip_windows<const MIN: usize>(
 /// Maximal runs of transliteration characters, weak characters trimmed at both ends, at least
 /// `min` characters long. A byte scan decoding each character in place (no `char` iterator),
 /// counting characters as it goes.
+#[inline(never)] // called once a document; kept apart so that profiles show it
 fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -926,6 +979,7 @@ struct Word {
     mid: bool,
 }
 
+#[inline(never)] // called once a segment; kept apart so that profiles show it
 fn words(text: &str) -> Vec<Word> {
     // A byte scan to the next ASCII letter or two-byte lead (a Latin, Greek or Cyrillic letter may
     // start there), sixteen bytes at a time: Chinese, digits and punctuation are never read one by
@@ -1531,6 +1585,24 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
         }
 
         #[test]
+        fn long_texts_scan_like_the_straightforward_scan(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "曼", "格", "斯", "套", "吉", "州", "尔", "的", "是", "在", "也", "a", "12", " ", "，", "。", "\n", "é",
+                "𠀀", "2024年", "Ab", "布", "宣", "×",
+            ]), 0..500),
+            min in 1usize..6,
+        ) {
+            // Long enough for the chunked steps (a few hundred bytes and more).
+            let s = parts.concat();
+            let chars = CharSet::new(&ZH_DATA.chars);
+            let weak = CharSet::new(&ZH_DATA.weak);
+            proptest::prop_assert_eq!(
+                transliteration_runs(&s, &chars, &weak, min),
+                slow_transliteration_runs(&s, &chars, &weak, min)
+            );
+        }
+
+        #[test]
         fn interior_pairs_are_the_pairs_differing_inside(
             forms in proptest::collection::btree_set("[曼吉格斯套尔ab]{1,5}", 0..40)
         ) {
@@ -1606,7 +1678,7 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 "普", "京", "丁", "特", "朗", "川", "沙", "乌", "地", "阿", "拉", "伯", "努", "尔", "苏", "丹", "-", "a",
                 "b", "\n", "，", "的", "é", "𠀀", "普京", "aaa", "\u{3f}\u{3f}",
-            ]), 0..60),
+            ]), 0..300),
         ) {
             let words: Vec<String> = forms.iter().map(|f| f.to_string()).collect();
             let text = parts.concat();
