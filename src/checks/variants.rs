@@ -344,7 +344,7 @@ impl SkipSearch {
         let limit = ends.len().saturating_sub(1);
         let shift = &*self.shift;
         let fold = |a: u8, b: u8| usize::from(u16::from_le_bytes([a, b]) & BLOCK_MASK);
-        const CHUNK: usize = 256;
+        const CHUNK: usize = 1024;
         let mut i = 0;
         while i < limit {
             // Steps inside a chunk of blocks read in one piece need no bounds checks: they
@@ -751,7 +751,7 @@ fn skip_windows<const MIN: usize>(
     no_ascii_members: bool,
 ) -> (usize, bool) {
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    const CHUNK: usize = 256;
+    const CHUNK: usize = 1024;
     let last = 3 * (MIN - 1);
     loop {
         // The common windows first, inside a chunk read in one piece (no bounds checks). A
@@ -763,13 +763,34 @@ fn skip_windows<const MIN: usize>(
             && let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<{ CHUNK + 12 }>())
         {
             let mut k = 0;
-            while k < CHUNK {
+            'steps: while k < CHUNK {
                 let b = chunk[k + last];
                 if b & 0xF0 == 0xE0 {
-                    if chars.contains3(b, chunk[k + last + 1], chunk[k + last + 2]) {
-                        break;
+                    if !chars.contains3(b, chunk[k + last + 1], chunk[k + last + 2]) {
+                        k += last + 3;
+                        continue;
                     }
-                    k += last + 3;
+                    // The last character is a member: in a window of `MIN` three-byte
+                    // characters, the window is passed over up to its last non-member, as below.
+                    let w = u64::from_le_bytes([
+                        chunk[k],
+                        chunk[k + 1],
+                        chunk[k + 2],
+                        chunk[k + 3],
+                        chunk[k + 4],
+                        chunk[k + 5],
+                        chunk[k + 6],
+                        chunk[k + 7],
+                    ]);
+                    if w & mask == value {
+                        for j in (0..MIN - 1).rev() {
+                            if !chars.contains3(chunk[k + 3 * j], chunk[k + 3 * j + 1], chunk[k + 3 * j + 2]) {
+                                k += 3 * (j + 1);
+                                continue 'steps;
+                            }
+                        }
+                    }
+                    break;
                 } else if no_ascii_members && let Some(a) = last_ascii::<MIN>(&chunk[k..]) {
                     k += a + 1;
                 } else {
@@ -1589,10 +1610,10 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 "曼", "格", "斯", "套", "吉", "州", "尔", "的", "是", "在", "也", "a", "12", " ", "，", "。", "\n", "é",
                 "𠀀", "2024年", "Ab", "布", "宣", "×",
-            ]), 0..500),
+            ]), 0..1500),
             min in 1usize..6,
         ) {
-            // Long enough for the chunked steps (a few hundred bytes and more).
+            // Long enough for the chunked steps (a thousand bytes and more).
             let s = parts.concat();
             let chars = CharSet::new(&ZH_DATA.chars);
             let weak = CharSet::new(&ZH_DATA.weak);
@@ -1678,7 +1699,7 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
             parts in proptest::collection::vec(proptest::sample::select(vec![
                 "普", "京", "丁", "特", "朗", "川", "沙", "乌", "地", "阿", "拉", "伯", "努", "尔", "苏", "丹", "-", "a",
                 "b", "\n", "，", "的", "é", "𠀀", "普京", "aaa", "\u{3f}\u{3f}",
-            ]), 0..300),
+            ]), 0..1000),
         ) {
             let words: Vec<String> = forms.iter().map(|f| f.to_string()).collect();
             let text = parts.concat();
