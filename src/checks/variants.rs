@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
 use super::timezone::ascii_features;
@@ -216,15 +216,19 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                         patterns.push((gi, fi));
                     }
                 }
-                let ac = AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .ascii_case_insensitive(spec.ignore_case)
-                    .build(&words)
-                    .map_err(|e| SpecError { message: format!("cannot build the matcher: {e}"), span: None })?;
                 let joinable = !words.iter().any(|w| w.contains(SEGMENT_JOINER));
                 let ascii_letter_forms =
                     words.iter().all(|w| w.is_ascii() && w.bytes().any(|b| b.is_ascii_alphabetic()));
                 let skip_search = (!spec.ignore_case && !ascii_letter_forms).then(|| SkipSearch::new(&words)).flatten();
+                // With a skipping search the automaton is never searched: its cheapest form is
+                // built, for the same errors.
+                let kind = skip_search.is_some().then_some(AhoCorasickKind::NoncontiguousNFA);
+                let ac = AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(spec.ignore_case)
+                    .kind(kind)
+                    .build(&words)
+                    .map_err(|e| SpecError { message: format!("cannot build the matcher: {e}"), span: None })?;
                 Matcher::Dictionary { ac, patterns, groups: spec.groups, joinable, ascii_letter_forms, skip_search }
             }
             Mode::Transliteration => Matcher::Transliteration { known: spec.known.clone() },
@@ -489,8 +493,9 @@ impl VariantsCheck {
                     }
                 } else {
                     for seg in &doc.segments {
-                        for m in ac.find_iter(seg.text.as_str()) {
-                            found(seg, m, m.range());
+                        match skip_search {
+                            Some(search) => search.find_each(seg.text.as_str(), |m| found(seg, m, m.range())),
+                            None => ac.find_iter(seg.text.as_str()).for_each(|m| found(seg, m, m.range())),
                         }
                     }
                 }
@@ -718,16 +723,15 @@ fn last_ascii<const MIN: usize>(window: &[u8]) -> Option<usize> {
     else {
         return None;
     };
-    // Bytes 4 to 11 (then 0 to 7), the last ASCII byte found from the high end.
+    // The high bits of bytes 0 to 11 in one mask (bytes 0 to 3 from `head`, 4 to 11 from
+    // `tail`), the last ASCII byte read from its high end without a branch.
     let ascii_tail = !u64::from_le_bytes(*tail) & HIGH;
-    let ascii_head = !u64::from_le_bytes(*head) & HIGH;
-    let found = if ascii_tail != 0 {
-        4 + (63 - ascii_tail.leading_zeros() as usize) / 8
-    } else if ascii_head != 0 {
-        (63 - ascii_head.leading_zeros() as usize) / 8
-    } else {
+    let ascii_head = !u64::from_le_bytes(*head) & HIGH & 0xFFFF_FFFF;
+    let ascii = (u128::from(ascii_tail) << 32) | u128::from(ascii_head);
+    if ascii == 0 {
         return None;
-    };
+    }
+    let found = (127 - ascii.leading_zeros() as usize) / 8;
     // Fewer than four characters: only the window's own bytes count.
     (found < 3 * MIN).then_some(found).or_else(|| window[..3 * MIN].iter().rposition(|&b| b < 0x80))
 }
