@@ -1137,22 +1137,37 @@ fn fx_hash(parts: &[&[u8]]) -> u64 {
 
 /// The forms of three or more characters that share their length in characters, their first
 /// and their last character with another form: the only ones that can make a pair differing in
-/// one interior character. In no particular order.
+/// one interior character. In no particular order. Forms arrive sorted (else they are sorted
+/// here), so forms sharing a first character are neighbours, and most forms, alone with their
+/// first character, are passed over without counting their characters.
 fn forms_sharing_ends<'a>(forms: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut keyed: Vec<((usize, char, char), &'a str)> = forms
-        .filter_map(|f| {
-            let mut chars = f.chars();
-            let (first, last) = (chars.next()?, chars.next_back()?);
-            let len = chars.count() + 2;
-            (len >= 3).then_some(((len, first, last), f))
-        })
-        .collect();
-    keyed.sort_unstable_by_key(|&(key, _)| key);
-    keyed
-        .chunk_by(|x, y| x.0 == y.0)
-        .filter(|group| group.len() >= 2)
-        .flat_map(|group| group.iter().map(|&(_, f)| f))
-        .collect()
+    let mut sorted: Vec<&'a str> = forms.collect();
+    if !sorted.is_sorted() {
+        sorted.sort_unstable();
+    }
+    let mut out = Vec::new();
+    for same_first in sorted.chunk_by(|x, y| x.chars().next() == y.chars().next()) {
+        if same_first.len() < 2 {
+            continue;
+        }
+        let mut keyed: Vec<((usize, char), &'a str)> = same_first
+            .iter()
+            .filter_map(|&f| {
+                let mut chars = f.chars();
+                let (_, last) = (chars.next()?, chars.next_back()?);
+                let len = chars.count() + 2;
+                (len >= 3).then_some(((len, last), f))
+            })
+            .collect();
+        keyed.sort_unstable_by_key(|&(key, _)| key);
+        out.extend(
+            keyed
+                .chunk_by(|x, y| x.0 == y.0)
+                .filter(|group| group.len() >= 2)
+                .flat_map(|group| group.iter().map(|&(_, f)| f)),
+        );
+    }
+    out
 }
 
 /// Every pair of [`substitution_pairs_at`], at any position.
