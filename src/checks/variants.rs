@@ -732,7 +732,7 @@ fn last_ascii<const MIN: usize>(window: &[u8]) -> Option<usize> {
         return None;
     }
     let found = (127 - ascii.leading_zeros() as usize) / 8;
-    // Fewer than four characters: only the window's own bytes count.
+    // A window of fewer than four characters (`MIN` below 4): only its own bytes count.
     (found < 3 * MIN).then_some(found).or_else(|| window[..3 * MIN].iter().rposition(|&b| b < 0x80))
 }
 
@@ -1654,6 +1654,9 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
             proptest::prop_assert_eq!(substitution_pairs_at(forms.iter().map(String::as_str), interior), all.clone());
             // The forms that share length and ends with another make every interior pair.
             let candidates = forms_sharing_ends(forms.iter().map(String::as_str));
+            proptest::prop_assert_eq!(substitution_pairs_at(candidates.into_iter(), interior), all.clone());
+            // In any order.
+            let candidates = forms_sharing_ends(forms.iter().rev().map(String::as_str));
             proptest::prop_assert_eq!(substitution_pairs_at(candidates.into_iter(), interior), all);
         }
 
