@@ -114,13 +114,49 @@ static ZH_SETS: LazyLock<ZhSets> = LazyLock::new(|| ZhSets {
     sounds: LazyLock::new(|| ZH_DATA.sounds.values().map(|v| CharSet::new(v)).collect()),
 });
 
-static ZH_KNOWN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| ZH_DATA.known.iter().map(String::as_str).collect());
-static EN_KNOWN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| EN_DATA.known.iter().map(String::as_str).collect());
-static EN_COMMON: LazyLock<HashSet<&'static str>> =
+static ZH_KNOWN: LazyLock<FastSet<&'static str>> = LazyLock::new(|| ZH_DATA.known.iter().map(String::as_str).collect());
+static EN_KNOWN: LazyLock<FastSet<&'static str>> = LazyLock::new(|| EN_DATA.known.iter().map(String::as_str).collect());
+static EN_COMMON: LazyLock<FastSet<&'static str>> =
     LazyLock::new(|| EN_DATA.common.iter().map(String::as_str).collect());
 
 static EN_DATA: LazyLock<EnData> =
     LazyLock::new(|| toml::from_str(include_str!("../../rules/data/en-names.toml")).expect("valid built-in table"));
+
+/// A multiply-rotate hasher (the scheme of FxHash) for the short keys here (words, names):
+/// much cheaper than the default one, and no key order reaches the output.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word =
+                u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+            h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word) ^ (rest.len() as u64) << 59).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastHash = std::hash::BuildHasherDefault<FastHasher>;
+type FastSet<T> = HashSet<T, FastHash>;
 
 /// A set of BMP characters as a bitmap (transliteration characters are all in the BMP).
 struct CharSet(Box<[u64; 1024]>);
@@ -179,13 +215,13 @@ struct VariantsCheck {
     min_length: usize,
     min_majority: usize,
     /// The rule's own known names; the built-in ones are in [`ZH_KNOWN`] and [`EN_KNOWN`].
-    known: HashSet<String>,
+    known: FastSet<String>,
 }
 
 fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
     build_with(meta, input, |_, spec: Spec| {
         // The built-in tables are read on first use, not here.
-        let known: HashSet<String> = spec.known.iter().cloned().collect();
+        let known: FastSet<String> = spec.known.iter().cloned().collect();
         let matcher = match spec.mode {
             Mode::Dictionary => {
                 if spec.groups.is_empty() {
@@ -526,7 +562,7 @@ impl VariantsCheck {
             }
             Matcher::Capitalized => {
                 let common = &*EN_COMMON;
-                let mut lower: HashSet<&str> = HashSet::new();
+                let mut lower: FastSet<&str> = FastSet::default();
                 // A word starts at an ASCII letter or a two-byte lead: a segment without either
                 // has none.
                 let features = ascii_features(doc);
@@ -1221,7 +1257,7 @@ fn substitution_pairs_at<'a>(
 /// with symmetric-delete keys, keeping only pairs that share the first letter and differ before
 /// the last letter (Clark / Clarke, Russia / Russian are different words).
 fn one_edit_pairs<'a>(forms: impl Iterator<Item = &'a str>) -> BTreeSet<(&'a str, &'a str)> {
-    let mut buckets: HashMap<String, Vec<&'a str>> = HashMap::new();
+    let mut buckets: HashMap<String, Vec<&'a str>, FastHash> = HashMap::default();
     for f in forms {
         buckets.entry(f.to_string()).or_default().push(f);
         for (i, c) in f.char_indices() {
