@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
 use super::timezone::ascii_features;
@@ -114,13 +114,49 @@ static ZH_SETS: LazyLock<ZhSets> = LazyLock::new(|| ZhSets {
     sounds: LazyLock::new(|| ZH_DATA.sounds.values().map(|v| CharSet::new(v)).collect()),
 });
 
-static ZH_KNOWN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| ZH_DATA.known.iter().map(String::as_str).collect());
-static EN_KNOWN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| EN_DATA.known.iter().map(String::as_str).collect());
-static EN_COMMON: LazyLock<HashSet<&'static str>> =
+static ZH_KNOWN: LazyLock<FastSet<&'static str>> = LazyLock::new(|| ZH_DATA.known.iter().map(String::as_str).collect());
+static EN_KNOWN: LazyLock<FastSet<&'static str>> = LazyLock::new(|| EN_DATA.known.iter().map(String::as_str).collect());
+static EN_COMMON: LazyLock<FastSet<&'static str>> =
     LazyLock::new(|| EN_DATA.common.iter().map(String::as_str).collect());
 
 static EN_DATA: LazyLock<EnData> =
     LazyLock::new(|| toml::from_str(include_str!("../../rules/data/en-names.toml")).expect("valid built-in table"));
+
+/// A multiply-rotate hasher (the scheme of FxHash) for the short keys here (words, names):
+/// much cheaper than the default one, and no key order reaches the output.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word =
+                u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+            h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word) ^ (rest.len() as u64) << 59).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastHash = std::hash::BuildHasherDefault<FastHasher>;
+type FastSet<T> = HashSet<T, FastHash>;
 
 /// A set of BMP characters as a bitmap (transliteration characters are all in the BMP).
 struct CharSet(Box<[u64; 1024]>);
@@ -162,6 +198,9 @@ enum Matcher {
         /// Every form is ASCII and holds an ASCII letter: a match lies inside a stretch of ASCII
         /// text holding a letter, and only such stretches need a search.
         ascii_letter_forms: bool,
+        /// Case-sensitive forms of four or more bytes (Chinese names): a skipping search that
+        /// finds what `ac` finds.
+        skip_search: Option<SkipSearch>,
     },
     Transliteration {
         /// The rule's own known names, to find one inside a longer run (with the built-in ones).
@@ -176,13 +215,13 @@ struct VariantsCheck {
     min_length: usize,
     min_majority: usize,
     /// The rule's own known names; the built-in ones are in [`ZH_KNOWN`] and [`EN_KNOWN`].
-    known: HashSet<String>,
+    known: FastSet<String>,
 }
 
 fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecError> {
     build_with(meta, input, |_, spec: Spec| {
         // The built-in tables are read on first use, not here.
-        let known: HashSet<String> = spec.known.iter().cloned().collect();
+        let known: FastSet<String> = spec.known.iter().cloned().collect();
         let matcher = match spec.mode {
             Mode::Dictionary => {
                 if spec.groups.is_empty() {
@@ -213,15 +252,20 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
                         patterns.push((gi, fi));
                     }
                 }
-                let ac = AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .ascii_case_insensitive(spec.ignore_case)
-                    .build(&words)
-                    .map_err(|e| SpecError { message: format!("cannot build the matcher: {e}"), span: None })?;
                 let joinable = !words.iter().any(|w| w.contains(SEGMENT_JOINER));
                 let ascii_letter_forms =
                     words.iter().all(|w| w.is_ascii() && w.bytes().any(|b| b.is_ascii_alphabetic()));
-                Matcher::Dictionary { ac, patterns, groups: spec.groups, joinable, ascii_letter_forms }
+                let skip_search = (!spec.ignore_case && !ascii_letter_forms).then(|| SkipSearch::new(&words)).flatten();
+                // With a skipping search the automaton is never searched: its cheapest form is
+                // built, for the same errors.
+                let kind = skip_search.is_some().then_some(AhoCorasickKind::NoncontiguousNFA);
+                let ac = AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(spec.ignore_case)
+                    .kind(kind)
+                    .build(&words)
+                    .map_err(|e| SpecError { message: format!("cannot build the matcher: {e}"), span: None })?;
+                Matcher::Dictionary { ac, patterns, groups: spec.groups, joinable, ascii_letter_forms, skip_search }
             }
             Mode::Transliteration => Matcher::Transliteration { known: spec.known.clone() },
             Mode::Capitalized => Matcher::Capitalized,
@@ -277,6 +321,118 @@ fn dictionary_matches(
     }
 }
 
+/// Two-byte blocks of text, folded to their low six bits per byte: UTF-8 continuation bytes keep
+/// all their information, and a lead byte of Chinese (E4 to E9) keeps what tells it apart.
+const BLOCK_MASK: u16 = 0x3F3F;
+const BLOCKS: usize = BLOCK_MASK as usize + 1;
+
+/// The leftmost-longest, non-overlapping matches of a set of case-sensitive forms of four or more
+/// bytes, found by skipping (Wu and Manber): the window of the shortest form's length moves by
+/// as much as the two-byte block ending it allows, so Chinese text is read a few bytes per step
+/// and a form is only compared where a start is possible.
+struct SkipSearch {
+    /// The window: the first `window` bytes of every form (4 to 64).
+    window: usize,
+    /// Per folded block ending the window: how far the window may move with no form starting
+    /// at any skipped position (0: a form may start at the window).
+    shift: Box<[u8; BLOCKS]>,
+    /// Folded first blocks of the forms, as bits.
+    starts: Box<[u64; BLOCKS.div_ceil(64)]>,
+    /// (first four bytes, form, pattern index), longest first, then in pattern order: the first
+    /// that matches at a position is the match a leftmost-longest search reports there.
+    forms: Vec<(u32, Vec<u8>, usize)>,
+}
+
+impl SkipSearch {
+    /// `None` when a form is shorter than four bytes (the skips would be too short to pay).
+    fn new(words: &[String]) -> Option<SkipSearch> {
+        let shortest = words.iter().map(String::len).min()?;
+        if shortest < 4 {
+            return None;
+        }
+        let window = shortest.min(64);
+        let fold = |a: u8, b: u8| usize::from(u16::from_le_bytes([a, b]) & BLOCK_MASK);
+        let mut shift = Box::new([u8::try_from(window - 1).unwrap_or(u8::MAX); BLOCKS]);
+        let mut starts = Box::new([0u64; BLOCKS.div_ceil(64)]);
+        for w in words {
+            let p = &w.as_bytes()[..window];
+            // The block at `window - 2 - d` ends the window when the form starts `d` bytes in.
+            for d in 0..window - 1 {
+                let x = fold(p[window - 2 - d], p[window - 1 - d]);
+                shift[x] = shift[x].min(u8::try_from(d).unwrap_or(u8::MAX));
+            }
+            let x = fold(p[0], p[1]);
+            starts[x / 64] |= 1 << (x % 64);
+        }
+        let mut forms: Vec<(u32, Vec<u8>, usize)> = words
+            .iter()
+            .zip(0..)
+            .filter_map(|(w, id)| Some((u32::from_le_bytes(*w.as_bytes().first_chunk()?), w.as_bytes().to_vec(), id)))
+            .collect();
+        forms.sort_by(|x, y| y.1.len().cmp(&x.1.len()).then(x.2.cmp(&y.2)));
+        Some(SkipSearch { window, shift, starts, forms })
+    }
+
+    /// Every match in `text`, in order: the matches a leftmost-longest Aho-Corasick search of the
+    /// same forms finds.
+    #[inline(never)] // called once a document; kept apart so that profiles show it
+    fn find_each(&self, text: &str, mut each: impl FnMut(aho_corasick::Match)) {
+        let bytes = text.as_bytes();
+        // The window starting at `i` ends with the block at `i` of `ends`.
+        let Some(ends) = bytes.get(self.window - 2..) else { return };
+        // Blocks start below `limit`.
+        let limit = ends.len().saturating_sub(1);
+        let shift = &*self.shift;
+        let fold = |a: u8, b: u8| usize::from(u16::from_le_bytes([a, b]) & BLOCK_MASK);
+        const CHUNK: usize = 1024;
+        let mut i = 0;
+        while i < limit {
+            // Steps inside a chunk of blocks read in one piece need no bounds checks: they
+            // stop at a possible start, or at the chunk's end.
+            while let Some(chunk) = ends.get(i..).and_then(|rest| rest.first_chunk::<{ CHUNK + 1 }>()) {
+                let mut k = 0;
+                while k < CHUNK {
+                    let s = shift[fold(chunk[k], chunk[k + 1])];
+                    if s == 0 {
+                        break;
+                    }
+                    k += usize::from(s);
+                }
+                i += k;
+                if k < CHUNK {
+                    break;
+                }
+            }
+            let (Some(&a), Some(&b)) = (ends.get(i), ends.get(i + 1)) else { break };
+            let s = shift[fold(a, b)];
+            if s != 0 {
+                i += usize::from(s);
+                continue;
+            }
+            if let Some((form, id)) = self.longest_at(bytes, i) {
+                each(aho_corasick::Match::must(id, i..i + form));
+                i += form;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// The longest form starting at byte `i` (the first in pattern order among equals): its
+    /// length and pattern index.
+    #[inline]
+    fn longest_at(&self, bytes: &[u8], i: usize) -> Option<(usize, usize)> {
+        let rest = bytes.get(i..)?;
+        let head = rest.first_chunk::<4>()?;
+        let x = usize::from(u16::from_le_bytes([head[0], head[1]]) & BLOCK_MASK);
+        if self.starts[x / 64] >> (x % 64) & 1 == 0 {
+            return None;
+        }
+        let head = u32::from_le_bytes(*head);
+        self.forms.iter().find(|(h, f, _)| *h == head && rest.starts_with(f)).map(|(_, f, id)| (f.len(), *id))
+    }
+}
+
 /// What separates two segments in [`JoinedSegments`].
 const SEGMENT_JOINER: char = '\n';
 
@@ -319,7 +475,7 @@ impl VariantsCheck {
     fn collect(&self, doc: &Document) -> DocData {
         let mut data = DocData::default();
         match &self.matcher {
-            Matcher::Dictionary { ac, patterns, groups, joinable, ascii_letter_forms } => {
+            Matcher::Dictionary { ac, patterns, groups, joinable, ascii_letter_forms, skip_search } => {
                 let mut found = |seg: &crate::document::Segment, m: aho_corasick::Match, range: Range<usize>| {
                     let text = seg.text.as_str();
                     let (gi, fi) = patterns[m.pattern().as_usize()];
@@ -357,7 +513,7 @@ impl VariantsCheck {
                     // spans two segments and each segment gets the matches it gets alone.
                     let joined = doc.joined_segments();
                     let mut k = 0;
-                    dictionary_matches(ac, joined.as_str(), *ascii_letter_forms, |m| {
+                    let each = |m: aho_corasick::Match| {
                         while joined.start(k + 1).is_some_and(|s| s <= m.start()) {
                             k += 1;
                         }
@@ -366,11 +522,16 @@ impl VariantsCheck {
                         if range.end <= seg.text.len() {
                             found(seg, m, range);
                         }
-                    });
+                    };
+                    match skip_search {
+                        Some(search) => search.find_each(joined.as_str(), each),
+                        None => dictionary_matches(ac, joined.as_str(), *ascii_letter_forms, each),
+                    }
                 } else {
                     for seg in &doc.segments {
-                        for m in ac.find_iter(seg.text.as_str()) {
-                            found(seg, m, m.range());
+                        match skip_search {
+                            Some(search) => search.find_each(seg.text.as_str(), |m| found(seg, m, m.range())),
+                            None => ac.find_iter(seg.text.as_str()).for_each(|m| found(seg, m, m.range())),
                         }
                     }
                 }
@@ -401,7 +562,7 @@ impl VariantsCheck {
             }
             Matcher::Capitalized => {
                 let common = &*EN_COMMON;
-                let mut lower: HashSet<&str> = HashSet::new();
+                let mut lower: FastSet<&str> = FastSet::default();
                 // A word starts at an ASCII letter or a two-byte lead: a segment without either
                 // has none.
                 let features = ascii_features(doc);
@@ -477,7 +638,10 @@ impl VariantsCheck {
                 let sounds = &*ZH_SETS.sounds;
                 // A difference at either end is never reported (below): such pairs are not made.
                 let interior = |pos: usize, len: usize| pos != 0 && pos + 1 != len;
-                for (a, b, pos) in substitution_pairs_at(forms.keys().copied(), interior) {
+                // Only forms sharing their length and both end characters with another form
+                // can differ inside: most documents have none, and no keys are hashed.
+                let candidates = forms_sharing_ends(forms.keys().copied());
+                for (a, b, pos) in substitution_pairs_at(candidates.into_iter(), interior) {
                     let (Some(ca), Some(cb)) = (a.chars().nth(pos), b.chars().nth(pos)) else { continue };
                     if !sounds.iter().any(|s| s.contains(ca) && s.contains(cb)) {
                         continue;
@@ -587,6 +751,27 @@ fn char_start_before(bytes: &[u8], end: usize) -> usize {
     i
 }
 
+/// Where the last ASCII byte of the first `3 * MIN` bytes of `window` (twelve or more) is.
+#[inline(always)]
+fn last_ascii<const MIN: usize>(window: &[u8]) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let (Some(head), Some(tail)) = (window.first_chunk::<8>(), window.get(4..).and_then(|w| w.first_chunk::<8>()))
+    else {
+        return None;
+    };
+    // The high bits of bytes 0 to 11 in one mask (bytes 0 to 3 from `head`, 4 to 11 from
+    // `tail`), the last ASCII byte read from its high end without a branch.
+    let ascii_tail = !u64::from_le_bytes(*tail) & HIGH;
+    let ascii_head = !u64::from_le_bytes(*head) & HIGH & 0xFFFF_FFFF;
+    let ascii = (u128::from(ascii_tail) << 32) | u128::from(ascii_head);
+    if ascii == 0 {
+        return None;
+    }
+    let found = (127 - ascii.leading_zeros() as usize) / 8;
+    // A window of fewer than four characters (`MIN` below 4): only its own bytes count.
+    (found < 3 * MIN).then_some(found).or_else(|| window[..3 * MIN].iter().rposition(|&b| b < 0x80))
+}
+
 /// Outside a run, over windows of `MIN` three-byte characters from `i`: the last character of a
 /// window that is no transliteration character ends every run that could start before it, so the
 /// scan moves on past it unread. Returns where it stopped, and whether that is at a window of
@@ -606,8 +791,58 @@ fn skip_windows<const MIN: usize>(
     no_ascii_members: bool,
 ) -> (usize, bool) {
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    while let Some(window) = bytes.get(i..).and_then(|rest| rest.first_chunk::<12>()) {
-        let last = 3 * (MIN - 1);
+    const CHUNK: usize = 1024;
+    let last = 3 * (MIN - 1);
+    loop {
+        // The common windows first, inside a chunk read in one piece (no bounds checks). A
+        // window whose last character is a three-byte character that is no member is passed
+        // over, as below. A window that holds ASCII (no member) is passed over up to its last
+        // ASCII byte: a run of `MIN` members spans the whole window and cannot hold it. Other
+        // windows go on to the steps below.
+        while three_byte_members
+            && let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<{ CHUNK + 12 }>())
+        {
+            let mut k = 0;
+            'steps: while k < CHUNK {
+                let b = chunk[k + last];
+                if b & 0xF0 == 0xE0 {
+                    if !chars.contains3(b, chunk[k + last + 1], chunk[k + last + 2]) {
+                        k += last + 3;
+                        continue;
+                    }
+                    // The last character is a member: in a window of `MIN` three-byte
+                    // characters, the window is passed over up to its last non-member, as below.
+                    let w = u64::from_le_bytes([
+                        chunk[k],
+                        chunk[k + 1],
+                        chunk[k + 2],
+                        chunk[k + 3],
+                        chunk[k + 4],
+                        chunk[k + 5],
+                        chunk[k + 6],
+                        chunk[k + 7],
+                    ]);
+                    if w & mask == value {
+                        for j in (0..MIN - 1).rev() {
+                            if !chars.contains3(chunk[k + 3 * j], chunk[k + 3 * j + 1], chunk[k + 3 * j + 2]) {
+                                k += 3 * (j + 1);
+                                continue 'steps;
+                            }
+                        }
+                    }
+                    break;
+                } else if no_ascii_members && let Some(a) = last_ascii::<MIN>(&chunk[k..]) {
+                    k += a + 1;
+                } else {
+                    break;
+                }
+            }
+            i += k;
+            if k < CHUNK {
+                break;
+            }
+        }
+        let Some(window) = bytes.get(i..).and_then(|rest| rest.first_chunk::<12>()) else { break };
         if three_byte_members
             && window[last] & 0xF0 == 0xE0
             && !chars.contains3(window[last], window[last + 1], window[last + 2])
@@ -656,6 +891,7 @@ fn skip_windows<const MIN: usize>(
 /// Maximal runs of transliteration characters, weak characters trimmed at both ends, at least
 /// `min` characters long. A byte scan decoding each character in place (no `char` iterator),
 /// counting characters as it goes.
+#[inline(never)] // called once a document; kept apart so that profiles show it
 fn transliteration_runs(text: &str, chars: &CharSet, weak: &CharSet, min: usize) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -804,6 +1040,7 @@ struct Word {
     mid: bool,
 }
 
+#[inline(never)] // called once a segment; kept apart so that profiles show it
 fn words(text: &str) -> Vec<Word> {
     // A byte scan to the next ASCII letter or two-byte lead (a Latin, Greek or Cyrillic letter may
     // start there), sixteen bytes at a time: Chinese, digits and punctuation are never read one by
@@ -934,6 +1171,41 @@ fn fx_hash(parts: &[&[u8]]) -> u64 {
     h
 }
 
+/// The forms of three or more characters that share their length in characters, their first
+/// and their last character with another form: the only ones that can make a pair differing in
+/// one interior character. In no particular order. Forms arrive sorted (else they are sorted
+/// here), so forms sharing a first character are neighbours, and most forms, alone with their
+/// first character, are passed over without counting their characters.
+fn forms_sharing_ends<'a>(forms: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut sorted: Vec<&'a str> = forms.collect();
+    if !sorted.is_sorted() {
+        sorted.sort_unstable();
+    }
+    let mut out = Vec::new();
+    for same_first in sorted.chunk_by(|x, y| x.chars().next() == y.chars().next()) {
+        if same_first.len() < 2 {
+            continue;
+        }
+        let mut keyed: Vec<((usize, char), &'a str)> = same_first
+            .iter()
+            .filter_map(|&f| {
+                let mut chars = f.chars();
+                let (_, last) = (chars.next()?, chars.next_back()?);
+                let len = chars.count() + 2;
+                (len >= 3).then_some(((len, last), f))
+            })
+            .collect();
+        keyed.sort_unstable_by_key(|&(key, _)| key);
+        out.extend(
+            keyed
+                .chunk_by(|x, y| x.0 == y.0)
+                .filter(|group| group.len() >= 2)
+                .flat_map(|group| group.iter().map(|&(_, f)| f)),
+        );
+    }
+    out
+}
+
 /// Every pair of [`substitution_pairs_at`], at any position.
 #[cfg(test)]
 fn substitution_pairs<'a>(forms: impl Iterator<Item = &'a str>) -> BTreeSet<(&'a str, &'a str, usize)> {
@@ -985,7 +1257,7 @@ fn substitution_pairs_at<'a>(
 /// with symmetric-delete keys, keeping only pairs that share the first letter and differ before
 /// the last letter (Clark / Clarke, Russia / Russian are different words).
 fn one_edit_pairs<'a>(forms: impl Iterator<Item = &'a str>) -> BTreeSet<(&'a str, &'a str)> {
-    let mut buckets: HashMap<String, Vec<&'a str>> = HashMap::new();
+    let mut buckets: HashMap<String, Vec<&'a str>, FastHash> = HashMap::default();
     for f in forms {
         buckets.entry(f.to_string()).or_default().push(f);
         for (i, c) in f.char_indices() {
@@ -1389,6 +1661,24 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
         }
 
         #[test]
+        fn long_texts_scan_like_the_straightforward_scan(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "曼", "格", "斯", "套", "吉", "州", "尔", "的", "是", "在", "也", "a", "12", " ", "，", "。", "\n", "é",
+                "𠀀", "2024年", "Ab", "布", "宣", "×",
+            ]), 0..1500),
+            min in 1usize..6,
+        ) {
+            // Long enough for the chunked steps (a thousand bytes and more).
+            let s = parts.concat();
+            let chars = CharSet::new(&ZH_DATA.chars);
+            let weak = CharSet::new(&ZH_DATA.weak);
+            proptest::prop_assert_eq!(
+                transliteration_runs(&s, &chars, &weak, min),
+                slow_transliteration_runs(&s, &chars, &weak, min)
+            );
+        }
+
+        #[test]
         fn interior_pairs_are_the_pairs_differing_inside(
             forms in proptest::collection::btree_set("[曼吉格斯套尔ab]{1,5}", 0..40)
         ) {
@@ -1397,7 +1687,13 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
                 .into_iter()
                 .filter(|(a, _, pos)| interior(*pos, a.chars().count()))
                 .collect();
-            proptest::prop_assert_eq!(substitution_pairs_at(forms.iter().map(String::as_str), interior), all);
+            proptest::prop_assert_eq!(substitution_pairs_at(forms.iter().map(String::as_str), interior), all.clone());
+            // The forms that share length and ends with another make every interior pair.
+            let candidates = forms_sharing_ends(forms.iter().map(String::as_str));
+            proptest::prop_assert_eq!(substitution_pairs_at(candidates.into_iter(), interior), all.clone());
+            // In any order.
+            let candidates = forms_sharing_ends(forms.iter().rev().map(String::as_str));
+            proptest::prop_assert_eq!(substitution_pairs_at(candidates.into_iter(), interior), all);
         }
 
         #[test]
@@ -1448,6 +1744,33 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
             dictionary_matches(&ac, &s, true, |m| stretches.push((m.pattern(), m.range())));
             let whole: Vec<_> = ac.find_iter(s.as_str()).map(|m| (m.pattern(), m.range())).collect();
             proptest::prop_assert_eq!(stretches, whole);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn skip_search_finds_what_the_automaton_finds(
+            forms in proptest::collection::vec(proptest::sample::select(vec![
+                "普京", "普丁", "特朗普", "川普", "沙特阿拉伯", "沙乌地阿拉伯", "努尔苏丹", "努尔-苏丹", "努尔",
+                "京普京", "普京普", "aaaa", "ab普", "尔苏", "普京\n普", "阿拉伯", "特朗普京",
+            ]), 1..8),
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "普", "京", "丁", "特", "朗", "川", "沙", "乌", "地", "阿", "拉", "伯", "努", "尔", "苏", "丹", "-", "a",
+                "b", "\n", "，", "的", "é", "𠀀", "普京", "aaa", "\u{3f}\u{3f}",
+            ]), 0..1000),
+        ) {
+            let words: Vec<String> = forms.iter().map(|f| f.to_string()).collect();
+            let text = parts.concat();
+            let ac = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&words).expect("matcher");
+            let whole: Vec<_> = ac.find_iter(text.as_str()).map(|m| (m.pattern(), m.range())).collect();
+            match SkipSearch::new(&words) {
+                Some(search) => {
+                    let mut skipped = Vec::new();
+                    search.find_each(&text, |m| skipped.push((m.pattern(), m.range())));
+                    proptest::prop_assert_eq!(skipped, whole);
+                }
+                None => proptest::prop_assert!(words.iter().any(|w| w.len() < 4)),
+            }
         }
     }
 
