@@ -476,9 +476,13 @@ fn scan_into(
         let Some(c) = text[at..].chars().next() else { break };
         i = at + c.len_utf8();
         ahead.pass(c);
-        let prev = text[..at].chars().next_back();
-        let next_c = text[i..].chars().next();
+        // The neighbours, decoded only for the quotes that need them (most marks are
+        // brackets and curly quotes).
+        let end = i;
+        let prev = || text[..at].chars().next_back();
+        let next_c = || text[end..].chars().next();
         if is_straight(c) {
+            let (prev, next_c) = (prev(), next_c());
             // 6" and 5'10" are inch marks, unless they close an open quotation ("50-50").
             if prev.is_some_and(|p| p.is_ascii_digit() || p == '\'') && !stack.last().is_some_and(|o| is_straight(o.ch))
             {
@@ -546,7 +550,9 @@ fn scan_into(
             }
             match c {
                 // ‘90s, rock‘n’roll: apostrophes, not quotes.
-                '‘' if next_c.is_some_and(|n| n.is_ascii_digit()) || prev.is_some_and(is_latin_letter) => continue,
+                '‘' if next_c().is_some_and(|n| n.is_ascii_digit()) || prev().is_some_and(is_latin_letter) => {
+                    continue;
+                }
                 '(' if is_emoticon(text, at, c) => continue,
                 '“' | '‘' => {
                     // An opening quote used again where the closing one belongs: “…“.
@@ -573,6 +579,7 @@ fn scan_into(
             out.styles.first_curly.get_or_insert(at..i);
         }
         if c == '’' {
+            let (prev, next_c) = (prev(), next_c());
             let letter_before = prev.is_some_and(|p| is_latin_letter(p) || p.is_ascii_digit());
             let word_after = next_c.is_some_and(|n| is_latin_letter(n) || n.is_ascii_digit());
             let top_single = stack.last().is_some_and(|o| o.ch == '‘');
