@@ -190,9 +190,9 @@ fn is_latin_letter(c: char) -> bool {
 }
 
 /// Whether the three-byte character whose lead byte is at `i` is a mark: “”‘’ (E2 80 ..),
-/// 〈〉《》「」『』【】〔〕〖〗 (E3 80 ..), ＂（）［］ (EF BC ..). Checked on bytes, so the scan
-/// never decodes the punctuation around the marks (，。：、 share these lead bytes).
-#[inline]
+/// 〈〉《》「」『』【】〔〕〖〗 (E3 80 ..), ＂（）［］ (EF BC ..). The plain definition that
+/// [`starts_mark`] computes for a whole block at once.
+#[cfg(test)]
 fn is_wide_mark(bytes: &[u8], i: usize) -> bool {
     let Some(&[lead, b1, b2]) = bytes.get(i..i + 3) else {
         return false;
@@ -208,6 +208,7 @@ fn is_wide_mark(bytes: &[u8], i: usize) -> bool {
 }
 
 /// The bit set of continuation bytes (80..BF) `list`, bit `b - 0x80` for byte `b`.
+#[cfg(test)]
 const fn bits(list: &[u8]) -> u64 {
     let mut set = 0u64;
     let mut k = 0;
@@ -220,21 +221,39 @@ const fn bits(list: &[u8]) -> u64 {
 
 const BLOCK: usize = 32;
 
-/// Whether byte `b` may start a mark: `"()[]` or the lead byte E2, E3 or EF. Written with
-/// non-short-circuit operators so that a block of bytes is classified with vector compares.
-#[inline]
-fn is_candidate(b: u8) -> bool {
-    (b == b'"') | ((b & 0xFE) == b'(') | (b == b'[') | (b == b']') | ((b & 0xFE) == 0xE2) | (b == 0xEF)
+/// A block and the two bytes after it: every byte of a mark that starts in the block.
+const WINDOW: usize = BLOCK + 2;
+
+/// Whether a mark starts at a byte `b0` followed by `b1` and `b2`: `"()[]`, or a wide mark
+/// whose three bytes are all checked. Exact, so that the many ，。、：(EF BC 8C, E3 80 82, ...)
+/// that share lead and second bytes with the marks are never looked at one by one. Written
+/// with non-short-circuit operators so that a block is classified with vector compares.
+#[inline(always)]
+fn starts_mark(b0: u8, b1: u8, b2: u8) -> bool {
+    let ascii = (b0 == b'"') | ((b0 & 0xFE) == b'(') | (b0 == b'[') | (b0 == b']');
+    // “”‘’: E2 80 98, 99, 9C, 9D.
+    let curly = (b0 == 0xE2) & (b1 == 0x80) & ((b2 & 0xFA) == 0x98);
+    // 〈〉《》「」『』【】: E3 80 88..=91; 〔〕〖〗: E3 80 94..=97.
+    let cjk = (b0 == 0xE3) & (b1 == 0x80) & ((b2.wrapping_sub(0x88) < 10) | ((b2 & 0xFC) == 0x94));
+    // ＂（）［］: EF BC 82, 88, 89, BB, BD.
+    let full = (b0 == 0xEF) & (b1 == 0xBC) & ((b2 == 0x82) | ((b2 & 0xFE) == 0x88) | (b2 == 0xBB) | (b2 == 0xBD));
+    ascii | curly | cjk | full
 }
 
-/// One bit per byte of `block`, set for candidates. The flags are gathered eight at a time
-/// into bits by one multiplication (each 0/1 byte lands on its own bit of the top byte).
-#[inline]
-fn candidate_mask(block: &[u8; BLOCK]) -> u32 {
+/// One bit per byte of the block at the start of `window`, set where a mark starts. The
+/// three bytes are read from three shifted views of the window; the flags are gathered eight
+/// at a time into bits by one multiplication (each 0/1 byte lands on its own bit of the top
+/// byte), and not at all in a block without marks (most of them). Always inlined, so that
+/// the AVX2 copy of the scan has its own copy of it.
+#[inline(always)]
+fn mark_mask(window: &[u8; WINDOW]) -> u32 {
     let mut flags = [0u8; BLOCK];
     #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
     for k in 0..BLOCK {
-        flags[k] = u8::from(is_candidate(block[k]));
+        flags[k] = u8::from(starts_mark(window[k], window[k + 1], window[k + 2]));
+    }
+    if flags.iter().fold(0u8, |any, &f| any | f) == 0 {
+        return 0;
     }
     let mut mask = 0u32;
     for (k, word) in flags.chunks_exact(8).enumerate() {
@@ -245,8 +264,8 @@ fn candidate_mask(block: &[u8; BLOCK]) -> u32 {
 }
 
 /// Appends to `out`, in order, the positions of the marks of `bytes`. Bytes are classified 32
-/// at a time into a bit mask of candidates (ASCII marks and the lead bytes E2, E3, EF), a loop
-/// the compiler turns into vector compares; only candidates are looked at one by one.
+/// at a time into a bit mask of the places where marks start, a loop the compiler turns into
+/// vector compares; the bits set are exactly the marks.
 fn find_marks(bytes: &[u8], out: &mut Vec<usize>) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
@@ -268,33 +287,28 @@ fn find_marks_avx2(bytes: &[u8], out: &mut Vec<usize>) {
 /// [`find_marks`] for any CPU.
 #[inline(always)]
 fn find_marks_portable(bytes: &[u8], out: &mut Vec<usize>) {
-    let mut blocks = bytes.chunks_exact(BLOCK);
     let mut base = 0;
-    for block in blocks.by_ref() {
-        if let Ok(block) = <&[u8; BLOCK]>::try_from(block) {
-            push_marks(bytes, base, candidate_mask(block), out);
-        }
+    while let Some(window) = bytes.get(base..base + WINDOW).and_then(|w| <&[u8; WINDOW]>::try_from(w).ok()) {
+        push_marks(base, mark_mask(window), out);
         base += BLOCK;
     }
-    let rest = blocks.remainder();
-    if !rest.is_empty() {
-        // Padded with zero bytes, which are no candidates.
-        let mut padded = [0u8; BLOCK];
-        padded[..rest.len()].copy_from_slice(rest);
-        push_marks(bytes, base, candidate_mask(&padded), out);
+    // The last one or two blocks, padded with zero bytes, which neither start nor continue
+    // a mark.
+    while let Some(rest) = bytes.get(base..).filter(|rest| !rest.is_empty()) {
+        let mut padded = [0u8; WINDOW];
+        let len = rest.len().min(WINDOW);
+        padded[..len].copy_from_slice(&rest[..len]);
+        push_marks(base, mark_mask(&padded), out);
+        base += BLOCK;
     }
 }
 
-/// The marks among the candidates `mask` of the block at `base`.
-#[inline]
-fn push_marks(bytes: &[u8], base: usize, mut mask: u32, out: &mut Vec<usize>) {
+/// The positions of the marks `mask` of the block at `base`.
+#[inline(always)]
+fn push_marks(base: usize, mut mask: u32, out: &mut Vec<usize>) {
     while mask != 0 {
-        let at = base + mask.trailing_zeros() as usize;
+        out.push(base + mask.trailing_zeros() as usize);
         mask &= mask - 1;
-        // ASCII candidates are marks; a lead byte needs the two bytes after it.
-        if bytes.get(at).is_some_and(|&b| b < 0x80) || is_wide_mark(bytes, at) {
-            out.push(at);
-        }
     }
 }
 
@@ -462,9 +476,13 @@ fn scan_into(
         let Some(c) = text[at..].chars().next() else { break };
         i = at + c.len_utf8();
         ahead.pass(c);
-        let prev = text[..at].chars().next_back();
-        let next_c = text[i..].chars().next();
+        // The neighbours, decoded only for the quotes that need them (most marks are
+        // brackets and curly quotes).
+        let end = i;
+        let prev = || text[..at].chars().next_back();
+        let next_c = || text[end..].chars().next();
         if is_straight(c) {
+            let (prev, next_c) = (prev(), next_c());
             // 6" and 5'10" are inch marks, unless they close an open quotation ("50-50").
             if prev.is_some_and(|p| p.is_ascii_digit() || p == '\'') && !stack.last().is_some_and(|o| is_straight(o.ch))
             {
@@ -532,7 +550,9 @@ fn scan_into(
             }
             match c {
                 // ‘90s, rock‘n’roll: apostrophes, not quotes.
-                '‘' if next_c.is_some_and(|n| n.is_ascii_digit()) || prev.is_some_and(is_latin_letter) => continue,
+                '‘' if next_c().is_some_and(|n| n.is_ascii_digit()) || prev().is_some_and(is_latin_letter) => {
+                    continue;
+                }
                 '(' if is_emoticon(text, at, c) => continue,
                 '“' | '‘' => {
                     // An opening quote used again where the closing one belongs: “…“.
@@ -559,6 +579,7 @@ fn scan_into(
             out.styles.first_curly.get_or_insert(at..i);
         }
         if c == '’' {
+            let (prev, next_c) = (prev(), next_c());
             let letter_before = prev.is_some_and(|p| is_latin_letter(p) || p.is_ascii_digit());
             let word_after = next_c.is_some_and(|n| is_latin_letter(n) || n.is_ascii_digit());
             let top_single = stack.last().is_some_and(|o| o.ch == '‘');
@@ -856,10 +877,63 @@ mod tests {
     }
 
     fn all_marks(text: &str) -> Vec<usize> {
+        all_marks_of(text.as_bytes())
+    }
+
+    fn all_marks_of(bytes: &[u8]) -> Vec<usize> {
         let mut found = Vec::new();
-        find_marks(text.as_bytes(), &mut found);
+        find_marks(bytes, &mut found);
         found
     }
+
+    /// Pieces of text dense in the lead bytes E2, E3 and EF: marks, the punctuation that
+    /// shares their first bytes, and broken sequences.
+    const DENSE_PIECES: &[&[u8]] = &[
+        "，".as_bytes(),
+        "。".as_bytes(),
+        "、".as_bytes(),
+        "：".as_bytes(),
+        "“".as_bytes(),
+        "”".as_bytes(),
+        "‘".as_bytes(),
+        "’".as_bytes(),
+        "「".as_bytes(),
+        "」".as_bytes(),
+        "（".as_bytes(),
+        "）".as_bytes(),
+        "《".as_bytes(),
+        "〗".as_bytes(),
+        "〘".as_bytes(),
+        "［".as_bytes(),
+        "］".as_bytes(),
+        "＂".as_bytes(),
+        "—".as_bytes(),
+        "…".as_bytes(),
+        "中".as_bytes(),
+        b"\xE2",
+        b"\xE3",
+        b"\xEF",
+        b"\xE2\x80",
+        b"\xE3\x80",
+        b"\xEF\xBC",
+        b"\xE3\xBC",
+        b"\xEF\x80",
+        b"\x80",
+        b"\x82",
+        b"\x88",
+        b"\x98",
+        b"\xBB",
+        b"\xBD",
+        b"\x92",
+        b"\xD8",
+        b"(",
+        b")",
+        b"[",
+        b"]",
+        b"\"",
+        b"a",
+        b" ",
+    ];
 
     #[test]
     fn byte_test_finds_exactly_the_marks() {
@@ -1047,6 +1121,28 @@ problem = "unbalanced-quote"
             // The code for any CPU finds the same (the dispatch may have taken the AVX2 copy).
             let mut portable = Vec::new();
             find_marks_portable(s.as_bytes(), &mut portable);
+            prop_assert_eq!(portable, expected);
+        }
+
+        #[test]
+        fn block_test_is_the_byte_by_byte_definition(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    proptest::sample::select(DENSE_PIECES).prop_map(<[u8]>::to_vec),
+                    (0x80u8..=0xBF).prop_map(|b| vec![b]),
+                ],
+                0..80,
+            )
+        ) {
+            // Whole characters, lone lead bytes, cut sequences and any continuation byte, so
+            // that every byte of a mark also turns up in the wrong places and at block edges.
+            let bytes: Vec<u8> = pieces.concat();
+            let expected: Vec<usize> = (0..bytes.len())
+                .filter(|&i| matches!(bytes[i], b'"' | b'(' | b')' | b'[' | b']') || is_wide_mark(&bytes, i))
+                .collect();
+            prop_assert_eq!(all_marks_of(&bytes), expected.clone());
+            let mut portable = Vec::new();
+            find_marks_portable(&bytes, &mut portable);
             prop_assert_eq!(portable, expected);
         }
 
