@@ -190,11 +190,9 @@ type WideHeads = [[u8; 2]; MAX_WIDE_HEADS];
 /// three bytes or starts with an ASCII byte (then each is searched for on its own).
 fn wide_heads<'a>(needles: impl Iterator<Item = &'a [u8]>) -> Option<WideHeads> {
     let mut heads = [[0xFF; 2]; MAX_WIDE_HEADS];
-    let mut n = 0;
-    for needle in needles {
+    for (n, needle) in needles.enumerate() {
         let head = needle.first_chunk::<3>().filter(|h| h[0] >= 0x80)?;
         *heads.get_mut(n)? = [head[1], head[2]];
-        n += 1;
     }
     Some(heads)
 }
