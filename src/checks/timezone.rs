@@ -240,9 +240,10 @@ fn has_clock_colon(text: &str) -> bool {
 
 fn find_entries(doc: &Document) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
-    for (i, s) in doc.segments.iter().enumerate() {
-        // A stamp is short and has a colon between hour and minute.
-        if s.text.len() > 48 || !has_clock_colon(&s.text) {
+    let features = ascii_features(doc);
+    for (i, (s, f)) in doc.segments.iter().zip(features.iter()).enumerate() {
+        // A stamp is short and has a colon between hour and minute, so an ASCII digit.
+        if s.text.len() > 48 || !f.any(Features::DIGIT) || !has_clock_colon(&s.text) {
             continue;
         }
         if let Some(stamp) = clock::parse_stamp(&s.text) {
@@ -470,18 +471,17 @@ impl TimezoneCheck {
         let t = &LazyTable(self);
         let entries = entries(doc);
         let entries = &entries.0;
-        let features = clock_features(doc);
+        let features_part = clock_features(doc);
+        // Indexed once per segment: deref once, not through the shared part every time.
+        let features: &[Features] = &features_part;
         let reference =
             if entries.is_empty() { None } else { declared_reference(doc, t).or_else(|| self.reference.clone()) };
         let mut lazy_base: Option<Option<DocDate>> = None;
         let (mut found, mut resolved, mut checked) = (0u64, 0u64, 0u64);
         let times = doc_times(doc);
-        let mut seg_entry: Vec<Option<usize>> = vec![None; doc.segments.len()];
-        for (k, e) in entries.iter().enumerate() {
-            for s in seg_entry.iter_mut().take(e.end_seg).skip(e.stamp_seg) {
-                *s = Some(k);
-            }
-        }
+        // The entry of each segment, found as the segments are walked in order: the entries'
+        // spans follow one another, each from its stamp up to the next stamp.
+        let mut next_entry = 0;
         for (si, seg) in doc.segments.iter().enumerate() {
             let text = seg.text.as_str();
             // A segment with 当天 or 当日 but no local-time word only matters for a time with a
@@ -492,7 +492,10 @@ impl TimezoneCheck {
             {
                 continue;
             }
-            let entry = seg_entry[si].map(|k| &entries[k]);
+            while entries.get(next_entry).is_some_and(|e| e.stamp_seg <= si) {
+                next_entry += 1;
+            }
+            let entry = next_entry.checked_sub(1).and_then(|k| entries.get(k)).filter(|e| si < e.end_seg);
             if entry.is_some_and(|e| e.stamp_seg == si) {
                 continue;
             }
@@ -610,7 +613,9 @@ impl TimezoneCheck {
         let mut lazy_base: Option<Option<DocDate>> = None;
         let (mut pairs, mut local_checked) = (0, 0);
         let times = doc_times(doc);
-        let features = clock_features(doc);
+        let features_part = clock_features(doc);
+        // Indexed once per segment: deref once, not through the shared part every time.
+        let features: &[Features] = &features_part;
         for (si, seg) in doc.segments.iter().enumerate() {
             let text = seg.text.as_str();
             if !features[si].any(Features::SHIJIAN | Features::GMT_UTC | Features::LOCAL_EN) {
@@ -740,7 +745,9 @@ impl TimezoneCheck {
         let mut lazy_base: Option<Option<DocDate>> = None;
         let mut n = 0;
         let times = doc_times(doc);
-        let features = clock_features(doc);
+        let features_part = clock_features(doc);
+        // Indexed once per segment: deref once, not through the shared part every time.
+        let features: &[Features] = &features_part;
         for (si, seg) in doc.segments.iter().enumerate() {
             let text = seg.text.as_str();
             if !features[si].any(Features::UPPER | Features::SHIJIAN | Features::DST) {
@@ -803,7 +810,9 @@ impl TimezoneCheck {
     fn day_parts(&self, doc: &Document, out: &mut Output<'_>) {
         let mut n = 0;
         let times = doc_times(doc);
-        let features = clock_features(doc);
+        let features_part = clock_features(doc);
+        // Indexed once per segment: deref once, not through the shared part every time.
+        let features: &[Features] = &features_part;
         for (si, seg) in doc.segments.iter().enumerate() {
             // Only a time with a day part or a.m./p.m. is counted or checked.
             if !features[si].any(Features::DAY_PART) {

@@ -98,6 +98,10 @@ struct Prefilter {
     /// follow) and the non-ASCII `comma` connectors, minus those that end with another one (约合
     /// ends with 合: every place after 约合 is also a place after 合).
     wide: Vec<(memmem::Finder<'static>, bool)>,
+    /// The second and third bytes of each of the `wide` triggers, when they are few enough and
+    /// long enough to be found, with the ASCII triggers, by one scan of the text
+    /// ([`wide_starts`]) instead of a search each.
+    wide_heads: Option<WideHeads>,
     /// ASCII `comma` connectors (matched ignoring case), likewise reduced, with the offset of a
     /// space in each: they are found from the spaces of the text.
     ascii_spaced: Vec<(Vec<u8>, usize)>,
@@ -173,6 +177,104 @@ fn before_space(spaced: &[(Vec<u8>, usize)]) -> [u128; 2] {
         }
     }
     set
+}
+
+/// How many triggers [`wide_starts`] looks for at once (the built-in table has three).
+const MAX_WIDE_HEADS: usize = 3;
+
+/// The second and third bytes of up to [`MAX_WIDE_HEADS`] triggers, the unused places filled
+/// with a pair no UTF-8 text holds.
+type WideHeads = [[u8; 2]; MAX_WIDE_HEADS];
+
+/// The heads of `needles` for [`wide_starts`], unless there are too many or one is shorter than
+/// three bytes or starts with an ASCII byte (then each is searched for on its own).
+fn wide_heads<'a>(needles: impl Iterator<Item = &'a [u8]>) -> Option<WideHeads> {
+    let mut heads = [[0xFF; 2]; MAX_WIDE_HEADS];
+    for (n, needle) in needles.enumerate() {
+        let head = needle.first_chunk::<3>().filter(|h| h[0] >= 0x80)?;
+        *heads.get_mut(n)? = [head[1], head[2]];
+    }
+    Some(heads)
+}
+
+/// Positions handled per step of [`wide_starts`].
+const WIDE_BLOCK: usize = 32;
+
+/// Every position of `bytes` that holds one of the two bytes `ascii` or whose next two bytes
+/// are one of `heads` (overlapping ones too), in order: the places where a trigger may start,
+/// to be checked by the caller. The bytes are tested a block at a time, each position against
+/// all of them with shifted compares, a loop the compiler turns into vector compares: one pass
+/// over the text, where a search per trigger would read it once per trigger. The second and
+/// third bytes of a Han character all but name it, so few places are handed on that hold no
+/// trigger.
+fn wide_starts(bytes: &[u8], ascii: [u8; 2], heads: &WideHeads) -> Vec<usize> {
+    let mut out = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: `wide_starts_avx2` only needs AVX2, which the CPU was just found to have.
+        unsafe { wide_starts_avx2(bytes, ascii, heads, &mut out) };
+        return out;
+    }
+    wide_starts_portable(bytes, ascii, heads, &mut out);
+    out
+}
+
+/// [`wide_starts`] compiled for AVX2: the same code, 32 bytes per vector compare instead of 16.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn wide_starts_avx2(bytes: &[u8], ascii: [u8; 2], heads: &WideHeads, out: &mut Vec<usize>) {
+    wide_starts_portable(bytes, ascii, heads, out);
+}
+
+/// [`wide_starts`] for any CPU.
+#[inline(always)]
+fn wide_starts_portable(bytes: &[u8], ascii: [u8; 2], heads: &WideHeads, out: &mut Vec<usize>) {
+    let mut base = 0;
+    // Whole windows: the block and the two bytes after it.
+    while let Some(window) = bytes.get(base..).and_then(|rest| rest.first_chunk::<{ WIDE_BLOCK + 2 }>()) {
+        push_starts(base, head_mask(window, ascii, heads), out);
+        base += WIDE_BLOCK;
+    }
+    // The last bytes, padded with zero bytes, which are none of the bytes looked for.
+    while base < bytes.len() {
+        let rest = &bytes[base..];
+        let mut window = [0u8; WIDE_BLOCK + 2];
+        let n = rest.len().min(window.len());
+        window[..n].copy_from_slice(&rest[..n]);
+        push_starts(base, head_mask(&window, ascii, heads), out);
+        base += WIDE_BLOCK;
+    }
+}
+
+/// One bit per position of the block at the start of `window`, set where the byte is one of
+/// `ascii` or the next two bytes are one of `heads`. The flags are gathered eight at a time into
+/// bits by one multiplication (each 0/1 byte lands on its own bit of the top byte).
+#[inline(always)]
+fn head_mask(window: &[u8; WIDE_BLOCK + 2], ascii: [u8; 2], heads: &WideHeads) -> u32 {
+    let mut flags = [0u8; WIDE_BLOCK];
+    #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
+    for k in 0..WIDE_BLOCK {
+        let (a, b, c) = (window[k], window[k + 1], window[k + 2]);
+        let mut hit = (a == ascii[0]) | (a == ascii[1]);
+        for h in heads {
+            hit |= (b == h[0]) & (c == h[1]);
+        }
+        flags[k] = u8::from(hit);
+    }
+    let mut mask = 0u32;
+    for (k, word) in flags.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        mask |= ((word.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
+    }
+    mask
+}
+
+#[inline(always)]
+fn push_starts(base: usize, mut mask: u32, out: &mut Vec<usize>) {
+    while mask != 0 {
+        out.push(base + mask.trailing_zeros() as usize);
+        mask &= mask - 1;
+    }
 }
 
 /// The built-in table.
@@ -282,6 +384,7 @@ impl Table {
                 .build(&prefix_list)
                 .expect("the built-in prefix names make a valid matcher");
             Prefilter {
+                wide_heads: wide_heads(wide.iter().map(|(finder, _)| finder.needle())),
                 wide,
                 before_space: before_space(&ascii_spaced),
                 spaced_heads: spaced_heads(&ascii_spaced),
@@ -358,6 +461,12 @@ impl Table {
     /// Marks the texts (joined in `joined`, text `k` from byte `starts[k]`) that may hold a
     /// conversion.
     fn mark_candidates(&self, texts: &[&str], joined: &[u8], starts: &[usize], marked: &mut [bool]) {
+        self.mark_candidates_by(texts, joined, starts, marked, true);
+    }
+
+    /// [`Table::mark_candidates`], the `wide` triggers found by one scan for all of them when
+    /// `one_scan` (and they allow it), else by a substring search each.
+    fn mark_candidates_by(&self, texts: &[&str], joined: &[u8], starts: &[usize], marked: &mut [bool], one_scan: bool) {
         let f = self.prefilter();
         // The text holding joined byte `g`, unless already marked, and `g` within it.
         let locate = |g: usize, marked: &[bool]| -> Option<(usize, usize)> {
@@ -370,14 +479,15 @@ impl Table {
                 && self.amount_starts(f, text, skip_white(text, start + w.len()))
         };
         let space = if f.ascii_spaced.is_empty() { b'(' } else { b' ' };
-        for g in memchr::memchr2_iter(b'(', space, joined) {
+        // An opening parenthesis or a space at joined byte `g`.
+        let ascii_trigger_at = |g: usize, marked: &mut [bool]| {
             if joined[g] == b' '
                 && g.checked_sub(1)
                     .and_then(|p| joined.get(p))
                     .is_some_and(|&p| (f.before_space[usize::from(p >> 7)] >> (p & 0x7F)) & 1 == 0)
             {
                 // No spaced connector has this space: the byte before it is none of theirs.
-                continue;
+                return;
             }
             if joined[g] == b' '
                 && !f.spaced_heads.iter().any(|h| {
@@ -385,26 +495,55 @@ impl Table {
                 })
             {
                 // Nor does any end right before it.
-                continue;
+                return;
             }
-            let Some((k, i)) = locate(g, marked) else { continue };
+            let Some((k, i)) = locate(g, marked) else { return };
             let text = texts[k];
             marked[k] = if joined[g] == b'(' {
                 self.paren_then_amount(f, text, i + 1)
             } else {
                 f.ascii_spaced.iter().any(|(w, off)| i >= *off && ascii_at(text, i - off, w))
             };
-        }
-        for (finder, paren) in &f.wide {
-            let len = finder.needle().len();
-            for g in finder.find_iter(joined) {
-                let Some((k, i)) = locate(g, marked) else { continue };
-                let text = texts[k];
-                marked[k] = if *paren {
-                    self.paren_then_amount(f, text, i + len)
-                } else {
-                    self.amount_starts(f, text, skip_white(text, i + len))
-                };
+        };
+        // A `wide` trigger of `len` bytes at joined byte `g`.
+        let wide_trigger_at = |g: usize, len: usize, paren: bool, marked: &mut [bool]| {
+            let Some((k, i)) = locate(g, marked) else { return };
+            let text = texts[k];
+            marked[k] = if paren {
+                self.paren_then_amount(f, text, i + len)
+            } else {
+                self.amount_starts(f, text, skip_white(text, i + len))
+            };
+        };
+        // Each trigger found either way is checked; a text marked by one is not looked at again,
+        // so the order of the checks does not change the marks.
+        match f.wide_heads.as_ref().filter(|_| one_scan) {
+            Some(heads) => {
+                // One scan finds the places of all the triggers, ASCII and wide.
+                for g in wide_starts(joined, [b'(', space], heads) {
+                    if matches!(joined[g], b'(' | b' ') {
+                        ascii_trigger_at(g, marked);
+                        continue;
+                    }
+                    for (finder, paren) in &f.wide {
+                        let needle = finder.needle();
+                        if joined.get(g + 1..g + 3) == needle.get(1..3)
+                            && joined.get(g..).is_some_and(|rest| rest.starts_with(needle))
+                        {
+                            wide_trigger_at(g, needle.len(), *paren, marked);
+                        }
+                    }
+                }
+            }
+            None => {
+                for g in memchr::memchr2_iter(b'(', space, joined) {
+                    ascii_trigger_at(g, marked);
+                }
+                for (finder, paren) in &f.wide {
+                    for g in finder.find_iter(joined) {
+                        wide_trigger_at(g, finder.needle().len(), *paren, marked);
+                    }
+                }
             }
         }
         for w in &f.ascii_plain {
@@ -781,6 +920,60 @@ mod tests {
             let joined = JoinedTexts::new(texts.iter().copied());
             prop_assert_eq!(t.conversion_candidates_joined(&texts, &joined), alone);
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Characters sharing bytes with the triggers （ (EF BC 88), 合 (E5 90 88) and 相当于:
+        /// Ｈ (EF BC A8), ｈ (EF BD 88), 吐 (E5 90 90), 刈 (E5 88 88), 目 (E7 9B AE).
+        #[test]
+        fn wide_starts_are_every_place_before_a_head(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "（", "Ｈ", "ｈ", "合", "吐", "刈", "相", "目", "当", "于", "相当于", "相当", "，", "。", "a", " ", "(", "\n", "1",
+            ]), 0..80)
+        ) {
+            let s = parts.concat();
+            let b = s.as_bytes();
+            let heads = wide_heads(["（", "合", "相当于"].iter().map(|w| w.as_bytes())).unwrap();
+            let slow: Vec<usize> = (0..b.len())
+                .filter(|&p| matches!(b[p], b'(' | b' ') || heads.iter().any(|h| b[p + 1..].starts_with(h)))
+                .collect();
+            prop_assert_eq!(wide_starts(b, [b'(', b' '], &heads), slow.clone());
+            let mut portable = Vec::new();
+            wide_starts_portable(b, [b'(', b' '], &heads, &mut portable);
+            prop_assert_eq!(portable, slow);
+        }
+
+        #[test]
+        fn one_scan_marks_what_the_searches_mark(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "60", "（", "）", "(", "合", "约合", "相当于", "相当", "吐", "Ｈ", "元", "美元", "km", "英里", "，", "。",
+                " ", "or about ", "x",
+            ]), 0..14),
+            cut in 0usize..14,
+        ) {
+            let t = table();
+            prop_assert!(t.prefilter().wide_heads.is_some());
+            let cut = cut.min(parts.len());
+            let texts = [parts[..cut].concat(), parts[cut..].concat(), parts.concat()];
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let joined = JoinedTexts::new(texts.iter().copied());
+            let starts: Vec<usize> = (0..texts.len()).filter_map(|k| joined.start(k)).collect();
+            let mark = |one_scan: bool| {
+                let mut marked = vec![false; texts.len()];
+                t.mark_candidates_by(&texts, joined.as_str().as_bytes(), &starts, &mut marked, one_scan);
+                marked
+            };
+            prop_assert_eq!(mark(true), mark(false));
+        }
+    }
+
+    #[test]
+    fn wide_heads_need_few_long_non_ascii_needles() {
+        assert!(wide_heads(["合".as_bytes()].into_iter()).is_some());
+        assert!(wide_heads(["é".as_bytes()].into_iter()).is_none());
+        assert!(wide_heads(["abc".as_bytes()].into_iter()).is_none());
+        assert!(wide_heads(["合".as_bytes(); MAX_WIDE_HEADS + 1].into_iter()).is_none());
     }
 
     fn conv(text: &str) -> Vec<(String, String)> {
