@@ -358,7 +358,19 @@ impl SegmentBuilder {
     /// empty (its buffers kept) for [`SegmentBuilder::restart`].
     pub(crate) fn take(&mut self) -> Option<Segment> {
         let kind = std::mem::replace(&mut self.kind, SegmentKind::Paragraph);
-        let segment = trimmed_segment(kind, &self.text, &self.runs);
+        let segment = match prose_bounds(&self.text) {
+            // Nothing to trim (the common case): the text built becomes the segment's, moved
+            // rather than copied; the next segment is built in a new string.
+            Some((0, end)) if end == self.text.len() => {
+                let runs = match self.runs[..] {
+                    [one] => Runs::One(one),
+                    _ => Runs::Many(self.runs.clone()),
+                };
+                Some(Segment { kind, text: std::mem::take(&mut self.text), runs })
+            }
+            Some((start, end)) => Some(cut_segment(kind, &self.text, &self.runs, start..end)),
+            None => None,
+        };
         self.text.clear();
         self.runs.clear();
         segment
@@ -411,21 +423,6 @@ fn trimmed_prose_bounds(text: &str) -> Option<(usize, usize)> {
 /// U+205F) or 0xE3 (U+3000).
 fn cannot_start_whitespace(b: u8) -> bool {
     if b.is_ascii() { !b.is_ascii_whitespace() && b != 0x0B } else { !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) }
-}
-
-/// A segment of `text` with surrounding whitespace trimmed and `runs` cut to match; `None` when
-/// nothing but whitespace and placeholders is left. Text and runs are allocated at their exact
-/// size.
-fn trimmed_segment(kind: SegmentKind, text: &str, runs: &[Run]) -> Option<Segment> {
-    let (start, end) = prose_bounds(text)?;
-    if start == 0 && end == text.len() {
-        let runs = match runs {
-            [one] => Runs::One(*one),
-            _ => Runs::Many(runs.to_vec()),
-        };
-        return Some(Segment { kind, text: text.to_string(), runs });
-    }
-    Some(cut_segment(kind, text, runs, start..end))
 }
 
 /// The segment of `text[keep]`, with the runs cut to it.
