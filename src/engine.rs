@@ -295,7 +295,8 @@ fn load(input: Input, max_bytes: u64, map_files: bool) -> Loaded {
                     return Loaded::Error(InputError { path: name, reason: io_reason(&e) });
                 }
             };
-            let len = file.metadata().map(|m| m.len()).ok();
+            let metadata = file.metadata().ok();
+            let len = metadata.as_ref().map(std::fs::Metadata::len);
             if let Some(len) = len
                 && len > max_bytes
             {
@@ -304,7 +305,7 @@ fn load(input: Input, max_bytes: u64, map_files: bool) -> Loaded {
             // A larger regular file is mapped (its pages come from the page cache as they are,
             // not copied into fresh ones); a small one, or one that cannot be mapped, is read.
             let mapped = match len {
-                Some(len) if map_files && len >= MAP_FROM && file.metadata().is_ok_and(|m| m.is_file()) => {
+                Some(len) if map_files && len >= MAP_FROM && metadata.as_ref().is_some_and(|m| m.is_file()) => {
                     Source::mapped(&file, len)
                 }
                 _ => Ok(None),

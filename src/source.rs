@@ -37,14 +37,6 @@ impl Source {
         }
     }
 
-    /// The text as an owned string (a copy when mapped).
-    pub fn into_string(self) -> String {
-        match self.0 {
-            Repr::Owned(s) => s,
-            Repr::Mapped(_) => self.as_str().to_string(),
-        }
-    }
-
     /// A file's bytes read into memory, checked to be text.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Source, NotText> {
         check_text(&bytes)?;
@@ -96,39 +88,15 @@ impl Deref for Source {
     }
 }
 
-impl AsRef<str> for Source {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl From<String> for Source {
     fn from(s: String) -> Source {
         Source(Repr::Owned(s))
     }
 }
 
-impl From<&str> for Source {
-    fn from(s: &str) -> Source {
-        Source(Repr::Owned(s.to_string()))
-    }
-}
-
 impl fmt::Debug for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl PartialEq<str> for Source {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Source {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
     }
 }
 

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecInput, build_with};
 use crate::document::Document;
-use crate::text::chars::is_han;
+use crate::text::chars::{SCAN_BLOCK, block_mask, is_han, push_bit_positions};
 
 pub static KIND: KindInfo = KindInfo {
     name: "pairing",
@@ -219,7 +219,7 @@ const fn bits(list: &[u8]) -> u64 {
     set
 }
 
-const BLOCK: usize = 32;
+const BLOCK: usize = SCAN_BLOCK;
 
 /// A block and the two bytes after it: every byte of a mark that starts in the block.
 const WINDOW: usize = BLOCK + 2;
@@ -241,10 +241,8 @@ fn starts_mark(b0: u8, b1: u8, b2: u8) -> bool {
 }
 
 /// One bit per byte of the block at the start of `window`, set where a mark starts. The
-/// three bytes are read from three shifted views of the window; the flags are gathered eight
-/// at a time into bits by one multiplication (each 0/1 byte lands on its own bit of the top
-/// byte), and not at all in a block without marks (most of them). Always inlined, so that
-/// the AVX2 copy of the scan has its own copy of it.
+/// three bytes are read from three shifted views of the window, and the flags gathered by
+/// [`block_mask`]. Always inlined, so that the AVX2 copy of the scan has its own copy of it.
 #[inline(always)]
 fn mark_mask(window: &[u8; WINDOW]) -> u32 {
     let mut flags = [0u8; BLOCK];
@@ -252,15 +250,7 @@ fn mark_mask(window: &[u8; WINDOW]) -> u32 {
     for k in 0..BLOCK {
         flags[k] = u8::from(starts_mark(window[k], window[k + 1], window[k + 2]));
     }
-    if flags.iter().fold(0u8, |any, &f| any | f) == 0 {
-        return 0;
-    }
-    let mut mask = 0u32;
-    for (k, word) in flags.chunks_exact(8).enumerate() {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        mask |= ((word.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
-    }
-    mask
+    block_mask(&flags)
 }
 
 /// Appends to `out`, in order, the positions of the marks of `bytes`. Bytes are classified 32
@@ -289,7 +279,7 @@ fn find_marks_avx2(bytes: &[u8], out: &mut Vec<usize>) {
 fn find_marks_portable(bytes: &[u8], out: &mut Vec<usize>) {
     let mut base = 0;
     while let Some(window) = bytes.get(base..base + WINDOW).and_then(|w| <&[u8; WINDOW]>::try_from(w).ok()) {
-        push_marks(base, mark_mask(window), out);
+        push_bit_positions(base, mark_mask(window), out);
         base += BLOCK;
     }
     // The last one or two blocks, padded with zero bytes, which neither start nor continue
@@ -298,17 +288,8 @@ fn find_marks_portable(bytes: &[u8], out: &mut Vec<usize>) {
         let mut padded = [0u8; WINDOW];
         let len = rest.len().min(WINDOW);
         padded[..len].copy_from_slice(&rest[..len]);
-        push_marks(base, mark_mask(&padded), out);
+        push_bit_positions(base, mark_mask(&padded), out);
         base += BLOCK;
-    }
-}
-
-/// The positions of the marks `mask` of the block at `base`.
-#[inline(always)]
-fn push_marks(base: usize, mut mask: u32, out: &mut Vec<usize>) {
-    while mask != 0 {
-        out.push(base + mask.trailing_zeros() as usize);
-        mask &= mask - 1;
     }
 }
 

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
 use crate::document::{Document, Segment};
-use crate::text::chars::{is_ascii_letter, is_han, next_byte_where};
+use crate::text::chars::{SCAN_BLOCK, block_mask, is_ascii_letter, is_han, next_byte_where};
 
 pub static KIND: KindInfo = KindInfo {
     name: "repetition",
@@ -351,7 +351,7 @@ impl RepetitionCheck {
 }
 
 /// Bytes looked at together by the block tests below.
-const BLOCK: usize = 32;
+const BLOCK: usize = SCAN_BLOCK;
 
 /// Calls `found(first, second)`, in order, for every three-byte character repeated right after
 /// itself or after a run of `\r` and `\n` holding at most one `\n` (`first` and `second` are
@@ -421,8 +421,7 @@ const TAIL_PADDING: [u8; BLOCK + 5] = {
 };
 
 /// One bit per position of the first 32 of `window`, set where three bytes start that repeat
-/// right after them, or where a line break is. The flags are gathered eight at a time into
-/// bits by one multiplication (each 0/1 byte lands on its own bit of the top byte). Always
+/// right after them, or where a line break is (the flags gathered by [`block_mask`]). Always
 /// inlined, so that the AVX2 copy of the scan has its own copy of it.
 #[inline(always)]
 fn double_mask(window: &[u8; BLOCK + 5]) -> u32 {
@@ -433,15 +432,7 @@ fn double_mask(window: &[u8; BLOCK + 5]) -> u32 {
         let line_break = (window[k] == b'\n') | (window[k] == b'\r');
         flags[k] = u8::from(repeat | line_break);
     }
-    if flags.iter().fold(0u8, |any, &f| any | f) == 0 {
-        return 0;
-    }
-    let mut mask = 0u32;
-    for (k, word) in flags.chunks_exact(8).enumerate() {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        mask |= ((word.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
-    }
-    mask
+    block_mask(&flags)
 }
 
 /// [`three_byte_doubles`] at position `j`.

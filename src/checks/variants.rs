@@ -1480,9 +1480,8 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
             for w in words(&s) {
                 proptest::prop_assert!(s.is_char_boundary(w.range.start) && s.is_char_boundary(w.range.end));
             }
-            let chars = CharSet::new(&ZH_DATA.chars);
-            let weak = CharSet::new(&ZH_DATA.weak);
-            for r in transliteration_runs(&s, &chars, &weak, 2) {
+            let (chars, weak) = (&ZH_SETS.chars, &ZH_SETS.weak);
+            for r in transliteration_runs(&s, chars, weak, 2) {
                 proptest::prop_assert!(s.is_char_boundary(r.start) && s.is_char_boundary(r.end));
             }
         }
@@ -1636,17 +1635,16 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
             min in 1usize..6,
         ) {
             let s = parts.concat();
-            let chars = CharSet::new(&ZH_DATA.chars);
-            let weak = CharSet::new(&ZH_DATA.weak);
+            let (chars, weak) = (&ZH_SETS.chars, &ZH_SETS.weak);
             proptest::prop_assert_eq!(
-                transliteration_runs(&s, &chars, &weak, min),
-                slow_transliteration_runs(&s, &chars, &weak, min)
+                transliteration_runs(&s, chars, weak, min),
+                slow_transliteration_runs(&s, chars, weak, min)
             );
             // A member of two bytes turns off the window skip that needs three-byte members.
             let with_two_byte = CharSet::new(&format!("{}é", ZH_DATA.chars));
             proptest::prop_assert_eq!(
-                transliteration_runs(&s, &with_two_byte, &weak, min),
-                slow_transliteration_runs(&s, &with_two_byte, &weak, min)
+                transliteration_runs(&s, &with_two_byte, weak, min),
+                slow_transliteration_runs(&s, &with_two_byte, weak, min)
             );
             let fast: Vec<(Range<usize>, Case, bool)> = words(&s).into_iter().map(|w| (w.range, w.case, w.mid)).collect();
             let slow: Vec<(Range<usize>, Case, bool)> = slow_words(&s).into_iter().map(|w| (w.range, w.case, w.mid)).collect();
@@ -1670,11 +1668,10 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
         ) {
             // Long enough for the chunked steps (a thousand bytes and more).
             let s = parts.concat();
-            let chars = CharSet::new(&ZH_DATA.chars);
-            let weak = CharSet::new(&ZH_DATA.weak);
+            let (chars, weak) = (&ZH_SETS.chars, &ZH_SETS.weak);
             proptest::prop_assert_eq!(
-                transliteration_runs(&s, &chars, &weak, min),
-                slow_transliteration_runs(&s, &chars, &weak, min)
+                transliteration_runs(&s, chars, weak, min),
+                slow_transliteration_runs(&s, chars, weak, min)
             );
         }
 
@@ -1792,11 +1789,10 @@ groups = [{ forms = ["Kyiv", "Kiev"] }, { forms = ["悉尼", "雪梨"], preferre
 
     #[test]
     fn transliteration_runs_take_any_min_length() {
-        let chars = CharSet::new(&ZH_DATA.chars);
-        let weak = CharSet::new(&ZH_DATA.weak);
+        let (chars, weak) = (&ZH_SETS.chars, &ZH_SETS.weak);
         let text = "曼格斯套州的气价上涨。";
-        assert!(transliteration_runs(text, &chars, &weak, usize::MAX).is_empty());
-        assert_eq!(transliteration_runs(text, &chars, &weak, 0), slow_transliteration_runs(text, &chars, &weak, 0));
+        assert!(transliteration_runs(text, chars, weak, usize::MAX).is_empty());
+        assert_eq!(transliteration_runs(text, chars, weak, 0), slow_transliteration_runs(text, chars, weak, 0));
     }
 
     #[test]

@@ -33,13 +33,42 @@ pub fn mostly_han(text: &str) -> bool {
     han > 0 && han * 2 >= latin
 }
 
+/// Bytes classified together by the block scans of several checks: one 256-bit vector.
+pub const SCAN_BLOCK: usize = 32;
+
+/// One bit per flag of a classified block (each flag 0 or 1), bit `k` for `flags[k]`, and 0 at
+/// once for a block without any (most of them). The flags are gathered eight at a time by one
+/// multiplication (each 0/1 byte lands on its own bit of the top byte). Always inlined, so that
+/// the AVX2 copies of the scans have their own copy of it.
+#[inline(always)]
+pub fn block_mask(flags: &[u8; SCAN_BLOCK]) -> u32 {
+    if flags.iter().fold(0u8, |any, &f| any | f) == 0 {
+        return 0;
+    }
+    let mut mask = 0u32;
+    for (k, word) in flags.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        mask |= ((word.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
+    }
+    mask
+}
+
+/// Appends `base` plus the place of every bit set in `mask`, in order.
+#[inline(always)]
+pub fn push_bit_positions(base: usize, mut mask: u32, out: &mut Vec<usize>) {
+    while mask != 0 {
+        out.push(base + mask.trailing_zeros() as usize);
+        mask &= mask - 1;
+    }
+}
+
 /// The first byte at or after `from` for which `wanted` holds, else `bytes.len()`. Blocks of 32
 /// bytes without one (most of a Chinese paragraph, when looking for ASCII letters) are passed
 /// over with a test the compiler vectorises, so `wanted` should be branch-free arithmetic; it
 /// must not want the zero byte (the last partial block is padded with zeros).
 #[inline]
 pub fn next_byte_where(bytes: &[u8], from: usize, wanted: impl Fn(u8) -> bool) -> usize {
-    const BLOCK: usize = 32;
+    const BLOCK: usize = SCAN_BLOCK;
     debug_assert!(!wanted(0));
     let mut i = from;
     while let Some(block) = bytes.get(i..).and_then(|rest| rest.first_chunk::<BLOCK>()) {
@@ -70,6 +99,20 @@ pub fn is_ascii_letter(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn block_masks_have_one_bit_per_flag() {
+        let mut flags = [0u8; SCAN_BLOCK];
+        assert_eq!(block_mask(&flags), 0);
+        for k in [0, 7, 8, 13, 31] {
+            flags[k] = 1;
+        }
+        let mask = block_mask(&flags);
+        assert_eq!(mask, 1 | 1 << 7 | 1 << 8 | 1 << 13 | 1 << 31);
+        let mut at = vec![99];
+        push_bit_positions(64, mask, &mut at);
+        assert_eq!(at, [99, 64, 71, 72, 77, 95]);
+    }
 
     /// The plain reading that `mostly_han` must agree with.
     fn mostly_han_by_chars(text: &str) -> bool {

@@ -10,6 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, I
 use memchr::memmem;
 use serde::Deserialize;
 
+use crate::text::chars::{SCAN_BLOCK, block_mask, push_bit_positions};
 use crate::text::joined::JoinedTexts;
 
 use super::numbers::{Approx, Quantity, hedge_before, scan_quantities};
@@ -198,7 +199,7 @@ fn wide_heads<'a>(needles: impl Iterator<Item = &'a [u8]>) -> Option<WideHeads> 
 }
 
 /// Positions handled per step of [`wide_starts`].
-const WIDE_BLOCK: usize = 32;
+const WIDE_BLOCK: usize = SCAN_BLOCK;
 
 /// Every position of `bytes` that holds one of the two bytes `ascii` or whose next two bytes
 /// are one of `heads` (overlapping ones too), in order: the places where a trigger may start,
@@ -232,7 +233,7 @@ fn wide_starts_portable(bytes: &[u8], ascii: [u8; 2], heads: &WideHeads, out: &m
     let mut base = 0;
     // Whole windows: the block and the two bytes after it.
     while let Some(window) = bytes.get(base..).and_then(|rest| rest.first_chunk::<{ WIDE_BLOCK + 2 }>()) {
-        push_starts(base, head_mask(window, ascii, heads), out);
+        push_bit_positions(base, head_mask(window, ascii, heads), out);
         base += WIDE_BLOCK;
     }
     // The last bytes, padded with zero bytes, which are none of the bytes looked for.
@@ -241,14 +242,13 @@ fn wide_starts_portable(bytes: &[u8], ascii: [u8; 2], heads: &WideHeads, out: &m
         let mut window = [0u8; WIDE_BLOCK + 2];
         let n = rest.len().min(window.len());
         window[..n].copy_from_slice(&rest[..n]);
-        push_starts(base, head_mask(&window, ascii, heads), out);
+        push_bit_positions(base, head_mask(&window, ascii, heads), out);
         base += WIDE_BLOCK;
     }
 }
 
 /// One bit per position of the block at the start of `window`, set where the byte is one of
-/// `ascii` or the next two bytes are one of `heads`. The flags are gathered eight at a time into
-/// bits by one multiplication (each 0/1 byte lands on its own bit of the top byte).
+/// `ascii` or the next two bytes are one of `heads` (the flags gathered by [`block_mask`]).
 #[inline(always)]
 fn head_mask(window: &[u8; WIDE_BLOCK + 2], ascii: [u8; 2], heads: &WideHeads) -> u32 {
     let mut flags = [0u8; WIDE_BLOCK];
@@ -261,20 +261,7 @@ fn head_mask(window: &[u8; WIDE_BLOCK + 2], ascii: [u8; 2], heads: &WideHeads) -
         }
         flags[k] = u8::from(hit);
     }
-    let mut mask = 0u32;
-    for (k, word) in flags.chunks_exact(8).enumerate() {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        mask |= ((word.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32) << (8 * k);
-    }
-    mask
-}
-
-#[inline(always)]
-fn push_starts(base: usize, mut mask: u32, out: &mut Vec<usize>) {
-    while mask != 0 {
-        out.push(base + mask.trailing_zeros() as usize);
-        mask &= mask - 1;
-    }
+    block_mask(&flags)
 }
 
 /// The built-in table.
