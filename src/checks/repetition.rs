@@ -12,9 +12,11 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
+use super::timezone::ascii_features;
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecError, SpecInput, build_with};
 use crate::document::{Document, Segment};
 use crate::text::chars::{SCAN_BLOCK, block_mask, is_ascii_letter, is_han, next_byte_where};
+use crate::text::clock::Features;
 
 pub static KIND: KindInfo = KindInfo {
     name: "repetition",
@@ -94,26 +96,21 @@ fn build(meta: &RuleMeta, input: SpecInput<'_>) -> Result<Box<dyn Check>, SpecEr
 impl Check for RepetitionCheck {
     fn check(&self, doc: &Document, out: &mut Output<'_>) {
         match self.language {
+            Language::Zh if self.three_byte => self.check_zh_joined(doc, out),
             Language::Zh => {
                 for seg in &doc.segments {
-                    self.check_zh(doc, seg, out);
+                    self.check_zh_by_chars(doc, seg, out);
                 }
             }
             Language::En => {
-                // Segments without an ASCII letter hold no word: the letters are looked for
-                // once over all the segments laid end to end, and only segments holding one are
-                // read (in Chinese prose, few).
-                let joined = doc.joined_segments();
-                let all = joined.as_str().as_bytes();
-                let mut next_letter_at = 0;
+                // Segments without an ASCII letter hold no word: the per-segment flags shared
+                // with other kinds (found once per document) pass over them unread (in Chinese
+                // prose, most).
+                let features = ascii_features(doc);
                 // The words of a segment, a buffer kept for the next one.
                 let mut words_seen = Vec::new();
-                for (k, seg) in doc.segments.iter().enumerate() {
-                    let Some(start) = joined.start(k) else { break };
-                    if next_letter_at < start {
-                        next_letter_at = next_byte_where(all, start, is_ascii_letter);
-                    }
-                    if next_letter_at < start + seg.text.len() {
+                for (seg, f) in doc.segments.iter().zip(features.iter()) {
+                    if f.any(Features::ALPHA) {
                         self.check_en(doc, seg, out, &mut words_seen);
                     }
                 }
@@ -143,17 +140,29 @@ fn report(doc: &Document, seg: &Segment, out: &mut Output<'_>, pair: &Pair, word
 }
 
 impl RepetitionCheck {
-    fn check_zh(&self, doc: &Document, seg: &Segment, out: &mut Output<'_>) {
-        if !self.three_byte {
-            return self.check_zh_by_chars(doc, seg, out);
-        }
-        let text = seg.text.as_str();
+    /// The three-byte scan over all the segments at once, laid end to end with a newline after
+    /// each (one call per short paragraph costs more than the scan itself). A pair is kept only
+    /// when both copies lie in one segment: those are exactly the pairs a scan of that segment
+    /// alone finds (a pair inside a segment reads only bytes of that segment, and one reaching
+    /// past its end is no pair of the segment).
+    fn check_zh_joined(&self, doc: &Document, out: &mut Output<'_>) {
+        let joined = doc.joined_segments();
+        let mut k = 0;
         // The second copy of the last finding: a triple is one finding, so the pair that
         // starts there is not another.
         let mut last_second: Option<usize> = None;
-        three_byte_doubles(text.as_bytes(), |first, second| {
+        three_byte_doubles(joined.as_str().as_bytes(), |first, second| {
+            while joined.start(k + 1).is_some_and(|s| s <= first) {
+                k += 1;
+            }
+            let (Some(seg), Some(start)) = (doc.segments.get(k), joined.start(k)) else { return };
+            let text = seg.text.as_str();
+            let (Some(first), Some(second)) = (first.checked_sub(start), second.checked_sub(start)) else { return };
+            if second + 3 > text.len() {
+                return;
+            }
             let Some(c) = text.get(second..second + 3).and_then(|s| s.chars().next()) else { return };
-            if last_second == Some(first)
+            if last_second == Some(first + start)
                 || !is_han(c)
                 || !self.characters.contains(&c)
                 || self.legitimate_zh(text, first, second, second + 3)
@@ -169,7 +178,7 @@ impl RepetitionCheck {
                 &Pair { first: first..first + 3, second: second..second + 3 },
                 c.encode_utf8(&mut buf),
             );
-            last_second = Some(second);
+            last_second = Some(second + start);
         });
     }
 
@@ -502,6 +511,21 @@ characters = "的了在是由对为以"
 words = ["为了", "了解", "目的", "不了了之", "反对", "可以", "现在"]
 "#;
 
+    /// [`ZH`] with a two-byte character among its characters (one that is no Han character,
+    /// so never reported): the rule takes the scan one character at a time, segment by segment.
+    const ZH_BY_CHARS: &str = r#"
+[[rule]]
+id = "test/doubled-character"
+kind = "repetition"
+severity = "warning"
+message = "“{word}” is written twice"
+description = "d"
+why = "w"
+language = "zh"
+characters = "的了在是由对为以é"
+words = ["为了", "了解", "目的", "不了了之", "反对", "可以", "现在"]
+"#;
+
     const EN: &str = r#"
 [[rule]]
 id = "test/doubled-word"
@@ -650,6 +674,14 @@ allow = ["had had", "that that", "what it is is", "for for years"]
             let mut portable = Vec::new();
             super::three_byte_doubles_portable(s.as_bytes(), |a, b| portable.push((a, b)));
             prop_assert_eq!(portable, slow_doubles(&s));
+        }
+
+        #[test]
+        fn joined_scan_reports_what_the_scan_of_each_segment_reports(
+            paragraphs in proptest::collection::vec("[的由了中为解a \n\r]{0,12}", 1..6)
+        ) {
+            let src = paragraphs.join("\n\n");
+            prop_assert_eq!(lint_with_rule(ZH, "a.md", &src), lint_with_rule(ZH_BY_CHARS, "a.md", &src));
         }
 
         #[test]
