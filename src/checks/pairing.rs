@@ -638,6 +638,11 @@ struct Ahead {
 impl Ahead {
     /// The scan has reached `c`.
     fn pass(&mut self, c: char) {
+        // Nothing counted yet (nearly every paragraph): nothing to keep up to date, and no
+        // test of which mark this is (a branch taken at random).
+        if self.double.is_none() && self.single.is_none() {
+            return;
+        }
         let slot = match c {
             '”' => &mut self.double,
             '’' => &mut self.single,

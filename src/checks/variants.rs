@@ -615,10 +615,7 @@ impl VariantsCheck {
             return;
         }
         // Form → (count, index of first occurrence).
-        let mut forms: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-        for (i, o) in data.occs.iter().enumerate() {
-            forms.entry(o.form.as_str()).or_insert((0, i)).0 += 1;
-        }
+        let forms = FormCounts::of(&data.occs);
         out.count("names", forms.len() as u64);
         // Sets of forms that name one entity: (forms, preferred).
         let mut sets: Vec<(Vec<&str>, Option<&str>)> = Vec::new();
@@ -640,7 +637,7 @@ impl VariantsCheck {
                 let interior = |pos: usize, len: usize| pos != 0 && pos + 1 != len;
                 // Only forms sharing their length and both end characters with another form
                 // can differ inside: most documents have none, and no keys are hashed.
-                let candidates = forms_sharing_ends(forms.keys().copied());
+                let candidates = forms_sharing_ends(forms.keys());
                 for (a, b, pos) in substitution_pairs_at(candidates.into_iter(), interior) {
                     let (Some(ca), Some(cb)) = (a.chars().nth(pos), b.chars().nth(pos)) else { continue };
                     if !sounds.iter().any(|s| s.contains(ca) && s.contains(cb)) {
@@ -661,7 +658,7 @@ impl VariantsCheck {
                 }
             }
             Matcher::Capitalized => {
-                for (a, b) in one_edit_pairs(forms.keys().copied()) {
+                for (a, b) in one_edit_pairs(forms.keys()) {
                     // A swapped letter makes many a distinct short name (Warne / Wayne, Bogle /
                     // Boyle): substitutions need two letters more than insertions.
                     let same_length = a.chars().count() == b.chars().count();
@@ -684,7 +681,7 @@ impl VariantsCheck {
             // How often a form occurs: in document scope (transliteration), every occurrence in
             // the text, also inside a longer run of transliteration characters (宣布曼格斯套州).
             let count = |form: &str| {
-                let runs = forms[form].0;
+                let runs = forms.get(form).0;
                 match (doc, &self.matcher) {
                     (Some(doc), Matcher::Transliteration { .. }) => {
                         doc.segments.iter().map(|s| s.text.matches(form).count()).sum::<usize>().max(runs)
@@ -696,11 +693,11 @@ impl VariantsCheck {
             let winner = preferred.filter(|p| set.contains(p)).unwrap_or_else(|| {
                 set.iter()
                     .copied()
-                    .max_by(|x, y| count(x).cmp(&count(y)).then(forms[y].1.cmp(&forms[x].1)))
+                    .max_by(|x, y| count(x).cmp(&count(y)).then(forms.get(y).1.cmp(&forms.get(x).1)))
                     .unwrap_or(set[0])
             });
             let wcount = count(winner);
-            let wfirst = forms[winner].1;
+            let wfirst = forms.get(winner).1;
             if preferred.is_none() && wcount < self.min_majority {
                 continue;
             }
@@ -726,6 +723,38 @@ impl VariantsCheck {
                 }
             }
         }
+    }
+}
+
+/// Each form of a list of occurrences with its count and the index of its first occurrence, in
+/// form order: a sorted list, which a few dozen occurrences fill faster than a map.
+struct FormCounts<'a>(Vec<(&'a str, (usize, usize))>);
+
+impl<'a> FormCounts<'a> {
+    fn of(occs: &'a [Occ]) -> FormCounts<'a> {
+        let mut all: Vec<(&str, usize)> = occs.iter().enumerate().map(|(i, o)| (o.form.as_str(), i)).collect();
+        all.sort_unstable();
+        let mut forms: Vec<(&str, (usize, usize))> = Vec::new();
+        for (form, i) in all {
+            match forms.last_mut() {
+                Some((last, (count, _))) if *last == form => *count += 1,
+                _ => forms.push((form, (1, i))),
+            }
+        }
+        FormCounts(forms)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.0.iter().map(|(form, _)| *form)
+    }
+
+    /// The count and first occurrence of `form`, one of the forms.
+    fn get(&self, form: &str) -> (usize, usize) {
+        self.0.binary_search_by(|(f, _)| (*f).cmp(form)).map_or((0, 0), |k| self.0[k].1)
     }
 }
 
