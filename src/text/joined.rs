@@ -27,16 +27,19 @@ impl JoinedTexts {
     }
 
     /// All the texts, each followed by a newline.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.text
     }
 
     /// Where text `k` starts in [`as_str`](Self::as_str).
+    #[inline]
     pub fn start(&self, k: usize) -> Option<usize> {
         self.ranges.get(k).map(|r| r.start)
     }
 
     /// The bytes of text `k` (empty past the last).
+    #[inline]
     pub fn text(&self, k: usize) -> &[u8] {
         self.ranges.get(k).and_then(|r| self.text.as_bytes().get(r.clone())).unwrap_or(&[])
     }
