@@ -698,7 +698,8 @@ fn skip_non_ascii(b: &[u8], from: usize, leads: &mut u64) -> usize {
         let ascii = |w: u64| !w & HIGH;
         let low = u128::from(ascii(w0)) | u128::from(ascii(w1)) << 64;
         let high = u128::from(ascii(w2)) | u128::from(ascii(w3)) << 64;
-        let bit = if low != 0 { low.trailing_zeros() } else { 128 + high.trailing_zeros() };
+        let low_empty = u32::from(low == 0);
+        let bit = low.trailing_zeros() + low_empty * high.trailing_zeros();
         return i + (bit / 8) as usize;
     }
     b.len()
@@ -782,28 +783,25 @@ impl Features {
             let c = b[i];
             match c {
                 b'0'..=b'9' => {
+                    // The run's bounds, flags and tests computed without branches: runs are
+                    // short and many, and a branch on their length or on what follows them
+                    // would be mispredicted often.
                     let start = i;
-                    while i < b.len() && b[i].is_ascii_digit() {
-                        i += 1;
-                    }
+                    i = digit_run_end(b, i);
                     let run = i - start;
                     ascii_digits += run;
                     f |= Features::DIGIT;
                     // A compact date is a run of eight ASCII digits, or (Unicode `\d` in its
                     // year) four or five right after a non-ASCII digit.
-                    if run == 8 {
-                        f |= Features::COMPACT;
-                    } else if (run == 4 || run == 5)
-                        && start > 0
-                        && b[start - 1] >= 0x80
+                    f |= Features::COMPACT * u32::from(run == 8);
+                    let after_wide = start.checked_sub(1).and_then(|k| b.get(k)).map_or(0, |&x| x >> 7);
+                    if (run.wrapping_sub(4) < 2) & (after_wide != 0)
                         && text[..start].chars().next_back().is_some_and(is_numeric)
                     {
                         short_run_after_wide = true;
                     }
                     // An hour in ASCII digits before 时, 点 or a colon.
-                    if matches!(b[i..], [0xE6, 0x97, 0xB6, ..] | [0xE7, 0x82, 0xB9, ..] | [0xEF, 0xBC, 0x9A, ..])
-                        && day_part_before_hour(b, i)
-                    {
+                    if hour_mark_at(b, i) && day_part_before_hour(b, i) {
                         f |= Features::DAY_PART;
                     }
                     continue;
@@ -931,6 +929,37 @@ impl Features {
         }
         flags
     }
+}
+
+/// The end of the run of ASCII digits starting at byte `start`: eight bytes tested at a time,
+/// so that a run shorter than eight (nearly all) costs no branch on its length.
+#[inline]
+fn digit_run_end(b: &[u8], start: usize) -> usize {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = start;
+    while let Some(word) = b.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        // A byte is a digit when its value less b'0' is below 10: adding 0x76 to its low
+        // seven bits carries into bit 7 from 10 up, and a byte with bit 7 set is no digit.
+        let y = u64::from_le_bytes(*word) ^ 0x3030_3030_3030_3030;
+        let not_digit = (((y & LOW7) + 0x7676_7676_7676_7676) | y) & HIGH;
+        if not_digit != 0 {
+            return i + (not_digit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether 时, 点 or ： starts at byte `i`: the three bytes compared at once.
+#[inline]
+fn hour_mark_at(b: &[u8], i: usize) -> bool {
+    let Some(&[b0, b1, b2]) = b.get(i..).and_then(|rest| rest.first_chunk::<3>()) else { return false };
+    let key = u32::from(b0) << 16 | u32::from(b1) << 8 | u32::from(b2);
+    (key == 0xE6_97B6) | (key == 0xE7_82B9) | (key == 0xEF_BC9A)
 }
 
 static SHI_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("时"));
@@ -1775,6 +1804,53 @@ mod tests {
         assert!(!Features::of("1-2-3").any(Features::ISO));
     }
 
+    /// The flags of [`Features::ascii`], each found by its plain definition.
+    fn ascii_by_definition(text: &str) -> Features {
+        let b = text.as_bytes();
+        let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+        // Maximal runs of ASCII digits, as (start, end).
+        let runs: Vec<(usize, usize)> = (0..b.len())
+            .filter(|&i| digit(i) && (i == 0 || !digit(i - 1)))
+            .map(|s| (s, (s..=b.len()).find(|&e| !digit(e)).unwrap_or(b.len())))
+            .collect();
+        let total: usize = runs.iter().map(|(s, e)| e - s).sum();
+        let after_wide = |s: usize| s > 0 && b[s - 1] >= 0x80 && text[..s].chars().next_back().is_some_and(is_numeric);
+        let compact = runs.iter().any(|&(s, e)| e - s == 8)
+            || (total >= 8 && runs.iter().any(|&(s, e)| (4..=5).contains(&(e - s)) && after_wide(s)));
+        let hour_mark = |i: usize| ["时", "点", "："].iter().any(|m| b[i..].starts_with(m.as_bytes()));
+        let m_at = |i: usize| b.get(i).is_some_and(|x| x.eq_ignore_ascii_case(&b'm'));
+        let day_part = runs.iter().any(|&(_, e)| hour_mark(e) && day_part_before_hour(b, e))
+            || (0..b.len()).any(|i| b[i] == b':' && day_part_before_hour(b, i))
+            || (0..b.len()).any(|i| {
+                matches!(b[i], b'a' | b'A' | b'p' | b'P')
+                    && (m_at(i + 1) || (b.get(i + 1) == Some(&b'.') && m_at(i + 2)))
+            });
+        let has = |w: &str| text.contains(w);
+        let flags = [
+            (Features::DIGIT, !runs.is_empty()),
+            (Features::COMPACT, compact),
+            (Features::DAY_PART, day_part),
+            (Features::HYPHEN, has("-")),
+            (Features::ISO, (0..b.len()).any(|i| b[i] == b'-' && iso_date_at(b, i))),
+            (Features::SPACE, has(" ")),
+            (Features::ALPHA, b.iter().any(u8::is_ascii_alphabetic)),
+            (Features::UPPER, b.iter().any(u8::is_ascii_uppercase)),
+            (Features::LOCAL_EN, has("local time")),
+            (Features::GMT_UTC, has("GMT") || has("UTC")),
+            (Features::MONTH_EN, MONTH_ABBRS.iter().any(|m| b.windows(3).any(|w| w == *m))),
+            (Features::LEAD2, b.iter().any(|&x| x & 0xE0 == 0xC0)),
+        ];
+        Features(flags.iter().filter(|f| f.1).fold(0, |all, f| all | f.0))
+    }
+
+    #[test]
+    fn ascii_flags_of_examples_follow_their_definitions() {
+        for t in ["", "12345678", "凌晨1时", "٣2022年", "٣20221 12345", "2022-01-06", "3 p.m.", "Jan", "中文é"]
+        {
+            assert_eq!(Features::ascii(t), ascii_by_definition(t), "{t}");
+        }
+    }
+
     #[test]
     fn stamps() {
         assert_eq!(parse_stamp("1月5日17:38").map(|s| (s.month, s.hour, s.minute)), Some((Some(1), 17, 38)));
@@ -2002,6 +2078,18 @@ mod tests {
                 let both = contains_any(&s, [list, FUTURE_ZH], *ZH_CLAUSE_FILTER | filter);
                 proptest::prop_assert_eq!(both, [slow, FUTURE_ZH.iter().any(|w| s.contains(w))]);
             }
+        }
+
+        #[test]
+        fn ascii_flags_follow_their_definitions(
+            parts in proptest::collection::vec(proptest::sample::select(&[
+                "1", "2", "0", "12345678", "2022", "17", "０", "٣", "〇", ":", "：", "-", " ", "时", "点", "间",
+                "凌晨", "晚", "上午", "十", "a", "m", "A", "M", "p", ".", "PM", "local time", "lo", "GMT", "UTC",
+                "U", "G", "Jan", "Ma", "Dec", "é", "中文", "。", "\n",
+            ][..]), 0..40),
+        ) {
+            let s = parts.concat();
+            proptest::prop_assert_eq!(Features::ascii(&s), ascii_by_definition(&s), "{:?}", s);
         }
 
         #[test]
