@@ -7,6 +7,7 @@
 //! (`凌晨`, `下午`), and whether it sits in a schedule or range (`每日23时至次日7时`) or a
 //! future-tense clause (`将于`, `will`), where it names no event time.
 
+use crate::text::chars::{SCAN_BLOCK, block_mask, push_bit_positions};
 use crate::text::joined::JoinedTexts;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -116,44 +117,98 @@ pub struct Stamp {
 #[cfg(test)]
 const ANCHORS: &[&str] = &["时", "点", ":", "：", "a.m", "p.m", "A.M", "P.M", "am", "pm", "AM", "PM", "GMT", "UTC"];
 
-/// The anchors of [`ANCHORS`] in `text`, in order: a byte loop that only looks closer at a
-/// few byte values (the last byte of 时/点/：, `:`, and the first letter of the English
-/// words), much cheaper over Chinese text than a multi-pattern search whose one-byte
-/// pattern `:` makes every CJK lead byte a candidate.
-struct Anchors<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-fn anchors(text: &str) -> Anchors<'_> {
-    Anchors { b: text.as_bytes(), at: 0 }
-}
-
-impl Iterator for Anchors<'_> {
-    type Item = Range<usize>;
-
-    fn next(&mut self) -> Option<Range<usize>> {
-        let b = self.b;
-        while self.at < b.len() {
-            // Stretches without an anchor byte are passed over a block at a time.
-            self.at = crate::text::chars::next_byte_where(b, self.at, is_anchor_byte);
-            if self.at >= b.len() {
-                break;
-            }
-            let i = self.at;
-            self.at += 1;
-            if let Some(r) = anchor_at(b, i) {
-                self.at = r.end;
-                return Some(r);
-            }
+/// The anchors of [`ANCHORS`] in `text`, in order, without overlaps. Where each starts is
+/// found exactly, 32 bytes at a time (see [`find_anchor_starts`]): neither the many Han
+/// characters that end in the last byte of 时, 点 or ： nor a letter without its word after it
+/// is looked at one by one, as a scan for single candidate bytes would.
+fn anchors(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let b = text.as_bytes();
+    let mut starts = Vec::new();
+    find_anchor_starts(b, &mut starts);
+    let mut resume = 0;
+    starts.into_iter().filter_map(move |i| {
+        if i < resume {
+            return None;
         }
-        None
+        // A Han anchor is named by its last byte.
+        let r = if b[i] >= 0x80 { anchor_at(b, i + 2) } else { anchor_at(b, i) }?;
+        resume = r.end;
+        Some(r)
+    })
+}
+
+/// Whether an anchor starts at a byte `c` followed by `next` and `next2`: exact (all three
+/// bytes of 时/点/：, every letter of a.m./AM/GMT/UTC), written with non-short-circuit
+/// operators so that a block is classified with vector compares.
+#[inline(always)]
+fn starts_anchor(c: u8, next: u8, next2: u8) -> bool {
+    let lower = ((c == b'a') | (c == b'p')) & ((next == b'm') | ((next == b'.') & (next2 == b'm')));
+    let upper = ((c == b'A') | (c == b'P')) & ((next == b'M') | ((next == b'.') & (next2 == b'M')));
+    let zone = ((c == b'G') & (next == b'M') & (next2 == b'T')) | ((c == b'U') & (next == b'T') & (next2 == b'C'));
+    let han = ((c == 0xE6) & (next == 0x97) & (next2 == 0xB6))
+        | ((c == 0xE7) & (next == 0x82) & (next2 == 0xB9))
+        | ((c == 0xEF) & (next == 0xBC) & (next2 == 0x9A));
+    (c == b':') | lower | upper | zone | han
+}
+
+/// A block and the two bytes after it: every byte of an anchor that starts in the block.
+const ANCHOR_WINDOW: usize = SCAN_BLOCK + 2;
+
+/// One bit per byte of the block at the start of `window`, set where an anchor starts.
+#[inline(always)]
+fn anchor_mask(window: &[u8; ANCHOR_WINDOW]) -> u32 {
+    let mut flags = [0u8; SCAN_BLOCK];
+    #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
+    for k in 0..SCAN_BLOCK {
+        flags[k] = u8::from(starts_anchor(window[k], window[k + 1], window[k + 2]));
+    }
+    block_mask(&flags)
+}
+
+/// Appends to `out`, in order, where the anchors of `bytes` start (overlapping ones too).
+fn find_anchor_starts(bytes: &[u8], out: &mut Vec<usize>) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: `find_anchor_starts_avx2` only needs AVX2, which the CPU was just found to
+        // have.
+        unsafe { find_anchor_starts_avx2(bytes, out) };
+        return;
+    }
+    find_anchor_starts_portable(bytes, out);
+}
+
+/// [`find_anchor_starts`] compiled for AVX2: the same code, a block classified 32 bytes per
+/// vector compare instead of 16.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn find_anchor_starts_avx2(bytes: &[u8], out: &mut Vec<usize>) {
+    find_anchor_starts_portable(bytes, out);
+}
+
+/// [`find_anchor_starts`] for any CPU.
+#[inline(always)]
+fn find_anchor_starts_portable(bytes: &[u8], out: &mut Vec<usize>) {
+    let mut base = 0;
+    while let Some(window) =
+        bytes.get(base..base + ANCHOR_WINDOW).and_then(|w| <&[u8; ANCHOR_WINDOW]>::try_from(w).ok())
+    {
+        push_bit_positions(base, anchor_mask(window), out);
+        base += SCAN_BLOCK;
+    }
+    // The last one or two blocks, padded with zero bytes, which neither start nor continue an
+    // anchor.
+    while let Some(rest) = bytes.get(base..).filter(|rest| !rest.is_empty()) {
+        let mut padded = [0u8; ANCHOR_WINDOW];
+        let len = rest.len().min(ANCHOR_WINDOW);
+        padded[..len].copy_from_slice(&rest[..len]);
+        push_bit_positions(base, anchor_mask(&padded), out);
+        base += SCAN_BLOCK;
     }
 }
 
-/// Whether an anchor may start (ASCII) or end (the last byte of 时, 点, ：) at byte value `c`:
-/// comparisons without branches, so that a block of bytes is tested at once.
-#[inline]
+/// Whether an anchor may start (ASCII) or end (the last byte of 时, 点, ：) at byte value `c`
+/// (what the scan for anchors first looked for; kept to test it).
+#[cfg(test)]
 fn is_anchor_byte(c: u8) -> bool {
     (c == b':')
         | (c == b'a')
@@ -698,7 +753,8 @@ fn skip_non_ascii(b: &[u8], from: usize, leads: &mut u64) -> usize {
         let ascii = |w: u64| !w & HIGH;
         let low = u128::from(ascii(w0)) | u128::from(ascii(w1)) << 64;
         let high = u128::from(ascii(w2)) | u128::from(ascii(w3)) << 64;
-        let bit = if low != 0 { low.trailing_zeros() } else { 128 + high.trailing_zeros() };
+        let low_empty = u32::from(low == 0);
+        let bit = low.trailing_zeros() + low_empty * high.trailing_zeros();
         return i + (bit / 8) as usize;
     }
     b.len()
@@ -782,28 +838,25 @@ impl Features {
             let c = b[i];
             match c {
                 b'0'..=b'9' => {
+                    // The run's bounds, flags and tests computed without branches: runs are
+                    // short and many, and a branch on their length or on what follows them
+                    // would be mispredicted often.
                     let start = i;
-                    while i < b.len() && b[i].is_ascii_digit() {
-                        i += 1;
-                    }
+                    i = digit_run_end(b, i);
                     let run = i - start;
                     ascii_digits += run;
                     f |= Features::DIGIT;
                     // A compact date is a run of eight ASCII digits, or (Unicode `\d` in its
                     // year) four or five right after a non-ASCII digit.
-                    if run == 8 {
-                        f |= Features::COMPACT;
-                    } else if (run == 4 || run == 5)
-                        && start > 0
-                        && b[start - 1] >= 0x80
+                    f |= Features::COMPACT * u32::from(run == 8);
+                    let after_wide = start.checked_sub(1).and_then(|k| b.get(k)).map_or(0, |&x| x >> 7);
+                    if (run.wrapping_sub(4) < 2) & (after_wide != 0)
                         && text[..start].chars().next_back().is_some_and(is_numeric)
                     {
                         short_run_after_wide = true;
                     }
                     // An hour in ASCII digits before 时, 点 or a colon.
-                    if matches!(b[i..], [0xE6, 0x97, 0xB6, ..] | [0xE7, 0x82, 0xB9, ..] | [0xEF, 0xBC, 0x9A, ..])
-                        && day_part_before_hour(b, i)
-                    {
+                    if hour_mark_at(b, i) && day_part_before_hour(b, i) {
                         f |= Features::DAY_PART;
                     }
                     continue;
@@ -931,6 +984,37 @@ impl Features {
         }
         flags
     }
+}
+
+/// The end of the run of ASCII digits starting at byte `start`: eight bytes tested at a time,
+/// so that a run shorter than eight (nearly all) costs no branch on its length.
+#[inline]
+fn digit_run_end(b: &[u8], start: usize) -> usize {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = start;
+    while let Some(word) = b.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        // A byte is a digit when its value less b'0' is below 10: adding 0x76 to its low
+        // seven bits carries into bit 7 from 10 up, and a byte with bit 7 set is no digit.
+        let y = u64::from_le_bytes(*word) ^ 0x3030_3030_3030_3030;
+        let not_digit = (((y & LOW7) + 0x7676_7676_7676_7676) | y) & HIGH;
+        if not_digit != 0 {
+            return i + (not_digit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether 时, 点 or ： starts at byte `i`: the three bytes compared at once.
+#[inline]
+fn hour_mark_at(b: &[u8], i: usize) -> bool {
+    let Some(&[b0, b1, b2]) = b.get(i..).and_then(|rest| rest.first_chunk::<3>()) else { return false };
+    let key = u32::from(b0) << 16 | u32::from(b1) << 8 | u32::from(b2);
+    (key == 0xE6_97B6) | (key == 0xE7_82B9) | (key == 0xEF_BC9A)
 }
 
 static SHI_FINDER: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("时"));
@@ -1775,6 +1859,53 @@ mod tests {
         assert!(!Features::of("1-2-3").any(Features::ISO));
     }
 
+    /// The flags of [`Features::ascii`], each found by its plain definition.
+    fn ascii_by_definition(text: &str) -> Features {
+        let b = text.as_bytes();
+        let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+        // Maximal runs of ASCII digits, as (start, end).
+        let runs: Vec<(usize, usize)> = (0..b.len())
+            .filter(|&i| digit(i) && (i == 0 || !digit(i - 1)))
+            .map(|s| (s, (s..=b.len()).find(|&e| !digit(e)).unwrap_or(b.len())))
+            .collect();
+        let total: usize = runs.iter().map(|(s, e)| e - s).sum();
+        let after_wide = |s: usize| s > 0 && b[s - 1] >= 0x80 && text[..s].chars().next_back().is_some_and(is_numeric);
+        let compact = runs.iter().any(|&(s, e)| e - s == 8)
+            || (total >= 8 && runs.iter().any(|&(s, e)| (4..=5).contains(&(e - s)) && after_wide(s)));
+        let hour_mark = |i: usize| ["时", "点", "："].iter().any(|m| b[i..].starts_with(m.as_bytes()));
+        let m_at = |i: usize| b.get(i).is_some_and(|x| x.eq_ignore_ascii_case(&b'm'));
+        let day_part = runs.iter().any(|&(_, e)| hour_mark(e) && day_part_before_hour(b, e))
+            || (0..b.len()).any(|i| b[i] == b':' && day_part_before_hour(b, i))
+            || (0..b.len()).any(|i| {
+                matches!(b[i], b'a' | b'A' | b'p' | b'P')
+                    && (m_at(i + 1) || (b.get(i + 1) == Some(&b'.') && m_at(i + 2)))
+            });
+        let has = |w: &str| text.contains(w);
+        let flags = [
+            (Features::DIGIT, !runs.is_empty()),
+            (Features::COMPACT, compact),
+            (Features::DAY_PART, day_part),
+            (Features::HYPHEN, has("-")),
+            (Features::ISO, (0..b.len()).any(|i| b[i] == b'-' && iso_date_at(b, i))),
+            (Features::SPACE, has(" ")),
+            (Features::ALPHA, b.iter().any(u8::is_ascii_alphabetic)),
+            (Features::UPPER, b.iter().any(u8::is_ascii_uppercase)),
+            (Features::LOCAL_EN, has("local time")),
+            (Features::GMT_UTC, has("GMT") || has("UTC")),
+            (Features::MONTH_EN, MONTH_ABBRS.iter().any(|m| b.windows(3).any(|w| w == *m))),
+            (Features::LEAD2, b.iter().any(|&x| x & 0xE0 == 0xC0)),
+        ];
+        Features(flags.iter().filter(|f| f.1).fold(0, |all, f| all | f.0))
+    }
+
+    #[test]
+    fn ascii_flags_of_examples_follow_their_definitions() {
+        for t in ["", "12345678", "凌晨1时", "٣2022年", "٣20221 12345", "2022-01-06", "3 p.m.", "Jan", "中文é"]
+        {
+            assert_eq!(Features::ascii(t), ascii_by_definition(t), "{t}");
+        }
+    }
+
     #[test]
     fn stamps() {
         assert_eq!(parse_stamp("1月5日17:38").map(|s| (s.month, s.hour, s.minute)), Some((Some(1), 17, 38)));
@@ -2002,6 +2133,18 @@ mod tests {
                 let both = contains_any(&s, [list, FUTURE_ZH], *ZH_CLAUSE_FILTER | filter);
                 proptest::prop_assert_eq!(both, [slow, FUTURE_ZH.iter().any(|w| s.contains(w))]);
             }
+        }
+
+        #[test]
+        fn ascii_flags_follow_their_definitions(
+            parts in proptest::collection::vec(proptest::sample::select(&[
+                "1", "2", "0", "12345678", "2022", "17", "０", "٣", "〇", ":", "：", "-", " ", "时", "点", "间",
+                "凌晨", "晚", "上午", "十", "a", "m", "A", "M", "p", ".", "PM", "local time", "lo", "GMT", "UTC",
+                "U", "G", "Jan", "Ma", "Dec", "é", "中文", "。", "\n",
+            ][..]), 0..40),
+        ) {
+            let s = parts.concat();
+            proptest::prop_assert_eq!(Features::ascii(&s), ascii_by_definition(&s), "{:?}", s);
         }
 
         #[test]

@@ -315,22 +315,57 @@ fn zh_groups(text: &str, range: Range<usize>) -> Option<ZhGroups> {
     Some(ZhGroups { y: y.map(shift), m: shift(m), d: shift(d), wp, w })
 }
 
-/// Characters a match of [`ZH`] may hold before its 月 (year, 年, month, blanks).
+/// Characters a match of [`ZH`] may hold before its 月 (year, 年, month, blanks): what
+/// [`before_month_start`] reads by bytes (kept to test it).
+#[cfg(test)]
 fn before_month(c: char) -> bool {
     matches!(c, ' ' | '\t' | '0'..='9' | '０'..='９' | '〇' | '○' | '零' | '十' | '年') || digit_value(c).is_some()
 }
 
+/// Where the run of `before_month` characters ending at byte `end` starts, looking no
+/// further back than `from` (a character start). Read back byte-wise: every such character is
+/// a one-byte ASCII one or a three-byte one, told by its bytes without decoding it.
+fn before_month_start(b: &[u8], from: usize, end: usize) -> usize {
+    const THREE_BYTE: [[u8; 3]; 24] = {
+        let chars = [
+            '０', '１', '２', '３', '４', '５', '６', '７', '８', '９', '〇', '○', '零', '十', '年', '一', '二', '三',
+            '四', '五', '六', '七', '八', '九',
+        ];
+        let mut out = [[0u8; 3]; 24];
+        let mut k = 0;
+        while k < chars.len() {
+            let mut buf = [0u8; 4];
+            let e = chars[k].encode_utf8(&mut buf).as_bytes();
+            out[k] = [e[0], e[1], e[2]];
+            k += 1;
+        }
+        out
+    };
+    let mut s = end;
+    loop {
+        if s > from && matches!(b[s - 1], b' ' | b'\t' | b'0'..=b'9') {
+            s -= 1;
+        } else if s >= from + 3
+            && let Some(c) = b.get(s - 3..s).and_then(|c| <[u8; 3]>::try_from(c).ok())
+            && THREE_BYTE.contains(&c)
+        {
+            s -= 3;
+        } else {
+            return s;
+        }
+    }
+}
+
 /// The next match of [`ZH`] starting at or after byte `from`, as `ZH.find_at(text, from)`
 /// would give it, advancing `from` past it. Only the short stretch before each 月 is tried
-/// as a start: every character of a match before its 月 is one of [`before_month`], a set
+/// as a start: every character of a match before its 月 is one of `before_month`, a set
 /// without 月, so a match can start nowhere else. The match itself is found by
 /// [`zh_match_at`], which follows the regex's leftmost-first rules without running it.
 fn next_zh_match(text: &str, from: &mut usize) -> Option<Range<usize>> {
     static YUE: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("月"));
     loop {
         let yue = *from + YUE.find(text.as_bytes().get(*from..)?)?;
-        let back: usize = text[*from..yue].chars().rev().take_while(|&c| before_month(c)).map(char::len_utf8).sum();
-        let mut start = yue - back;
+        let mut start = before_month_start(text.as_bytes(), *from, yue);
         while start < yue {
             if let Some(end) = zh_match_at(text, start) {
                 *from = end;
@@ -1105,6 +1140,18 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+        #[test]
+        fn byte_walk_back_equals_the_character_walk(
+            s in "[0-9０-９〇○零十年一二三四五六七八九 \t月日中é\u{1F600}a]{0,16}",
+            from_char in 0usize..16,
+        ) {
+            let from = s.char_indices().map(|(i, _)| i).nth(from_char).unwrap_or(s.len());
+            for (end, _) in s.char_indices().chain([(s.len(), ' ')]).filter(|&(end, _)| end >= from) {
+                let back: usize = s[from..end].chars().rev().take_while(|&c| before_month(c)).map(char::len_utf8).sum();
+                prop_assert_eq!(before_month_start(s.as_bytes(), from, end), end - back, "{:?} {}..{}", s, from, end);
+            }
+        }
 
         #[test]
         fn lunar_marker_walk_equals_substring_search(s in "[农阴夏旧正腊历月二三十日 a1]{0,14}") {
