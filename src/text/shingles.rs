@@ -1150,15 +1150,24 @@ impl RepeatFilter {
             self.seen[w] |= b;
         }
         self.maybe.clear();
-        self.maybe.extend(keys.iter().copied().filter(|&k| {
-            let (w, b) = place(k);
-            self.twice[w] & b != 0
-        }));
-        // The words used set back to zero (fewer than the whole maps).
+        // A plain loop: the test inlined, and its jump is well guessed (few keys pass).
         for &k in keys {
-            let (w, _) = place(k);
-            self.seen[w] = 0;
-            self.twice[w] = 0;
+            let (w, b) = place(k);
+            if self.twice[w] & b != 0 {
+                self.maybe.push(k);
+            }
+        }
+        // The maps set back to zero: as a whole when the keys are many (a fill is cheaper
+        // than a store per key), else only the words used.
+        if keys.len() > FILTER_WORDS / 4 {
+            self.seen.fill(0);
+            self.twice.fill(0);
+        } else {
+            for &k in keys {
+                let (w, _) = place(k);
+                self.seen[w] = 0;
+                self.twice[w] = 0;
+            }
         }
         self.maybe.sort_unstable();
         for g in self.maybe.chunk_by(|a, b| a >> 32 == b >> 32) {
