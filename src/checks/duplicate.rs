@@ -475,11 +475,31 @@ fn sketch_document_with(
         }
         let upto = range.start.min(bytes.len());
         let skipped = bytes.get(pos.min(upto)..upto).unwrap_or(&[]);
-        line += memchr::memchr_iter(b'\n', skipped).count() as u32;
+        line += count_newlines(skipped);
         pos = upto;
         paras.push(Para { seg: i as u32, range, line, fp });
     }
     values
+}
+
+/// How many line feeds `bytes` holds. The spans between paragraphs are short (a few hundred
+/// bytes): blocks of a fixed size, each counted in byte lanes (a fixed number of vector
+/// compares), and the last partial block as the final whole block with the bytes already
+/// counted masked off, so that the only jump is the loop's own (a search's set-up and exits,
+/// or a vector loop's remainder, cost more there).
+fn count_newlines(bytes: &[u8]) -> u32 {
+    const BLOCK: usize = 64;
+    let Some(last) = bytes.last_chunk::<BLOCK>() else {
+        return bytes.iter().map(|&b| u32::from(b == b'\n')).sum();
+    };
+    let (blocks, rest) = bytes.as_chunks::<BLOCK>();
+    // At most 64 in a block: no lane overflows.
+    let in_block = |block: &[u8; BLOCK]| u32::from(block.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n')));
+    let whole: u32 = blocks.iter().map(in_block).sum();
+    // The final block's bytes before this were counted with the whole blocks.
+    let counted = BLOCK - rest.len();
+    let tail = last.iter().enumerate().fold(0u8, |n, (i, &b)| n + (u8::from(b == b'\n') & u8::from(i >= counted)));
+    whole + u32::from(tail)
 }
 
 /// The sketches of a document's comparable paragraphs with the default settings (for
@@ -1326,6 +1346,19 @@ why = "w"
         #[test]
         fn running_text_shortcut_agrees_with_the_full_reading(s in "[a-z .!?。！？｡\"'”’)」』\n]{0,20}") {
             proptest::prop_assert_eq!(super::is_running_text(&s), super::has_sentence_end(&s));
+        }
+
+        #[test]
+        fn newlines_counted_in_lanes_are_all_of_them(
+            bytes in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(b'\n'), proptest::strategy::Just(b'a'), proptest::num::u8::ANY], 0..9000),
+            from in 0usize..64,
+        ) {
+            // Every start and length: shorter than a block, whole blocks, and a partial last one.
+            let bytes = &bytes[from.min(bytes.len())..];
+            let expected = bytes.iter().filter(|&&b| b == b'\n').count() as u32;
+            proptest::prop_assert_eq!(super::count_newlines(bytes), expected);
+            let all_newlines = vec![b'\n'; bytes.len()];
+            proptest::prop_assert_eq!(super::count_newlines(&all_newlines), bytes.len() as u32);
         }
 
         #[test]

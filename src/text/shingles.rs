@@ -378,6 +378,40 @@ struct HanRun {
 /// ends words, and no word is being read). Kept apart so the loop has registers to itself.
 #[inline(never)]
 fn han_run(bytes: &[u8], out: &mut [u64]) -> HanRun {
+    if out.len() < bytes.len() / 3 {
+        return han_run_bounded(bytes, out);
+    }
+    let (mut n, mut at) = (0, 0usize);
+    // Whether a character is Han or punctuation is a coin toss where punctuation is common:
+    // both are read without a branch, and the only jumps are those that end the run. A
+    // token is written for punctuation too, in the place the next token takes (`out` has a
+    // place for every three bytes: `n <= at / 3 < bytes.len() / 3`).
+    for window in bytes.chunks_exact(3) {
+        let u = char_at_lead(window[0], window[1], window[2]);
+        let class = run_class(u);
+        if class & RUN_GOES_ON == 0 {
+            break;
+        }
+        if let Some(slot) = out.get_mut(n) {
+            *slot = (u64::from(u).wrapping_mul(CJK_MUL) & !1) | u64::from(class & RUN_NUMERAL);
+        }
+        n += usize::from((class & RUN_HAN) >> 1);
+        at += 3;
+    }
+    // The punctuation the run ends with stepped back over (a few characters at most).
+    let mut last_han_end = at;
+    while let Some(&[b0, b1, b2]) = last_han_end.checked_sub(3).and_then(|from| bytes.get(from..last_han_end)) {
+        if char_at_lead(b0, b1, b2).wrapping_sub(0x4E00) <= 0x9FFF - 0x4E00 {
+            break;
+        }
+        last_han_end -= 3;
+    }
+    HanRun { tokens: n, read: at, last_han_end }
+}
+
+/// [`han_run`] when `out` may be too short for the run: it stops at the first Han character
+/// without a place.
+fn han_run_bounded(bytes: &[u8], out: &mut [u64]) -> HanRun {
     let (mut n, mut at, mut last_han_end) = (0, 0, 0);
     // Any character starts a three-byte window here (a shorter tail ends the run): the window
     // is decoded as if it were a three-byte character, which is exact for the characters
@@ -398,6 +432,45 @@ fn han_run(bytes: &[u8], out: &mut [u64]) -> HanRun {
         }
     }
     HanRun { tokens: n, read: at, last_han_end }
+}
+
+/// [`RUN_CLASS`] bits: the character is a Han numeral.
+const RUN_NUMERAL: u8 = 1;
+/// [`RUN_CLASS`] bits: the character is a basic Han character (a token).
+const RUN_HAN: u8 = 2;
+/// [`RUN_CLASS`] bits: a [`han_run`] reads on over the character (Han or word-ending
+/// punctuation).
+const RUN_GOES_ON: u8 = 4;
+
+/// What [`han_run`] needs of every character below U+10000, in one load: whether the run goes
+/// on over it, whether it is a Han token and whether that is a numeral. Loads instead of range
+/// tests, which become jumps whose outcome is a coin toss where punctuation is common.
+static RUN_CLASS: [u8; 0x10000] = {
+    let mut t = [0u8; 0x10000];
+    let punctuation: [(usize, usize); 5] =
+        [(0x2010, 0x2027), (0x3001, 0x3003), (0x3008, 0x3011), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20)];
+    let mut r = 0;
+    while r < punctuation.len() {
+        let mut u = punctuation[r].0;
+        while u <= punctuation[r].1 {
+            t[u] = RUN_GOES_ON;
+            u += 1;
+        }
+        r += 1;
+    }
+    let mut u = 0x4E00;
+    while u <= 0x9FFF {
+        t[u] = RUN_GOES_ON | RUN_HAN | BASIC_HAN_NUMERAL_FLAGS[u - 0x4E00];
+        u += 1;
+    }
+    t
+};
+
+/// The [`RUN_CLASS`] bits of `u` (as [`char_at_lead`] gives it, any value): none at or above
+/// U+10000.
+#[inline]
+fn run_class(u: u32) -> u8 {
+    RUN_CLASS.get(u as usize).copied().unwrap_or(0)
 }
 
 /// The common CJK and typographic punctuation between Han characters: it only ends a word
@@ -1077,15 +1150,24 @@ impl RepeatFilter {
             self.seen[w] |= b;
         }
         self.maybe.clear();
-        self.maybe.extend(keys.iter().copied().filter(|&k| {
-            let (w, b) = place(k);
-            self.twice[w] & b != 0
-        }));
-        // The words used set back to zero (fewer than the whole maps).
+        // A plain loop: the test inlined, and its jump is well guessed (few keys pass).
         for &k in keys {
-            let (w, _) = place(k);
-            self.seen[w] = 0;
-            self.twice[w] = 0;
+            let (w, b) = place(k);
+            if self.twice[w] & b != 0 {
+                self.maybe.push(k);
+            }
+        }
+        // The maps set back to zero: as a whole when the keys are many (a fill is cheaper
+        // than a store per key), else only the words used.
+        if keys.len() > FILTER_WORDS / 4 {
+            self.seen.fill(0);
+            self.twice.fill(0);
+        } else {
+            for &k in keys {
+                let (w, _) = place(k);
+                self.seen[w] = 0;
+                self.twice[w] = 0;
+            }
         }
         self.maybe.sort_unstable();
         for g in self.maybe.chunk_by(|a, b| a >> 32 == b >> 32) {
@@ -1384,6 +1466,20 @@ mod tests {
             let o = (u - 0x4E00) as usize;
             assert_eq!(BASIC_HAN_NUMERAL_FLAGS[o] == 1, is_han_numeral(c), "{c}");
         }
+        for u in (0..0x12000).chain([u32::MAX, u32::MAX - 0x1000, 0xE2080]) {
+            let han = (0x4E00..=0x9FFF).contains(&u);
+            let class = run_class(u);
+            assert_eq!(class & RUN_GOES_ON != 0, han || is_word_ending_punctuation(u), "{u:#x}");
+            assert_eq!(class & RUN_HAN != 0, han, "{u:#x}");
+            let numeral = char::from_u32(u).is_some_and(|c| han && is_han_numeral(c));
+            assert_eq!(class & RUN_NUMERAL != 0, numeral, "{u:#x}");
+            if han {
+                assert_eq!(
+                    (u64::from(u).wrapping_mul(CJK_MUL) & !1) | u64::from(class & RUN_NUMERAL),
+                    han_token_hash(u)
+                );
+            }
+        }
         for (i, row) in PROBES.iter().enumerate() {
             for (a, &j) in row.iter().enumerate() {
                 assert_eq!(j as usize, probe(i, a as u64 + 1));
@@ -1630,6 +1726,26 @@ mod tests {
             let mut v = vec![1, 2, 3];
             let cjk = tokens(&text, &mut v);
             prop_assert_eq!((v, cjk), reference_tokens(&text));
+        }
+
+        #[test]
+        fn han_runs_read_without_jumps_match_the_plain_reading(
+            parts in proptest::collection::vec(
+                "[阿图十二三一〇。，、（）「」《》【】〃—“”…：！？／＠々ぁカＡ１　\u{2010}\u{2027}\u{2028}\u{3000}\u{3004}\u{3012}\u{FF00}\u{FF10}\u{FF19}\u{FF21}\u{4DFF}\u{A000}\u{9FFF}\u{4E00}a1 \n·é\u{1F600}\u{20000}]{0,12}",
+                0..6,
+            ),
+            room in 0usize..40,
+        ) {
+            let text: String = parts.concat();
+            let bytes = text.as_bytes();
+            // Places enough for every character, and too few.
+            for len in [bytes.len() / 3 + 1, room] {
+                let (mut fast, mut plain) = (vec![0u64; len], vec![0u64; len]);
+                let got = han_run(bytes, &mut fast);
+                let expected = han_run_bounded(bytes, &mut plain);
+                prop_assert_eq!((got.tokens, got.read, got.last_han_end), (expected.tokens, expected.read, expected.last_han_end));
+                prop_assert_eq!(&fast[..got.tokens], &plain[..expected.tokens]);
+            }
         }
 
         #[test]
