@@ -14,6 +14,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::{Segment, SegmentBuilder, SegmentKind, UrlMarks, html};
+use crate::text::chars::{SCAN_BLOCK, block_mask};
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS
@@ -210,42 +211,47 @@ impl<'s> Walker<'s> {
         // Where the run of blocks not yet given to the parser starts.
         let mut pending: Option<usize> = None;
         let mut pos = 0;
-        while pos < bytes.len() {
-            let (line, next) = line_at(bytes, pos);
-            if is_blank(line) {
-                pos = next;
+        while let Some(&b) = bytes.get(pos) {
+            if b == b'\n' {
+                // An empty line, told at once.
+                pos += 1;
+                continue;
+            }
+            let line = Line::at(bytes, pos);
+            if is_blank(&bytes[line.start..line.end]) {
+                pos = line.next;
                 continue;
             }
             let block_start = pos;
-            let Some(line_text) = body.get(pos..pos + line.len()) else {
+            let Some(line_text) = body.get(line.start..line.end) else {
                 pending.get_or_insert(block_start);
-                pos = next;
+                pos = line.next;
                 continue;
             };
-            let first = first_line_shape(line_text);
+            let first = first_line_shape(line_text, line.markup_free);
             // The rest of the block: its lines up to a blank line or the end.
             self.lines.clear();
             let mut plain = first.is_some();
             if let Some(Shape::Paragraph(shape)) = first {
-                self.lines.push((pos..pos + line.len(), shape));
+                self.lines.push((line.start..line.end, shape));
             }
-            pos = next;
+            pos = line.next;
             while pos < bytes.len() {
-                let (line, next) = line_at(bytes, pos);
-                if is_blank(line) {
+                let line = Line::at(bytes, pos);
+                if is_blank(&bytes[line.start..line.end]) {
                     break;
                 }
                 if plain {
-                    let shape = match (&first, body.get(pos..pos + line.len())) {
-                        (Some(Shape::Paragraph(_)), Some(text)) => paragraph_line(text),
+                    let shape = match (&first, body.get(line.start..line.end)) {
+                        (Some(Shape::Paragraph(_)), Some(text)) => paragraph_line(text, line.markup_free),
                         _ => None,
                     };
                     match shape {
-                        Some(shape) => self.lines.push((pos..pos + line.len(), shape)),
+                        Some(shape) => self.lines.push((line.start..line.end, shape)),
                         None => plain = false,
                     }
                 }
-                pos = next;
+                pos = line.next;
             }
             if !plain {
                 pending.get_or_insert(block_start);
@@ -278,6 +284,17 @@ impl<'s> Walker<'s> {
     /// The paragraph of [`Walker::lines`] (offsets in the body at source offset `base`).
     fn paragraph(&mut self, base: usize) {
         self.start_block(SegmentKind::Paragraph);
+        if let (Some((first, _)), Some((last, _))) = (self.lines.first(), self.lines.last()) {
+            let (start, end) = (base + first.start, base + last.end);
+            if self.lines.iter().all(|(_, shape)| *shape == ParagraphLine::Plain) {
+                // The lines and the line ends between them are the text, verbatim: one piece
+                // (a URL never spans a line end).
+                self.source_text(start..end);
+                self.end_block();
+                return;
+            }
+            self.builder.reserve(end - start);
+        }
         let lines = std::mem::take(&mut self.lines);
         for (i, (line, shape)) in lines.iter().enumerate() {
             let (start, end) = (base + line.start, base + line.end);
@@ -299,13 +316,78 @@ impl<'s> Walker<'s> {
     }
 }
 
-/// The line starting at `pos` (without its newline) and where the next one starts.
-fn line_at(bytes: &[u8], pos: usize) -> (&[u8], usize) {
-    let rest = bytes.get(pos..).unwrap_or(&[]);
-    match memchr::memchr(b'\n', rest) {
-        Some(i) => (&rest[..i], pos + i + 1),
-        None => (rest, bytes.len()),
+/// A line of the body.
+struct Line {
+    start: usize,
+    /// Where its line end is (or the end of the body).
+    end: usize,
+    /// Where the next line starts.
+    next: usize,
+    /// Whether it holds no [markup byte](is_markup_byte).
+    markup_free: bool,
+}
+
+impl Line {
+    /// The line starting at `pos`. One scan finds its end if it holds no markup (most lines);
+    /// otherwise the end is looked for after the first markup byte.
+    fn at(bytes: &[u8], pos: usize) -> Line {
+        let hit = next_markup_byte(bytes, pos);
+        let markup_free = bytes.get(hit).is_none_or(|&b| b == b'\n');
+        let end = if markup_free { hit } else { line_end(bytes, hit) };
+        Line { start: pos, end, next: (end + 1).min(bytes.len()), markup_free }
     }
+}
+
+/// Where the line holding `bytes[pos]` ends: its line end, or the end of `bytes`.
+fn line_end(bytes: &[u8], pos: usize) -> usize {
+    bytes.get(pos..).and_then(|rest| memchr::memchr(b'\n', rest)).map_or(bytes.len(), |i| pos + i)
+}
+
+/// The first [markup byte](is_markup_byte) (line ends included) at or after `from`, else
+/// `bytes.len()`. Blocks of 32 bytes are classified at once into a bit mask, a loop the compiler
+/// turns into vector compares; the last partial block is padded with bytes that are not markup.
+fn next_markup_byte(bytes: &[u8], from: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: `next_markup_byte_avx2` only needs AVX2, which the CPU was just found to have.
+        return unsafe { next_markup_byte_avx2(bytes, from) };
+    }
+    next_markup_byte_portable(bytes, from)
+}
+
+/// [`next_markup_byte`] compiled for AVX2: the same code, 32 bytes per vector compare instead
+/// of 16.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn next_markup_byte_avx2(bytes: &[u8], from: usize) -> usize {
+    next_markup_byte_portable(bytes, from)
+}
+
+/// [`next_markup_byte`] for any CPU.
+#[inline(always)]
+fn next_markup_byte_portable(bytes: &[u8], from: usize) -> usize {
+    #[inline(always)]
+    fn markup_mask(block: &[u8; SCAN_BLOCK]) -> u32 {
+        let mut flags = [0u8; SCAN_BLOCK];
+        #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
+        for k in 0..SCAN_BLOCK {
+            flags[k] = u8::from(is_markup_byte(block[k]));
+        }
+        block_mask(&flags)
+    }
+    let mut i = from;
+    while let Some(block) = bytes.get(i..).and_then(|rest| rest.first_chunk::<SCAN_BLOCK>()) {
+        let mask = markup_mask(block);
+        if mask != 0 {
+            return i + mask.trailing_zeros() as usize;
+        }
+        i += SCAN_BLOCK;
+    }
+    let rest = bytes.get(i..).unwrap_or(&[]);
+    let mut padded = [b'a'; SCAN_BLOCK];
+    padded[..rest.len()].copy_from_slice(rest);
+    let mask = markup_mask(&padded);
+    if mask == 0 { bytes.len() } else { i + mask.trailing_zeros() as usize }
 }
 
 fn is_blank(line: &[u8]) -> bool {
@@ -329,7 +411,7 @@ fn blocks_stand_alone(body: &[u8]) -> bool {
     for i in memchr::memchr_iter(b'<', body) {
         let rest = &body[i + 1..];
         if rest.starts_with(b"!--") {
-            let (line, _) = line_at(body, i + 4);
+            let line = &body[i + 4..line_end(body, i + 4)];
             if memchr::memmem::find(line, b"-->").is_none() {
                 return false;
             }
@@ -365,13 +447,14 @@ enum ParagraphLine {
     BoldLead { close: usize },
 }
 
-fn first_line_shape(line: &str) -> Option<Shape> {
+/// The shape of a block from its first line, which holds no markup byte if `markup_free`.
+fn first_line_shape(line: &str, markup_free: bool) -> Option<Shape> {
     let bytes = line.as_bytes();
     match bytes.first()? {
-        b'#' => heading_text(line).map(|text| Shape::Heading { text }),
+        b'#' => heading_text(line, markup_free).map(|text| Shape::Heading { text }),
         b'[' => link_text(line).map(|text| Shape::Link { text }),
         b'-' => (bytes.len() >= 3 && bytes.iter().all(|&b| b == b'-')).then_some(Shape::Rule),
-        _ => paragraph_line(line).map(Shape::Paragraph),
+        _ => paragraph_line(line, markup_free).map(Shape::Paragraph),
     }
 }
 
@@ -408,8 +491,9 @@ fn is_known_punctuation(c: char) -> bool {
 }
 
 /// The shape of a paragraph line read directly, if it is one: text without markup that
-/// starts no other block, or such text after a bold lead.
-fn paragraph_line(line: &str) -> Option<ParagraphLine> {
+/// starts no other block, or such text after a bold lead. `markup_free` tells whether the line
+/// holds no markup byte.
+fn paragraph_line(line: &str, markup_free: bool) -> Option<ParagraphLine> {
     let bytes = line.as_bytes();
     let (&first, &last) = (bytes.first()?, bytes.last()?);
     if last == b' ' || line.chars().next_back().is_some_and(char::is_whitespace) {
@@ -424,7 +508,7 @@ fn paragraph_line(line: &str) -> Option<ParagraphLine> {
         0x80.. => line.chars().next().is_some_and(|c| !c.is_whitespace() && c != '\u{FEFF}'),
         _ => true,
     };
-    (starts_text && has_no_markup(bytes)).then_some(ParagraphLine::Plain)
+    (starts_text && markup_free).then_some(ParagraphLine::Plain)
 }
 
 /// `**lead**rest` where both `**` are sure to pair up: the lead neither starts with white space
@@ -458,8 +542,9 @@ fn starts_with_ordered_list_marker(bytes: &[u8]) -> bool {
 }
 
 /// The text of an ATX heading line read directly: `#` to `######`, one space, then text without
-/// markup or `#`, neither starting nor ending with white space.
-fn heading_text(line: &str) -> Option<Range<usize>> {
+/// markup or `#`, neither starting nor ending with white space. `markup_free` tells whether the
+/// line holds no markup byte.
+fn heading_text(line: &str, markup_free: bool) -> Option<Range<usize>> {
     let bytes = line.as_bytes();
     let level = bytes.iter().take_while(|&&b| b == b'#').count();
     if level > 6 || bytes.get(level) != Some(&b' ') {
@@ -467,7 +552,8 @@ fn heading_text(line: &str) -> Option<Range<usize>> {
     }
     let text = line.get(level + 1..)?;
     let (first, last) = (text.chars().next()?, text.chars().next_back()?);
-    if first.is_whitespace() || last.is_whitespace() || !has_no_markup(text.as_bytes()) || text.contains('#') {
+    let has_hash = text.bytes().fold(false, |any, b| any | (b == b'#'));
+    if first.is_whitespace() || last.is_whitespace() || !markup_free || has_hash {
         return None;
     }
     Some(level + 1..line.len())
@@ -484,8 +570,22 @@ fn link_text(line: &str) -> Option<Range<usize>> {
     if first.is_whitespace() || last.is_whitespace() || !has_no_markup(text.as_bytes()) {
         return None;
     }
-    let url_byte = |b: &u8| b.is_ascii_alphanumeric() || b":/.?=%#-".contains(b);
-    (!destination.is_empty() && destination.iter().all(url_byte)).then_some(1..close)
+    (!destination.is_empty() && destination.iter().fold(true, |all, &b| all & is_url_byte(b))).then_some(1..close)
+}
+
+/// An ASCII letter or digit or one of `: / . ? = % # -`, tested without branches.
+#[inline(always)]
+fn is_url_byte(b: u8) -> bool {
+    ((b | 0x20).wrapping_sub(b'a') < 26)
+        | (b.wrapping_sub(b'0') < 10)
+        | (b == b':')
+        | (b == b'/')
+        | (b == b'.')
+        | (b == b'?')
+        | (b == b'=')
+        | (b == b'%')
+        | (b == b'#')
+        | (b == b'-')
 }
 
 /// Whether `b` may be Markdown markup inside a line (or is a control character, a tab or a

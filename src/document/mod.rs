@@ -346,6 +346,12 @@ impl SegmentBuilder {
         self.push_run(PLACEHOLDER.encode_utf8(&mut buf), source.start, source.len(), false);
     }
 
+    /// Makes room for `additional` more bytes of text, so that a segment known to be built
+    /// from several pieces grows its text once.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.text.reserve(additional);
+    }
+
     /// Starts a new segment of `kind` with the buffers of the last one, so that one builder
     /// serves a whole document without growing a fresh text and run list per segment.
     pub(crate) fn restart(&mut self, kind: SegmentKind) {
