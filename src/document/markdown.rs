@@ -14,7 +14,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::{Segment, SegmentBuilder, SegmentKind, UrlMarks, html};
-use crate::text::chars::{SCAN_BLOCK, block_mask};
+use crate::text::chars::{SCAN_BLOCK, block_mask, push_bit_positions};
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS
@@ -24,8 +24,9 @@ fn options() -> Options {
 pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
     let base = range.start;
     let body = &source[range];
-    let mut walker = Walker::new(source, body, base);
-    if blocks_stand_alone(body.as_bytes()) {
+    let (url_marks, stands_alone) = scan_body(body, base);
+    let mut walker = Walker::new(source, url_marks);
+    if stands_alone {
         walker.blocks(body, base);
     } else {
         walker.parse(body, base);
@@ -39,7 +40,7 @@ pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
 fn segments_by_parser(source: &str, range: Range<usize>) -> Vec<Segment> {
     let base = range.start;
     let body = &source[range];
-    let mut walker = Walker::new(source, body, base);
+    let mut walker = Walker::new(source, UrlMarks::new(body, base));
     walker.parse(body, base);
     walker.finish()
 }
@@ -62,10 +63,10 @@ struct Walker<'s> {
 }
 
 impl<'s> Walker<'s> {
-    fn new(source: &'s str, body: &str, base: usize) -> Walker<'s> {
+    fn new(source: &'s str, url_marks: UrlMarks) -> Walker<'s> {
         Walker {
             source,
-            url_marks: UrlMarks::new(body, base),
+            url_marks,
             builder: SegmentBuilder::new(SegmentKind::Paragraph),
             open: false,
             skip_depth: 0,
@@ -394,36 +395,105 @@ fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|&b| b == b' ' || b == b'\t')
 }
 
+/// The [URL marks](UrlMarks) of `body` (at source offset `base`), and whether its blocks
+/// [stand alone](blocks_stand_alone), found in one scan for the bytes that either looks at.
+fn scan_body(body: &str, base: usize) -> (UrlMarks, bool) {
+    let bytes = body.as_bytes();
+    let mut hits = Vec::new();
+    find_scanned_bytes(bytes, &mut hits);
+    let mut marks = Vec::new();
+    let mut stands_alone = true;
+    for i in hits {
+        match bytes[i] {
+            b':' | b'w' | b'W' => marks.extend(UrlMarks::mark_from(bytes, i).map(|m| base + m)),
+            _ => stands_alone &= stands_alone_at(bytes, i),
+        }
+    }
+    (UrlMarks::from_marks(marks), stands_alone)
+}
+
+/// The bytes [`scan_body`] looks at: `:`, `w` and `W` for URLs, `]`, `` ` ``, `~` and `<` for
+/// constructs that may reach across a blank line. Tested without branches.
+#[inline(always)]
+fn is_scanned_byte(b: u8) -> bool {
+    (b == b':') | ((b | 0x20) == b'w') | (b == b']') | (b == b'`') | (b == b'~') | (b == b'<')
+}
+
+/// Appends to `hits`, in order, the positions of the [scanned bytes](is_scanned_byte).
+fn find_scanned_bytes(bytes: &[u8], hits: &mut Vec<usize>) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: `find_scanned_bytes_avx2` only needs AVX2, which the CPU was just found to have.
+        unsafe { find_scanned_bytes_avx2(bytes, hits) };
+        return;
+    }
+    find_scanned_bytes_portable(bytes, hits);
+}
+
+/// [`find_scanned_bytes`] compiled for AVX2: the same code, 32 bytes per vector compare.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn find_scanned_bytes_avx2(bytes: &[u8], hits: &mut Vec<usize>) {
+    find_scanned_bytes_portable(bytes, hits);
+}
+
+/// [`find_scanned_bytes`] for any CPU: blocks of 32 bytes classified at once into a bit mask,
+/// the last partial block padded with zero bytes (not scanned for).
+#[inline(always)]
+fn find_scanned_bytes_portable(bytes: &[u8], hits: &mut Vec<usize>) {
+    #[inline(always)]
+    fn scanned_mask(block: &[u8; SCAN_BLOCK]) -> u32 {
+        let mut flags = [0u8; SCAN_BLOCK];
+        #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
+        for k in 0..SCAN_BLOCK {
+            flags[k] = u8::from(is_scanned_byte(block[k]));
+        }
+        block_mask(&flags)
+    }
+    let mut chunks = bytes.chunks_exact(SCAN_BLOCK);
+    let mut base = 0;
+    for block in &mut chunks {
+        if let Ok(block) = <&[u8; SCAN_BLOCK]>::try_from(block) {
+            push_bit_positions(base, scanned_mask(block), hits);
+        }
+        base += SCAN_BLOCK;
+    }
+    let rest = chunks.remainder();
+    let mut padded = [0u8; SCAN_BLOCK];
+    padded[..rest.len()].copy_from_slice(rest);
+    push_bit_positions(base, scanned_mask(&padded), hits);
+}
+
 /// Whether no construct of `body` can reach across a blank line into a later block, so that
 /// each run of blocks parses alike alone or in the whole: no link or footnote definitions
 /// (`]:`), no fenced code, and no HTML block that a blank line does not end, except comments
-/// closed on their own line.
+/// closed on their own line. The plain definition that [`scan_body`] is tested against.
+#[cfg(test)]
 fn blocks_stand_alone(body: &[u8]) -> bool {
-    for i in memchr::memchr3_iter(b']', b'`', b'~', body) {
-        let stands_alone = match body[i] {
-            b']' => body.get(i + 1) != Some(&b':'),
-            c => !body[i..].starts_with(&[c, c, c]),
-        };
-        if !stands_alone {
-            return false;
-        }
-    }
-    for i in memchr::memchr_iter(b'<', body) {
-        let rest = &body[i + 1..];
-        if rest.starts_with(b"!--") {
-            let line = &body[i + 4..line_end(body, i + 4)];
-            if memchr::memmem::find(line, b"-->").is_none() {
-                return false;
+    memchr::memchr3_iter(b']', b'`', b'~', body)
+        .chain(memchr::memchr_iter(b'<', body))
+        .all(|i| stands_alone_at(body, i))
+}
+
+/// For a `]`, `` ` ``, `~` or `<` at `bytes[i]`: whether it starts nothing that may reach
+/// across a blank line (see [`blocks_stand_alone`]).
+fn stands_alone_at(bytes: &[u8], i: usize) -> bool {
+    let rest = &bytes[i + 1..];
+    match bytes[i] {
+        b']' => rest.first() != Some(&b':'),
+        b'<' => {
+            if rest.starts_with(b"!--") {
+                let line = &bytes[i + 4..line_end(bytes, i + 4)];
+                memchr::memmem::find(line, b"-->").is_some()
+            } else {
+                !(rest.first().is_some_and(|&c| c == b'!' || c == b'?')
+                    || ["script", "pre", "style", "textarea"]
+                        .iter()
+                        .any(|tag| rest.get(..tag.len()).is_some_and(|r| r.eq_ignore_ascii_case(tag.as_bytes()))))
             }
-        } else if rest.first().is_some_and(|&c| c == b'!' || c == b'?')
-            || ["script", "pre", "style", "textarea"]
-                .iter()
-                .any(|tag| rest.get(..tag.len()).is_some_and(|r| r.eq_ignore_ascii_case(tag.as_bytes())))
-        {
-            return false;
         }
+        c => !bytes[i..].starts_with(&[c, c, c]),
     }
-    true
 }
 
 /// A block read directly, from its first line.
@@ -883,6 +953,18 @@ mod tests {
         assert_eq!(direct, segments_by_parser(src, 0..src.len()));
         let texts: Vec<&str> = direct.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(texts[..3], ["《新闻联播》（20220110）", "新闻摘要", "本期节目主要内容："]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_scan_finds_the_url_marks_and_what_reaches_across_blank_lines(
+            text in "[:/wW.\\]~`<!?\\-a中\n]{0,90}",
+            base in 0usize..100,
+        ) {
+            let (marks, stands_alone) = scan_body(&text, base);
+            proptest::prop_assert_eq!(marks.marks, UrlMarks::new(&text, base).marks);
+            proptest::prop_assert_eq!(stands_alone, blocks_stand_alone(text.as_bytes()));
+        }
     }
 
     #[test]
