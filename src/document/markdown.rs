@@ -239,7 +239,10 @@ impl<'s> Walker<'s> {
                 self.lines.push((line.start..line.end, shape));
             }
             pos = line.next;
-            while pos < bytes.len() {
+            while let Some(&b) = bytes.get(pos) {
+                if b == b'\n' {
+                    break;
+                }
                 let line = Line::at(bytes, pos);
                 if is_blank(&bytes[line.start..line.end]) {
                     break;
@@ -587,15 +590,16 @@ fn paragraph_line(line: &str, markup_free: bool) -> Option<ParagraphLine> {
 /// nor ends with white space, and ends with punctuation only before punctuation or the end.
 fn bold_lead(line: &str) -> Option<ParagraphLine> {
     let bytes = line.as_bytes();
-    let lead_and_rest = bytes.strip_prefix(b"**")?;
-    let close = 2 + memchr::memchr(b'*', lead_and_rest)?;
-    if close == 2 || bytes.get(close + 1) != Some(&b'*') {
+    // The first markup byte after the opening `**` starts the closing one, and none follows.
+    let close = next_markup_byte(bytes, 2);
+    if !bytes.starts_with(b"**")
+        || close == 2
+        || bytes.get(close..close + 2) != Some(b"**")
+        || next_markup_byte(bytes, close + 2) != bytes.len()
+    {
         return None;
     }
     let (lead, rest) = (line.get(2..close)?, line.get(close + 2..)?);
-    if !has_no_markup(lead.as_bytes()) || !has_no_markup(rest.as_bytes()) {
-        return None;
-    }
     let first = lead.chars().next()?;
     let last = lead.chars().next_back()?;
     if first.is_whitespace() || last.is_whitespace() {
@@ -635,11 +639,15 @@ fn heading_text(line: &str, markup_free: bool) -> Option<Range<usize>> {
 /// and not starting or ending with white space, the destination of URL characters only.
 fn link_text(line: &str) -> Option<Range<usize>> {
     let bytes = line.as_bytes();
-    let close = memchr::memchr(b']', bytes)?;
+    // The first markup byte after the `[` is the `]`.
+    let close = next_markup_byte(bytes, 1);
+    if bytes.get(close) != Some(&b']') {
+        return None;
+    }
     let destination = bytes.get(close + 1..)?.strip_prefix(b"(")?.strip_suffix(b")")?;
     let text = line.get(1..close)?;
     let (first, last) = (text.chars().next()?, text.chars().next_back()?);
-    if first.is_whitespace() || last.is_whitespace() || !has_no_markup(text.as_bytes()) {
+    if first.is_whitespace() || last.is_whitespace() {
         return None;
     }
     (!destination.is_empty() && destination.iter().fold(true, |all, &b| all & is_url_byte(b))).then_some(1..close)
@@ -673,23 +681,6 @@ fn is_markup_byte(b: u8) -> bool {
         | (b.wrapping_sub(b'<') < 3)
         | (b.wrapping_sub(b'[') < 6)
         | (b.wrapping_sub(b'{') < 5)
-}
-
-/// Whether `bytes` hold no [markup byte](is_markup_byte): in blocks of 32 bytes (the last one
-/// overlapping the one before) and 16 bytes, each tested whole without an early exit, so that
-/// the test is vectorised; only pieces shorter than 16 bytes are tested byte by byte.
-fn has_no_markup(bytes: &[u8]) -> bool {
-    fn none_in(block: &[u8]) -> bool {
-        block.iter().fold(0u8, |acc, &b| acc | u8::from(is_markup_byte(b))) == 0
-    }
-    if let Some(last) = bytes.last_chunk::<32>() {
-        let mut chunks = bytes.chunks_exact(32);
-        return chunks.all(|chunk| none_in(chunk)) && none_in(last);
-    }
-    if let (Some(first), Some(last)) = (bytes.first_chunk::<16>(), bytes.last_chunk::<16>()) {
-        return none_in(first) && none_in(last);
-    }
-    none_in(bytes)
 }
 
 /// Whether `text` is the source slice `range` itself. Most text events borrow their bytes
@@ -980,7 +971,10 @@ mod tests {
                 for b in [b'*', b'\n', b'~', b'a', 0xE4] {
                     let mut bytes = vec![0x80u8; len];
                     bytes[at] = b;
-                    assert_eq!(has_no_markup(&bytes), !bytes.iter().any(|&b| is_markup_byte(b)), "{len} {at} {b}");
+                    for from in 0..=len + 1 {
+                        let expected = (from..len).find(|&i| is_markup_byte(bytes[i])).unwrap_or(len);
+                        assert_eq!(next_markup_byte(&bytes, from), expected, "{len} {at} {b} {from}");
+                    }
                 }
             }
         }
