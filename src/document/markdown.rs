@@ -278,6 +278,8 @@ impl<'s> Walker<'s> {
                     self.source_text(base + block_start + text.start..base + block_start + text.end);
                     self.end_block();
                 }
+                // An HTML block closes the open segment; a comment has no text.
+                Some(Shape::Comment) => self.flush(),
                 // A thematic break has no text, and its event changes nothing.
                 Some(Shape::Rule) | None => {}
             }
@@ -511,6 +513,8 @@ enum Shape {
     Link { text: Range<usize> },
     /// `---` and more dashes, alone in its block.
     Rule,
+    /// An HTML comment without markup inside, alone in its block and on its line.
+    Comment,
 }
 
 /// A line of a paragraph read directly.
@@ -529,8 +533,18 @@ fn first_line_shape(line: &str, markup_free: bool) -> Option<Shape> {
         b'#' => heading_text(line, markup_free).map(|text| Shape::Heading { text }),
         b'[' => link_text(line).map(|text| Shape::Link { text }),
         b'-' => (bytes.len() >= 3 && bytes.iter().all(|&b| b == b'-')).then_some(Shape::Rule),
+        b'<' => is_plain_comment(bytes).then_some(Shape::Comment),
         _ => paragraph_line(line, markup_free).map(Shape::Paragraph),
     }
+}
+
+/// `<!--`, text without markup, `-->`: an HTML block of one comment, ended on its line, in
+/// which the HTML reader finds no text (no `>` or `!` inside can end the comment early).
+fn is_plain_comment(line: &[u8]) -> bool {
+    line.len() >= 7
+        && line.starts_with(b"<!--")
+        && line.ends_with(b"-->")
+        && next_markup_byte(&line[..line.len() - 3], 4) == line.len() - 3
 }
 
 /// Whether `c` is certainly neither white space nor punctuation (which decide whether a `**`
@@ -903,7 +917,10 @@ mod tests {
             2 => (1usize..8, text()).prop_map(|(n, t)| format!("{} {t}", "#".repeat(n))),
             2 => (text(), proptest::sample::select(&["https://x.cn/a.html", "b", "", "a b", "a_b", "<u>"][..]))
                 .prop_map(|(t, d)| format!("[{t}]({d})")),
-            1 => proptest::sample::select(&["---", "-----", "--", "- - -", "***", "<!--c-->", "<!--c--> x"][..])
+            1 => proptest::sample::select(&[
+                "---", "-----", "--", "- - -", "***", "<!--c-->", "<!--c--> x", "<!---->", "<!-->", "<!--->",
+                "<!--a.b-->", "<!-- -- -->", "<!--x--!>y-->", "<!--a-->b-->", " <!--c-->", "<!--c-->\n文字",
+            ][..])
                 .prop_map(String::from),
             2 => proptest::collection::vec(proptest::sample::select(PIECES), 0..8).prop_map(|p| p.concat()),
         ]
