@@ -247,19 +247,33 @@ pub(crate) struct UrlMarks {
 }
 
 impl UrlMarks {
-    /// The marks of `text`, which starts at source offset `base`.
+    /// The marks of `text`, which starts at source offset `base` (the plain definition; the
+    /// Markdown reader finds them in a scan of its own).
+    #[cfg(test)]
     pub(crate) fn new(text: &str, base: usize) -> UrlMarks {
         let bytes = text.as_bytes();
         // The `.` of `www.` is found from its first `w`: prose has far fewer `w`s than dots
         // (list numbers, decimals). A mark from a `w` at `i` is at `i + 3`, and no `:` lies
         // between, so the marks come out ascending.
         let marks = memchr::memchr3_iter(b':', b'w', b'W', bytes)
-            .filter_map(|i| match bytes[i] {
-                b':' => url_mark_at(bytes, i).then_some(i),
-                _ => (bytes.get(i + 3) == Some(&b'.') && url_mark_at(bytes, i + 3)).then_some(i + 3),
-            })
+            .filter_map(|i| UrlMarks::mark_from(bytes, i))
             .map(|i| base + i)
             .collect();
+        UrlMarks { marks }
+    }
+
+    /// The mark that the `:`, `w` or `W` at `bytes[i]` gives, if any: the `:` itself, or the
+    /// `.` of a `www.` starting there.
+    pub(crate) fn mark_from(bytes: &[u8], i: usize) -> Option<usize> {
+        match bytes[i] {
+            b':' => url_mark_at(bytes, i).then_some(i),
+            _ => (bytes.get(i + 3) == Some(&b'.') && url_mark_at(bytes, i + 3)).then_some(i + 3),
+        }
+    }
+
+    /// The marks found by a scan of its own with [`UrlMarks::mark_from`] at every `:`, `w` and
+    /// `W`, in order (so ascending), as source offsets.
+    pub(crate) fn from_marks(marks: Vec<usize>) -> UrlMarks {
         UrlMarks { marks }
     }
 
@@ -346,6 +360,12 @@ impl SegmentBuilder {
         self.push_run(PLACEHOLDER.encode_utf8(&mut buf), source.start, source.len(), false);
     }
 
+    /// Makes room for `additional` more bytes of text, so that a segment known to be built
+    /// from several pieces grows its text once.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.text.reserve(additional);
+    }
+
     /// Starts a new segment of `kind` with the buffers of the last one, so that one builder
     /// serves a whole document without growing a fresh text and run list per segment.
     pub(crate) fn restart(&mut self, kind: SegmentKind) {
@@ -392,20 +412,27 @@ impl SegmentBuilder {
 /// placeholders is left.
 fn prose_bounds(text: &str) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
-    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last())
-        && cannot_start_whitespace(first)
-        && (if last.is_ascii() {
-            cannot_start_whitespace(last)
-        } else {
-            text.chars().next_back().is_some_and(|c| !c.is_whitespace())
-        })
-        && bytes.first_chunk::<3>() != Some(&PLACEHOLDER_UTF8)
+    if let (Some(&first), Some(&last_three)) = (bytes.first(), bytes.last_chunk::<3>())
+        && cannot_start_whitespace(first) & !may_end_with_whitespace(last_three) & (bytes[..3] != PLACEHOLDER_UTF8)
     {
         // Nothing to trim, and the first character is prose: the common case, decided
-        // without decoding.
+        // without decoding and with one branch.
         return Some((0, text.len()));
     }
     trimmed_prose_bounds(text)
+}
+
+/// Whether text ending with the bytes `last_three` may end with white space: an ASCII space or
+/// control from tab to carriage return, or U+0085, U+00A0 (C2 85, C2 A0), U+1680 (E1 9A 80),
+/// U+2000 to U+205F (E2 80 or E2 81, with some that are not white space) or U+3000 (E3 80 80).
+/// Tested without branches.
+fn may_end_with_whitespace([b3, b2, b1]: [u8; 3]) -> bool {
+    let ascii = (b1 == b' ') | (b1.wrapping_sub(b'\t') < 5);
+    let two_bytes = (b2 == 0xC2) & ((b1 == 0x85) | (b1 == 0xA0));
+    let ogham = (b3 == 0xE1) & (b2 == 0x9A) & (b1 == 0x80);
+    let general = (b3 == 0xE2) & ((b2 == 0x80) | (b2 == 0x81));
+    let ideographic = (b3 == 0xE3) & (b2 == 0x80) & (b1 == 0x80);
+    ascii | two_bytes | ogham | general | ideographic
 }
 
 /// [`prose_bounds`] by trimming.
@@ -421,8 +448,11 @@ fn trimmed_prose_bounds(text: &str) -> Option<(usize, usize)> {
 /// Whether a character starting with byte `b` is certainly not white space: Unicode white
 /// space outside ASCII begins with 0xC2 (U+0085, U+00A0), 0xE1 (U+1680), 0xE2 (U+2000 to
 /// U+205F) or 0xE3 (U+3000).
+/// Tested without branches.
 fn cannot_start_whitespace(b: u8) -> bool {
-    if b.is_ascii() { !b.is_ascii_whitespace() && b != 0x0B } else { !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) }
+    let ascii = (b == b' ') | (b.wrapping_sub(b'\t') < 5);
+    let lead = (b == 0xC2) | (b.wrapping_sub(0xE1) < 3);
+    !(ascii | lead)
 }
 
 /// The segment of `text[keep]`, with the runs cut to it.
@@ -649,6 +679,11 @@ mod tests {
         for c in (0..=0x3000u32).filter_map(char::from_u32) {
             let t = format!("{c}x{c}");
             assert_eq!(prose_bounds(&t), trimmed_prose_bounds(&t), "{t:?}");
+        }
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for t in [format!("xyz{c}"), format!("{c}xyz"), format!("中{c}"), format!("{c}")] {
+                assert_eq!(prose_bounds(&t), trimmed_prose_bounds(&t), "{t:?}");
+            }
         }
     }
 
