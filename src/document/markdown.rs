@@ -37,9 +37,8 @@ pub fn segments(source: &str, range: Range<usize>) -> Vec<Segment> {
 }
 
 /// [`segments`] with every block read by the parser: the definition the direct reading of
-/// plain blocks is tested against.
-#[cfg(test)]
-fn segments_by_parser(source: &str, range: Range<usize>) -> Vec<Segment> {
+/// plain blocks is tested (and fuzzed) against.
+pub(super) fn segments_by_parser(source: &str, range: Range<usize>) -> Vec<Segment> {
     let base = range.start;
     let body = &source[range];
     let mut walker = Walker::new(source, UrlMarks::new(body, base));

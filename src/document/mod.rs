@@ -19,6 +19,13 @@ use regex::Regex;
 
 pub use front_matter::{FrontMatter, FrontMatterField, FrontMatterSyntax};
 
+/// The Markdown segments of `source[range]` read both ways: plain blocks directly where they
+/// can be, and every block through the parser. Not API: for the differential fuzz target.
+#[doc(hidden)]
+pub fn markdown_segments_both_ways(source: &str, range: std::ops::Range<usize>) -> (Vec<Segment>, Vec<Segment>) {
+    (markdown::segments(source, range.clone()), markdown::segments_by_parser(source, range))
+}
+
 use crate::diagnostic::FileId;
 use crate::source::Source;
 
@@ -249,7 +256,6 @@ pub(crate) struct UrlMarks {
 impl UrlMarks {
     /// The marks of `text`, which starts at source offset `base` (the plain definition; the
     /// Markdown reader finds them in a scan of its own).
-    #[cfg(test)]
     pub(crate) fn new(text: &str, base: usize) -> UrlMarks {
         let bytes = text.as_bytes();
         // The `.` of `www.` is found from its first `w`: prose has far fewer `w`s than dots
