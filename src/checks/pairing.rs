@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::{Check, DiagnosticExt, KindInfo, Output, RuleMeta, SpecInput, build_with};
 use crate::document::Document;
-use crate::text::chars::{SCAN_BLOCK, block_mask, is_han, push_bit_positions};
+use crate::text::chars::{is_han, push_places_where};
 
 pub static KIND: KindInfo = KindInfo {
     name: "pairing",
@@ -219,11 +219,6 @@ const fn bits(list: &[u8]) -> u64 {
     set
 }
 
-const BLOCK: usize = SCAN_BLOCK;
-
-/// A block and the two bytes after it: every byte of a mark that starts in the block.
-const WINDOW: usize = BLOCK + 2;
-
 /// Whether a mark starts at a byte `b0` followed by `b1` and `b2`: `"()[]`, or a wide mark
 /// whose three bytes are all checked. Exact, so that the many ，。、：(EF BC 8C, E3 80 82, ...)
 /// that share lead and second bytes with the marks are never looked at one by one. Written
@@ -238,19 +233,6 @@ fn starts_mark(b0: u8, b1: u8, b2: u8) -> bool {
     // ＂（）［］: EF BC 82, 88, 89, BB, BD.
     let full = (b0 == 0xEF) & (b1 == 0xBC) & ((b2 == 0x82) | ((b2 & 0xFE) == 0x88) | (b2 == 0xBB) | (b2 == 0xBD));
     ascii | curly | cjk | full
-}
-
-/// One bit per byte of the block at the start of `window`, set where a mark starts. The
-/// three bytes are read from three shifted views of the window, and the flags gathered by
-/// [`block_mask`]. Always inlined, so that the AVX2 copy of the scan has its own copy of it.
-#[inline(always)]
-fn mark_mask(window: &[u8; WINDOW]) -> u32 {
-    let mut flags = [0u8; BLOCK];
-    #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
-    for k in 0..BLOCK {
-        flags[k] = u8::from(starts_mark(window[k], window[k + 1], window[k + 2]));
-    }
-    block_mask(&flags)
 }
 
 /// Appends to `out`, in order, the positions of the marks of `bytes`. Bytes are classified 32
@@ -277,20 +259,7 @@ fn find_marks_avx2(bytes: &[u8], out: &mut Vec<usize>) {
 /// [`find_marks`] for any CPU.
 #[inline(always)]
 fn find_marks_portable(bytes: &[u8], out: &mut Vec<usize>) {
-    let mut base = 0;
-    while let Some(window) = bytes.get(base..base + WINDOW).and_then(|w| <&[u8; WINDOW]>::try_from(w).ok()) {
-        push_bit_positions(base, mark_mask(window), out);
-        base += BLOCK;
-    }
-    // The last one or two blocks, padded with zero bytes, which neither start nor continue
-    // a mark.
-    while let Some(rest) = bytes.get(base..).filter(|rest| !rest.is_empty()) {
-        let mut padded = [0u8; WINDOW];
-        let len = rest.len().min(WINDOW);
-        padded[..len].copy_from_slice(&rest[..len]);
-        push_bit_positions(base, mark_mask(&padded), out);
-        base += BLOCK;
-    }
+    push_places_where(bytes, out, starts_mark);
 }
 
 /// The marks of one segment, taken in order from the positions found in the texts of all

@@ -14,7 +14,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::{Segment, SegmentBuilder, SegmentKind, UrlMarks, html};
-use crate::text::chars::{SCAN_BLOCK, block_mask, push_bit_positions};
+use crate::text::chars::{SCAN_BLOCK, block_mask, push_places_where};
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS
@@ -443,31 +443,15 @@ fn find_scanned_bytes_avx2(bytes: &[u8], hits: &mut Vec<usize>) {
     find_scanned_bytes_portable(bytes, hits);
 }
 
-/// [`find_scanned_bytes`] for any CPU: blocks of 32 bytes classified at once into a bit mask,
-/// the last partial block padded with zero bytes (not scanned for).
+/// [`find_scanned_bytes`] for any CPU.
 #[inline(always)]
 fn find_scanned_bytes_portable(bytes: &[u8], hits: &mut Vec<usize>) {
-    #[inline(always)]
-    fn scanned_mask(block: &[u8; SCAN_BLOCK]) -> u32 {
-        let mut flags = [0u8; SCAN_BLOCK];
-        #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
-        for k in 0..SCAN_BLOCK {
-            flags[k] = u8::from(is_scanned_byte(block[k]));
-        }
-        block_mask(&flags)
-    }
-    let mut chunks = bytes.chunks_exact(SCAN_BLOCK);
-    let mut base = 0;
-    for block in &mut chunks {
-        if let Ok(block) = <&[u8; SCAN_BLOCK]>::try_from(block) {
-            push_bit_positions(base, scanned_mask(block), hits);
-        }
-        base += SCAN_BLOCK;
-    }
-    let rest = chunks.remainder();
-    let mut padded = [0u8; SCAN_BLOCK];
-    padded[..rest.len()].copy_from_slice(rest);
-    push_bit_positions(base, scanned_mask(&padded), hits);
+    push_places_where(
+        bytes,
+        hits,
+        #[inline(always)]
+        |b, _, _| is_scanned_byte(b),
+    );
 }
 
 /// Whether no construct of `body` can reach across a blank line into a later block, so that

@@ -62,6 +62,44 @@ pub fn push_bit_positions(base: usize, mut mask: u32, out: &mut Vec<usize>) {
     }
 }
 
+/// A block and the two bytes after it: all that a test of three bytes reads at any place of
+/// the block.
+pub const SCAN_WINDOW: usize = SCAN_BLOCK + 2;
+
+/// One bit per place of the block at the start of `window`, set where `hit(byte, next, next2)`
+/// holds. Always inlined, so that the AVX2 copies of the scans have their own copy of it.
+#[inline(always)]
+pub fn window_mask(window: &[u8; SCAN_WINDOW], hit: impl Fn(u8, u8, u8) -> bool) -> u32 {
+    let mut flags = [0u8; SCAN_BLOCK];
+    #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
+    for k in 0..SCAN_BLOCK {
+        flags[k] = u8::from(hit(window[k], window[k + 1], window[k + 2]));
+    }
+    block_mask(&flags)
+}
+
+/// Appends to `out`, in order, every place `i` of `bytes` where `hit(bytes[i], bytes[i + 1],
+/// bytes[i + 2])` holds, bytes past the end read as zero (where `hit` must not hold). Places are
+/// tested a block at a time in a loop the compiler turns into vector compares, so `hit` should
+/// be branch-free arithmetic, itself always inlined (a closure marked `#[inline(always)]`). Always inlined, so that each caller's AVX2 copy (compiled with
+/// `#[target_feature(enable = "avx2")]`, chosen at run time) has its own copy of it.
+#[inline(always)]
+pub fn push_places_where(bytes: &[u8], out: &mut Vec<usize>, hit: impl Fn(u8, u8, u8) -> bool + Copy) {
+    let mut base = 0;
+    while let Some(window) = bytes.get(base..).and_then(|rest| rest.first_chunk::<SCAN_WINDOW>()) {
+        push_bit_positions(base, window_mask(window, hit), out);
+        base += SCAN_BLOCK;
+    }
+    // The last one or two blocks, padded with zero bytes.
+    while let Some(rest) = bytes.get(base..).filter(|rest| !rest.is_empty()) {
+        let mut padded = [0u8; SCAN_WINDOW];
+        let len = rest.len().min(SCAN_WINDOW);
+        padded[..len].copy_from_slice(&rest[..len]);
+        push_bit_positions(base, window_mask(&padded, hit), out);
+        base += SCAN_BLOCK;
+    }
+}
+
 /// The first byte at or after `from` for which `wanted` holds, else `bytes.len()`. Blocks of 32
 /// bytes without one (most of a Chinese paragraph, when looking for ASCII letters) are passed
 /// over with a test the compiler vectorises, so `wanted` should be branch-free arithmetic; it
@@ -132,6 +170,26 @@ mod tests {
     fn han_detection() {
         assert!(is_han('由') && is_han('𠀀') && !is_han('a') && !is_han('，'));
         assert!(mostly_han("哈萨克斯坦 KZT") && !mostly_han("Kazakhstan 哈"));
+    }
+
+    #[test]
+    fn places_where_a_three_byte_test_holds_are_found_at_every_length() {
+        let hit = |a: u8, b: u8, c: u8| (a == b'x') | ((a == 0xE4) & (b == 0xB8) & (c == 0xAD));
+        for len in 0..100 {
+            for at in 0..len {
+                let mut text = "中".repeat(len).into_bytes();
+                text.truncate(len);
+                text[at] = b'x';
+                let slow: Vec<usize> = (0..len)
+                    .filter(|&i| {
+                        hit(text[i], text.get(i + 1).copied().unwrap_or(0), text.get(i + 2).copied().unwrap_or(0))
+                    })
+                    .collect();
+                let mut found = Vec::new();
+                push_places_where(&text, &mut found, hit);
+                assert_eq!(found, slow, "{len} {at}");
+            }
+        }
     }
 
     #[test]

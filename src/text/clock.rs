@@ -7,7 +7,7 @@
 //! (`凌晨`, `下午`), and whether it sits in a schedule or range (`每日23时至次日7时`) or a
 //! future-tense clause (`将于`, `will`), where it names no event time.
 
-use crate::text::chars::{SCAN_BLOCK, block_mask, push_bit_positions};
+use crate::text::chars::push_places_where;
 use crate::text::joined::JoinedTexts;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -151,20 +151,6 @@ fn starts_anchor(c: u8, next: u8, next2: u8) -> bool {
     (c == b':') | lower | upper | zone | han
 }
 
-/// A block and the two bytes after it: every byte of an anchor that starts in the block.
-const ANCHOR_WINDOW: usize = SCAN_BLOCK + 2;
-
-/// One bit per byte of the block at the start of `window`, set where an anchor starts.
-#[inline(always)]
-fn anchor_mask(window: &[u8; ANCHOR_WINDOW]) -> u32 {
-    let mut flags = [0u8; SCAN_BLOCK];
-    #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
-    for k in 0..SCAN_BLOCK {
-        flags[k] = u8::from(starts_anchor(window[k], window[k + 1], window[k + 2]));
-    }
-    block_mask(&flags)
-}
-
 /// Appends to `out`, in order, where the anchors of `bytes` start (overlapping ones too).
 fn find_anchor_starts(bytes: &[u8], out: &mut Vec<usize>) {
     #[cfg(target_arch = "x86_64")]
@@ -188,22 +174,7 @@ fn find_anchor_starts_avx2(bytes: &[u8], out: &mut Vec<usize>) {
 /// [`find_anchor_starts`] for any CPU.
 #[inline(always)]
 fn find_anchor_starts_portable(bytes: &[u8], out: &mut Vec<usize>) {
-    let mut base = 0;
-    while let Some(window) =
-        bytes.get(base..base + ANCHOR_WINDOW).and_then(|w| <&[u8; ANCHOR_WINDOW]>::try_from(w).ok())
-    {
-        push_bit_positions(base, anchor_mask(window), out);
-        base += SCAN_BLOCK;
-    }
-    // The last one or two blocks, padded with zero bytes, which neither start nor continue an
-    // anchor.
-    while let Some(rest) = bytes.get(base..).filter(|rest| !rest.is_empty()) {
-        let mut padded = [0u8; ANCHOR_WINDOW];
-        let len = rest.len().min(ANCHOR_WINDOW);
-        padded[..len].copy_from_slice(&rest[..len]);
-        push_bit_positions(base, anchor_mask(&padded), out);
-        base += SCAN_BLOCK;
-    }
+    push_places_where(bytes, out, starts_anchor);
 }
 
 /// Whether an anchor may start (ASCII) or end (the last byte of 时, 点, ：) at byte value `c`

@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, I
 use memchr::memmem;
 use serde::Deserialize;
 
-use crate::text::chars::{SCAN_BLOCK, block_mask, push_bit_positions};
+use crate::text::chars::push_places_where;
 use crate::text::joined::JoinedTexts;
 
 use super::numbers::{Approx, Quantity, hedge_before, scan_quantities};
@@ -198,9 +198,6 @@ fn wide_heads<'a>(needles: impl Iterator<Item = &'a [u8]>) -> Option<WideHeads> 
     Some(heads)
 }
 
-/// Positions handled per step of [`wide_starts`].
-const WIDE_BLOCK: usize = SCAN_BLOCK;
-
 /// Every position of `bytes` that holds one of the two bytes `ascii` or whose next two bytes
 /// are one of `heads` (overlapping ones too), in order: the places where a trigger may start,
 /// to be checked by the caller. The bytes are tested a block at a time, each position against
@@ -227,41 +224,22 @@ fn wide_starts_avx2(bytes: &[u8], ascii: [u8; 2], heads: &WideHeads, out: &mut V
     wide_starts_portable(bytes, ascii, heads, out);
 }
 
-/// [`wide_starts`] for any CPU.
+/// [`wide_starts`] for any CPU: the places where the byte is one of `ascii` or the next two
+/// bytes are one of `heads`.
 #[inline(always)]
 fn wide_starts_portable(bytes: &[u8], ascii: [u8; 2], heads: &WideHeads, out: &mut Vec<usize>) {
-    let mut base = 0;
-    // Whole windows: the block and the two bytes after it.
-    while let Some(window) = bytes.get(base..).and_then(|rest| rest.first_chunk::<{ WIDE_BLOCK + 2 }>()) {
-        push_bit_positions(base, head_mask(window, ascii, heads), out);
-        base += WIDE_BLOCK;
-    }
-    // The last bytes, padded with zero bytes, which are none of the bytes looked for.
-    while base < bytes.len() {
-        let rest = &bytes[base..];
-        let mut window = [0u8; WIDE_BLOCK + 2];
-        let n = rest.len().min(window.len());
-        window[..n].copy_from_slice(&rest[..n]);
-        push_bit_positions(base, head_mask(&window, ascii, heads), out);
-        base += WIDE_BLOCK;
-    }
-}
-
-/// One bit per position of the block at the start of `window`, set where the byte is one of
-/// `ascii` or the next two bytes are one of `heads` (the flags gathered by [`block_mask`]).
-#[inline(always)]
-fn head_mask(window: &[u8; WIDE_BLOCK + 2], ascii: [u8; 2], heads: &WideHeads) -> u32 {
-    let mut flags = [0u8; WIDE_BLOCK];
-    #[allow(clippy::needless_range_loop)] // plain indexing keeps this loop vectorised
-    for k in 0..WIDE_BLOCK {
-        let (a, b, c) = (window[k], window[k + 1], window[k + 2]);
-        let mut hit = (a == ascii[0]) | (a == ascii[1]);
-        for h in heads {
-            hit |= (b == h[0]) & (c == h[1]);
-        }
-        flags[k] = u8::from(hit);
-    }
-    block_mask(&flags)
+    push_places_where(
+        bytes,
+        out,
+        #[inline(always)]
+        |a, b, c| {
+            let mut hit = (a == ascii[0]) | (a == ascii[1]);
+            for h in heads {
+                hit |= (b == h[0]) & (c == h[1]);
+            }
+            hit
+        },
+    );
 }
 
 /// The built-in table.
